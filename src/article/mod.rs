@@ -1,0 +1,300 @@
+//! Reading articles: inputs (files, folders, stdin) to titles and paragraphs,
+//! with web clutter removed. Knows nothing of speech.
+
+mod clutter;
+mod decode;
+mod markdown;
+mod text;
+
+use crate::error::{Error, Result};
+use decode::SourceEncoding;
+use serde::Deserialize;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
+
+pub use text::paragraphs;
+
+/// One article as it will be read: a title and its paragraphs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    /// Where the article came from, for messages and the manifest.
+    pub source: String,
+    pub title: Option<String>,
+    pub paragraphs: Vec<String>,
+}
+
+/// How an input is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// From the file extension; for stdin, JSON if it starts with `[` or `{`, else text.
+    #[default]
+    Auto,
+    Text,
+    Markdown,
+    Json,
+}
+
+/// Where an article comes from: a file, a folder of them, or `-` for stdin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Path(PathBuf),
+    Stdin,
+}
+
+impl From<&str> for Input {
+    fn from(arg: &str) -> Self {
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::Path(PathBuf::from(arg))
+        }
+    }
+}
+
+/// Articles read from the inputs, with what the user should be told.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub articles: Vec<Article>,
+    pub warnings: Vec<String>,
+}
+
+/// Extensions read when a folder is given.
+const ARTICLE_EXTENSIONS: [&str; 5] = ["txt", "text", "md", "markdown", "json"];
+
+/// Reads every input in order. Articles with nothing to say are skipped with
+/// a warning; it is an error if none remain.
+pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    for input in inputs {
+        match input {
+            Input::Stdin => {
+                let bytes = read_stdin()?;
+                load_bytes("stdin", None, &bytes, format, &mut loaded)?;
+            }
+            Input::Path(path) if path.is_dir() => {
+                let files = folder_articles(path)?;
+                for file in files {
+                    load_file(&file, format, &mut loaded)?;
+                }
+            }
+            Input::Path(path) => load_file(path, format, &mut loaded)?,
+        }
+    }
+    if loaded.articles.is_empty() {
+        let names: Vec<String> = inputs.iter().map(display_input).collect();
+        return Err(Error::input(names.join(", "), "no speakable text in any article"));
+    }
+    Ok(loaded)
+}
+
+fn display_input(input: &Input) -> String {
+    match input {
+        Input::Stdin => "stdin".to_owned(),
+        Input::Path(p) => p.display().to_string(),
+    }
+}
+
+fn folder_articles(folder: &Path) -> Result<Vec<PathBuf>> {
+    let name = folder.display().to_string();
+    let entries = std::fs::read_dir(folder).map_err(|e| Error::input(&name, io_problem(&e)))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && is_article_file(p))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Error::input(
+            name,
+            format!("folder has no articles (looked for .{})", ARTICLE_EXTENSIONS.join(", .")),
+        ));
+    }
+    Ok(files)
+}
+
+fn is_article_file(path: &Path) -> bool {
+    let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    !hidden && ext.is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.as_str()))
+}
+
+fn load_file(path: &Path, format: Format, loaded: &mut Loaded) -> Result<()> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| Error::input(&name, io_problem(&e)))?;
+    load_bytes(&name, Some(path), &bytes, format, loaded)
+}
+
+/// An OS error without the "(os error 2)" suffix, which tells a user nothing.
+pub(crate) fn io_problem(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
+    }
+}
+
+fn read_stdin() -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::input("stdin", io_problem(&e)))?;
+    Ok(bytes)
+}
+
+/// The whole text of one input, for tools that work on raw text
+/// (`briefing split`), with any warning about its encoding.
+pub fn read_text(input: &Input) -> Result<(String, Vec<String>)> {
+    let (name, bytes) = match input {
+        Input::Stdin => ("stdin".to_owned(), read_stdin()?),
+        Input::Path(path) => {
+            let name = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| Error::input(&name, io_problem(&e)))?;
+            (name, bytes)
+        }
+    };
+    let mut warnings = Vec::new();
+    let text = decode_text(&name, &bytes, &mut warnings)?;
+    Ok((text, warnings))
+}
+
+/// Decoded, NFC-composed text of an input that must not be empty.
+fn decode_text(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<String> {
+    let (text, encoding) = decode::decode(bytes).map_err(|problem| Error::input(name, problem))?;
+    if encoding == SourceEncoding::Windows1252 {
+        warnings.push(format!("{name}: not valid UTF-8, read as Windows-1252 (Latin-1)"));
+    }
+    let text: String = text.nfc().collect();
+    if text.trim().is_empty() {
+        return Err(Error::input(name, "empty article"));
+    }
+    Ok(text)
+}
+
+fn load_bytes(name: &str, path: Option<&Path>, bytes: &[u8], format: Format, loaded: &mut Loaded) -> Result<()> {
+    let text = decode_text(name, bytes, &mut loaded.warnings)?;
+    let articles = match resolve_format(format, path, &text) {
+        Format::Json => parse_json(name, &text)?,
+        Format::Markdown => vec![article(name.to_owned(), markdown::parse(&text))],
+        Format::Text | Format::Auto => vec![article(name.to_owned(), text::parse(&text))],
+    };
+    for article in articles {
+        if is_speakable(&article) {
+            loaded.articles.push(article);
+        } else {
+            loaded.warnings.push(format!("{}: no speakable text, skipped", article.source));
+        }
+    }
+    Ok(())
+}
+
+fn article(source: String, (title, paragraphs): (Option<String>, Vec<String>)) -> Article {
+    Article { source, title, paragraphs }
+}
+
+fn resolve_format(format: Format, path: Option<&Path>, text: &str) -> Format {
+    if format != Format::Auto {
+        return format;
+    }
+    let ext = path.and_then(|p| p.extension()).and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("md" | "markdown") => Format::Markdown,
+        Some("json") => Format::Json,
+        Some(_) => Format::Text,
+        None if text.trim_start().starts_with(['[', '{']) => Format::Json,
+        None => Format::Text,
+    }
+}
+
+fn is_speakable(article: &Article) -> bool {
+    article.title.iter().chain(&article.paragraphs).any(|t| t.chars().any(char::is_alphanumeric))
+}
+
+#[derive(Deserialize)]
+struct JsonArticle {
+    #[serde(default)]
+    title: Option<String>,
+    body: String,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum JsonInput {
+    Many(Vec<JsonArticle>),
+    One(JsonArticle),
+}
+
+/// A JSON input: `[{"title": ..., "body": ...}, ...]` or a single such object.
+fn parse_json(name: &str, text: &str) -> Result<Vec<Article>> {
+    let parsed: JsonInput = serde_json::from_str(text).or_else(|_| {
+        // Untagged enums hide the real problem; parse again to report it.
+        serde_json::from_str::<Vec<JsonArticle>>(text)
+            .map(JsonInput::Many)
+            .map_err(|e| Error::input(name, format!("invalid JSON article list: {e}")))
+    })?;
+    let list = match parsed {
+        JsonInput::Many(list) => list,
+        JsonInput::One(one) => vec![one],
+    };
+    Ok(list
+        .into_iter()
+        .enumerate()
+        .map(|(i, a)| Article {
+            source: format!("{name}#{}", i + 1),
+            title: a.title.as_deref().and_then(clutter::clean_line).map(|t| clutter::strip_label(&t).to_owned()),
+            paragraphs: text::paragraphs(&a.body),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_one(name: &str, bytes: &[u8], format: Format) -> Result<Loaded> {
+        let mut loaded = Loaded::default();
+        load_bytes(name, Some(Path::new(name)), bytes, format, &mut loaded).map(|_| loaded)
+    }
+
+    #[test]
+    fn json_list_gives_one_article_each() {
+        let json = r#"[{"title": "Un", "body": "Premier.\n\nSecond.", "url": "ignored"}, {"body": "Sans titre."}]"#;
+        let loaded = load_one("feed.json", json.as_bytes(), Format::Auto).unwrap();
+        assert_eq!(loaded.articles.len(), 2);
+        assert_eq!(loaded.articles[0].title.as_deref(), Some("Un"));
+        assert_eq!(loaded.articles[0].paragraphs, ["Premier.", "Second."]);
+        assert_eq!(loaded.articles[1].source, "feed.json#2");
+        assert_eq!(loaded.articles[1].title, None);
+    }
+
+    #[test]
+    fn invalid_json_names_the_problem() {
+        let err = load_one("feed.json", br#"[{"title": 3}]"#, Format::Auto).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with("feed.json: invalid JSON"), "{message}");
+    }
+
+    #[test]
+    fn decomposed_accents_are_composed() {
+        let loaded = load_one("a.txt", "Titre\n\nLe cafe\u{301} ferme.".as_bytes(), Format::Auto).unwrap();
+        assert_eq!(loaded.articles[0].paragraphs, ["Le café ferme."]);
+    }
+
+    #[test]
+    fn latin1_is_read_with_a_warning() {
+        let loaded = load_one("a.txt", b"Titre\n\nL'\xE9t\xE9.", Format::Auto).unwrap();
+        assert_eq!(loaded.articles[0].paragraphs, ["L'été."]);
+        assert_eq!(loaded.warnings.len(), 1);
+        assert!(loaded.warnings[0].contains("Windows-1252"));
+    }
+
+    #[test]
+    fn clutter_only_article_is_skipped_with_a_warning() {
+        let loaded = load_one("a.txt", b"- -\n>> Lire aussi - ailleurs\n", Format::Auto).unwrap();
+        assert!(loaded.articles.is_empty());
+        assert_eq!(loaded.warnings, ["a.txt: no speakable text, skipped"]);
+    }
+
+    #[test]
+    fn empty_article_is_an_error() {
+        let err = load_one("vide.txt", b"  \n\n", Format::Auto).unwrap_err();
+        assert_eq!(err.to_string(), "vide.txt: empty article");
+    }
+}

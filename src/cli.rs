@@ -1,0 +1,292 @@
+//! Command-line interface: flags defined once with clap, mapped onto library
+//! options. No pipeline logic lives here.
+
+use crate::article::{self, Format, Input};
+use crate::briefing::{self, Options, Pauses, Script};
+use crate::error::Result;
+use crate::{output, split, synth};
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "briefing", version, about = "Turn French news articles into a spoken audio bulletin.")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Speak articles into one WAV bulletin, with a JSON manifest beside it.
+    Build(BuildArgs),
+    /// Print exactly what `build` would read, article by article.
+    Text(ScriptArgs),
+    /// Print the sentences of a text, one per line.
+    Split(SplitArgs),
+    /// List the available voices.
+    Voices,
+}
+
+#[derive(Debug, Args)]
+struct ScriptArgs {
+    /// Articles: .txt, .md or .json files, folders of them, or - for stdin.
+    #[arg(required = true, value_name = "ARTICLE")]
+    inputs: Vec<String>,
+    /// How the inputs are written.
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
+    format: Format,
+    /// Longest sentence sent to the voice, in characters; longer ones are cut at clause boundaries.
+    #[arg(long, default_value_t = split::DEFAULT_MAX_CHARS as u16, value_parser = clap::value_parser!(u16).range(40..))]
+    max_sentence_chars: u16,
+    /// Read the text as written, without turning numbers and abbreviations into words.
+    #[arg(long)]
+    no_normalize: bool,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    script: ScriptArgs,
+    /// The WAV file to write; the manifest goes beside it with a .json extension.
+    #[arg(short, long, default_value = "output/briefing.wav")]
+    output: PathBuf,
+    /// Print what would be read instead of speaking it.
+    #[arg(long)]
+    dry_run: bool,
+    /// Report on stderr how long each stage took.
+    #[arg(long)]
+    timings: bool,
+    /// Synthesis threads (0: one per core).
+    #[arg(short, long, default_value_t = 0)]
+    jobs: usize,
+    /// Voice, from `briefing voices`.
+    #[arg(long, default_value = synth::DEFAULT_VOICE)]
+    voice: String,
+    /// Speaking rate relative to normal (0.5 to 3).
+    #[arg(long, default_value_t = 1.0, value_parser = ranged(0.5, 3.0))]
+    rate: f32,
+    /// Voice pitch, 0 to 100 (50 is the voice's own).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pitch: u8,
+    /// Volume in percent of the voice's own level (0 to 400).
+    #[arg(long, default_value_t = 100.0, value_parser = ranged(0.0, 400.0))]
+    volume: f32,
+    #[command(flatten)]
+    pauses: PauseArgs,
+}
+
+/// Defaults are those of `Pauses::default()`, repeated here for `--help`.
+#[derive(Debug, Args)]
+struct PauseArgs {
+    /// Silence after a sentence, in seconds.
+    #[arg(long, default_value_t = 0.4, value_parser = ranged(0.0, 10.0))]
+    pause_sentence: f32,
+    /// Silence after a paragraph, in seconds.
+    #[arg(long, default_value_t = 0.75, value_parser = ranged(0.0, 10.0))]
+    pause_paragraph: f32,
+    /// Silence after an article's title, in seconds.
+    #[arg(long, default_value_t = 0.8, value_parser = ranged(0.0, 10.0))]
+    pause_title: f32,
+    /// Silence between articles, in seconds.
+    #[arg(long, default_value_t = 1.5, value_parser = ranged(0.0, 10.0))]
+    pause_article: f32,
+}
+
+#[derive(Debug, Args)]
+struct SplitArgs {
+    /// A text file, or - for stdin.
+    #[arg(default_value = "-", value_name = "FILE")]
+    input: String,
+    /// Longest sentence, in characters; longer ones are cut at clause boundaries.
+    #[arg(long, default_value_t = split::DEFAULT_MAX_CHARS as u16, value_parser = clap::value_parser!(u16).range(40..))]
+    max_sentence_chars: u16,
+}
+
+fn ranged(min: f32, max: f32) -> impl Fn(&str) -> std::result::Result<f32, String> + Clone {
+    move |text| {
+        let value: f32 = text.parse().map_err(|_| format!("{text:?} is not a number"))?;
+        if (min..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(format!("must be between {min} and {max}"))
+        }
+    }
+}
+
+impl PauseArgs {
+    fn pauses(&self) -> Pauses {
+        Pauses {
+            sentence: self.pause_sentence,
+            paragraph: self.pause_paragraph,
+            title: self.pause_title,
+            article: self.pause_article,
+        }
+    }
+}
+
+impl ScriptArgs {
+    fn options(&self) -> Options {
+        Options {
+            max_sentence_chars: usize::from(self.max_sentence_chars),
+            normalize: !self.no_normalize,
+            ..Options::default()
+        }
+    }
+
+    fn script(&self, options: &Options) -> Result<Script> {
+        let inputs: Vec<Input> = self.inputs.iter().map(|i| Input::from(i.as_str())).collect();
+        let loaded = article::load(&inputs, self.format)?;
+        warn_all(&loaded.warnings);
+        Ok(briefing::script(&loaded.articles, options))
+    }
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("briefing: error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Build(args) => build(&args),
+        Command::Text(args) => print_script(&args.script(&args.options())?),
+        Command::Split(args) => print_sentences(&args),
+        Command::Voices => {
+            print_lines(synth::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))
+        }
+    }
+}
+
+fn build(args: &BuildArgs) -> Result<()> {
+    let options =
+        Options { pauses: args.pauses.pauses(), gain: args.volume / 100.0, jobs: args.jobs, ..args.script.options() };
+    let mut clock = Stopwatch::start();
+    let script = args.script.script(&options)?;
+    if args.dry_run {
+        return print_script(&script);
+    }
+    clock.lap("read and split");
+    let voice = synth::VoiceOptions { rate: args.rate, pitch: args.pitch };
+    let engine = synth::open(&args.voice, &voice)?;
+    clock.lap("load voice");
+    let (manifest, manifest_path) = output::write(&args.output, engine.sample_rate(), |sink| {
+        let manifest = briefing::render(&script, engine.as_ref(), &options, sink);
+        clock.lap("synthesize and stream");
+        manifest
+    })?;
+    clock.lap("finish files");
+    if args.timings {
+        eprint!("{}", clock.report());
+    }
+    let sentences: usize = manifest.articles.iter().map(|a| a.sentences.len()).sum();
+    eprintln!(
+        "briefing: wrote {} ({:.1} s, {} articles, {} sentences) and {}",
+        args.output.display(),
+        manifest.duration,
+        manifest.articles.len(),
+        sentences,
+        manifest_path.display()
+    );
+    Ok(())
+}
+
+/// Wall time of each stage, for `--timings`.
+struct Stopwatch {
+    laps: Vec<(&'static str, std::time::Duration)>,
+    last: std::time::Instant,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch { laps: Vec::new(), last: std::time::Instant::now() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    fn report(&self) -> String {
+        let total: f64 = self.laps.iter().map(|(_, d)| d.as_secs_f64()).sum();
+        let line = |(stage, d): &(&str, std::time::Duration)| {
+            let share = 100.0 * d.as_secs_f64() / total.max(f64::EPSILON);
+            format!("briefing: timing: {stage:<24} {:>8.3} s {share:>5.1} %\n", d.as_secs_f64())
+        };
+        self.laps.iter().map(line).collect()
+    }
+}
+
+fn print_script(script: &Script) -> Result<()> {
+    let mut lines = Vec::new();
+    for article in &script.articles {
+        lines.push(format!("== {} ==", article.source));
+        let mut previous: Option<(briefing::SegmentKind, Option<usize>)> = None;
+        for segment in &article.segments {
+            let block = (segment.kind, segment.paragraph);
+            if previous.is_some_and(|p| p != block) {
+                lines.push(String::new());
+            }
+            previous = Some(block);
+            lines.push(segment.spoken.clone());
+        }
+        lines.push(String::new());
+    }
+    print_lines(lines)
+}
+
+fn print_sentences(args: &SplitArgs) -> Result<()> {
+    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    warn_all(&warnings);
+    let max = usize::from(args.max_sentence_chars);
+    let sentences = article::paragraphs(&text)
+        .iter()
+        .flat_map(|p| split::sentences(p))
+        .flat_map(|s| split::cut_long(&s, max))
+        .collect::<Vec<_>>();
+    print_lines(sentences)
+}
+
+fn warn_all(warnings: &[String]) {
+    for warning in warnings {
+        eprintln!("briefing: warning: {warning}");
+    }
+}
+
+/// Prints to stdout; a closed pipe (`| head`) ends output quietly.
+fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = lines.into_iter().try_for_each(|line| writeln!(out, "{line}")).and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(crate::Error::output("stdout", e)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn flags_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn pause_flag_defaults_match_the_library() {
+        let cli = Cli::parse_from(["briefing", "build", "a.txt"]);
+        let Command::Build(args) = cli.command else { panic!("build expected") };
+        assert_eq!(args.pauses.pauses(), Pauses::default());
+        assert_eq!(args.script.options(), Options::default());
+    }
+}

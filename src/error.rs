@@ -1,0 +1,36 @@
+//! One error type for the whole pipeline. Every message names the file (or
+//! stage) and the problem on one line, so the CLI can print it as is.
+
+use std::fmt::Display;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An input that cannot be read as an article.
+    #[error("{name}: {problem}")]
+    Input { name: String, problem: String },
+    /// An output that cannot be written.
+    #[error("{name}: cannot write: {problem}")]
+    Output { name: String, problem: String },
+    /// A voice engine that cannot start or speak.
+    #[error("voice {voice}: {problem}")]
+    Engine { voice: String, problem: String },
+    /// Options that contradict each other or are out of range.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn input(name: impl Into<String>, problem: impl Display) -> Self {
+        Error::Input { name: name.into(), problem: problem.to_string() }
+    }
+
+    pub fn output(name: impl Into<String>, problem: impl Display) -> Self {
+        Error::Output { name: name.into(), problem: problem.to_string() }
+    }
+
+    pub fn engine(voice: impl Into<String>, problem: impl Display) -> Self {
+        Error::Engine { voice: voice.into(), problem: problem.to_string() }
+    }
+}

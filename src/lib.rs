@@ -1,0 +1,18 @@
+//! briefing: French news articles in, one spoken bulletin out.
+//!
+//! Stages, in the order data flows through them: [`article`] (read and clean
+//! inputs), [`split`] (sentences), [`normalize`] (written to spoken French),
+//! [`synth`] (voice engines), [`audio`] (sample buffers), [`briefing`] (plan,
+//! parallel synthesis, assembly, manifest) and [`output`] (atomic writes).
+
+pub mod article;
+pub mod audio;
+pub mod briefing;
+pub mod cli;
+pub mod error;
+pub mod normalize;
+pub mod output;
+pub mod split;
+pub mod synth;
+
+pub use error::{Error, Result};

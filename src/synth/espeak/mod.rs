@@ -1,0 +1,237 @@
+//! The embedded espeak-ng voice (pure-Rust crate, French data bundled in the
+//! binary): French from France, Belgium and Switzerland.
+
+mod data;
+mod safe_text;
+
+use super::{Engine, VoiceInfo, VoiceOptions};
+use crate::audio;
+use crate::error::{Error, Result};
+use espeak_ng::synthesize::{intonation, setlengths};
+use espeak_ng::{translate, voices, PhonemeData, Synthesizer, Translator, VoiceParams};
+use std::path::Path;
+
+/// (voice name, espeak language, description)
+const VOICES: [(&str, &str, &str); 3] = [
+    ("fr-FR", "fr", "French (France), embedded"),
+    ("fr-BE", "fr-be", "French (Belgium), embedded"),
+    ("fr-CH", "fr-ch", "French (Switzerland), embedded"),
+];
+
+/// espeak-ng's normal pace and the range it accepts, words per minute.
+const NORMAL_RATE_WPM: f32 = 175.0;
+const RATE_RANGE_WPM: (u32, u32) = (80, 450);
+/// The pause espeak-ng makes at a comma at its normal pace.
+const CLAUSE_GAP_SECONDS: f32 = 0.2;
+/// espeak's default voice `pitch 80 118`, the reference for a voice's own.
+const DEFAULT_PITCH: (f64, f64) = (80.0, 118.0);
+/// 16-bit samples to [-1, 1].
+const PCM_SCALE: f32 = 32768.0;
+
+pub fn voices() -> Vec<VoiceInfo> {
+    VOICES.iter().map(|&(name, _, description)| VoiceInfo { engine: "espeak-ng", name, description }).collect()
+}
+
+/// A loaded French voice. The crate's `EspeakNg::synth` re-reads the
+/// dictionary, phoneme tables and voice files from disk on every call (about
+/// thirty files); loading them once here gives the same samples for a third
+/// less time.
+pub struct Espeak {
+    voice: &'static str,
+    translator: Translator,
+    phonemes: PhonemeData,
+    params: VoiceParams,
+    clause_gap: usize,
+}
+
+/// The espeak voice called `voice`, or `None` if it is not one of ours.
+pub fn open(voice: &str, options: &VoiceOptions) -> Result<Option<Espeak>> {
+    let Some(&(name, language, _)) = VOICES.iter().find(|(name, ..)| name.eq_ignore_ascii_case(voice)) else {
+        return Ok(None);
+    };
+    let failed = |e: &dyn std::fmt::Display| Error::engine(name, e);
+    let data = data::data_dir().map_err(|e| failed(&format!("cannot extract voice data: {e}")))?;
+    let translator = Translator::new(language, Some(&data)).map_err(|e| failed(&e))?;
+    let mut phonemes = PhonemeData::load(&data).map_err(|e| failed(&e))?;
+    translate::select_phoneme_table(&mut phonemes, &data, language).map_err(|e| failed(&e))?;
+    let rate = ((NORMAL_RATE_WPM * options.rate).round() as u32).clamp(RATE_RANGE_WPM.0, RATE_RANGE_WPM.1);
+    let params = voice_params(&data, language, rate, u32::from(options.pitch.min(100)));
+    let clause_gap = audio::samples_in(CLAUSE_GAP_SECONDS / options.rate, params.sample_rate);
+    Ok(Some(Espeak { voice: name, translator, phonemes, params, clause_gap }))
+}
+
+/// Voice parameters as `EspeakNg` derives them for a voice without variant,
+/// from the language's voice file and the user's rate and pitch.
+fn voice_params(data: &Path, language: &str, rate_wpm: u32, pitch: u32) -> VoiceParams {
+    let (pitch1, pitch2) =
+        voices::voice_pitch(data, language).map_or(DEFAULT_PITCH, |(low, high)| (f64::from(low), f64::from(high)));
+    let formant_shift = (pitch1 - DEFAULT_PITCH.0) / DEFAULT_PITCH.0;
+    let stress_lengths = voices::voice_stress_length(data, language)
+        .filter(|lengths| lengths.len() >= 8)
+        .map(|lengths| std::array::from_fn(|i| lengths[i].max(0) as u32));
+    let defaults = VoiceParams::default();
+    VoiceParams {
+        speed_percent: ((100.0 / setlengths::speed_duration_factor(rate_wpm)).round() as u32).clamp(20, 800),
+        pitch_hz: intonation::base_pitch_hz(pitch1, pitch).round() as u32,
+        pitch_range_units: (pitch2 - pitch1) * 108.0,
+        formant_factor: ((1.0 + formant_shift / 4.0) * 256.0).round() as i32,
+        amplitude: defaults.user_volume / 2,
+        user_rate_wpm: rate_wpm,
+        user_pitch: pitch,
+        stress_lengths,
+        intonation_group: voices::voice_intonation(data, language).map_or(1, usize::from),
+        ..defaults
+    }
+}
+
+impl Espeak {
+    fn speak(&self, clause: &str) -> Result<Vec<f32>> {
+        let failed = |e: espeak_ng::Error| Error::engine(self.voice, e);
+        let codes = self.translator.translate_to_codes(clause).map_err(failed)?;
+        let pcm = Synthesizer::new(self.params.clone()).synthesize_codes(&codes, &self.phonemes).map_err(failed)?;
+        Ok(pcm.iter().map(|&s| f32::from(s) / PCM_SCALE).collect())
+    }
+}
+
+impl Engine for Espeak {
+    fn describe(&self) -> String {
+        format!("espeak-ng {}", self.voice)
+    }
+
+    fn sample_rate(&self) -> u32 {
+        self.params.sample_rate
+    }
+
+    fn prepare(&self, text: &str) -> String {
+        safe_text::engine_safe(text)
+    }
+
+    /// Clause by clause: the engine carries liaison across commas and every
+    /// other mark ("grands, et" read "grand-z-et"), so each clause is spoken
+    /// on its own and joined with the pause the engine would have made.
+    fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
+        let mut out = Vec::new();
+        for clause in clauses(prepared) {
+            let samples = self.speak(&clause)?;
+            let speech = audio::trim_silence(&samples);
+            if speech.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.resize(out.len() + self.clause_gap, 0.0);
+            }
+            out.extend_from_slice(speech);
+        }
+        Ok(out)
+    }
+}
+
+/// Clauses of a sentence, each keeping its own punctuation so the engine
+/// gives it the right intonation. A spaced dash becomes a comma.
+fn clauses(sentence: &str) -> Vec<String> {
+    let mut clauses = Vec::new();
+    let mut current = String::new();
+    let mut chars = sentence.chars().peekable();
+    while let Some(c) = chars.next() {
+        let spaced_after = chars.peek().is_some_and(|n| n.is_whitespace());
+        let spaced_dash = matches!(c, '–' | '—') && spaced_after && current.ends_with(' ');
+        if spaced_dash {
+            current.truncate(current.trim_end().len());
+            current.push(',');
+        } else {
+            current.push(c);
+        }
+        if spaced_dash || (matches!(c, ',' | ';' | ':') && spaced_after) {
+            clauses.push(std::mem::take(&mut current).trim().to_owned());
+        }
+    }
+    clauses.push(current.trim().to_owned());
+    clauses.retain(|c| !c.is_empty());
+    clauses
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use espeak_ng::{EspeakNg, Parameter};
+
+    fn french() -> EspeakNg {
+        EspeakNg::with_data_dir("fr", &data::data_dir().unwrap()).unwrap()
+    }
+
+    /// Loading once must not change a single sample of what the crate makes.
+    #[test]
+    fn same_samples_as_the_crate_engine() {
+        let text = "Le gouvernement a présenté mardi un plan d'économies. « Qui paiera ? » Les 1.200 km, 3,5 %.";
+        for (name, language, _) in VOICES {
+            for (rate, pitch) in [(1.0, 50), (0.6, 20), (2.2, 90)] {
+                let ours = open(name, &VoiceOptions { rate, pitch }).unwrap().unwrap();
+                let mut reference = EspeakNg::with_data_dir(language, &data::data_dir().unwrap()).unwrap();
+                reference.set_parameter(Parameter::Rate, (175.0 * rate).round() as i32);
+                reference.set_parameter(Parameter::Pitch, i32::from(pitch));
+                let (expected, rate_hz) = reference.synth(text).unwrap();
+                let expected: Vec<f32> = expected.iter().map(|&s| f32::from(s) / PCM_SCALE).collect();
+                assert_eq!(ours.speak(text).unwrap(), expected, "{name} rate {rate} pitch {pitch}");
+                assert_eq!(ours.sample_rate(), rate_hz);
+            }
+        }
+    }
+
+    /// "ma?trise" must be read to its end once made safe, whatever the
+    /// letter: this is how `data/espeak-letters.tsv` was found, and keeps it
+    /// complete and correct.
+    #[test]
+    fn no_latin_letter_cuts_a_word_off() {
+        let engine = french();
+        let letters = ('\u{C0}'..='\u{2AF}').chain('\u{1E00}'..='\u{1EFF}').filter(|c| c.is_alphabetic());
+        let cut: String = letters
+            .filter(|&c| {
+                let word = safe_text::engine_safe(&format!("ma{c}trise"));
+                let phonemes = engine.text_to_phonemes(&word).unwrap();
+                !phonemes.contains("tʁiz") && !phonemes.contains("tʁˈiz")
+            })
+            .collect();
+        assert_eq!(cut, "", "letters that still cut words off");
+    }
+
+    #[test]
+    fn every_mapped_letter_was_unreadable() {
+        let engine = french();
+        for (letter, _) in safe_text::parse_letters(safe_text::LETTERS_TSV) {
+            let phonemes = engine.text_to_phonemes(&format!("ma{letter}trise")).unwrap();
+            assert!(!phonemes.contains("tʁiz") && !phonemes.contains("tʁˈiz"), "{letter} needs no mapping");
+        }
+    }
+
+    #[test]
+    fn no_liaison_across_a_comma() {
+        let engine = french();
+        let said: Vec<String> =
+            clauses("Ils sont grands, et forts.").iter().map(|c| engine.text_to_phonemes(c).unwrap()).collect();
+        assert!(said[0].ends_with("ɡʁˈɑ̃"), "{said:?}");
+        assert!(
+            engine.text_to_phonemes("Ils sont grands, et forts.").unwrap().contains("ɑ̃z"),
+            "the defect this shields"
+        );
+    }
+
+    #[test]
+    fn speech_is_trimmed_and_clauses_are_spaced() {
+        let engine = open("fr-FR", &VoiceOptions::default()).unwrap().unwrap();
+        let one = engine.synthesize("Ils sont grands,").unwrap();
+        let two = engine.synthesize("et forts.").unwrap();
+        let both = engine.synthesize("Ils sont grands, et forts.").unwrap();
+        assert_eq!(both.len(), one.len() + engine.clause_gap + two.len());
+        assert!(one[0].abs() > 0.001 && one[one.len() - 1].abs() > 0.001);
+    }
+
+    #[test]
+    fn sentences_split_into_clauses() {
+        assert_eq!(
+            clauses("Ils sont grands, et forts; dit-il: oui – vraiment — non."),
+            ["Ils sont grands,", "et forts;", "dit-il:", "oui,", "vraiment,", "non."]
+        );
+        assert_eq!(clauses("3,5 % et 1.200 km"), ["3,5 % et 1.200 km"]);
+    }
+}

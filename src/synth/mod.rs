@@ -1,0 +1,67 @@
+//! Voice engines: text in, mono samples out. The pipeline only sees the
+//! [`Engine`] trait; engines are chosen by voice name through [`open`], so
+//! adding one touches this module and its own, nothing else.
+
+mod espeak;
+
+use crate::error::Result;
+
+/// A voice that speaks one sentence at a time. Engines are shared across
+/// threads and must give the same samples for the same text every time.
+pub trait Engine: Send + Sync {
+    /// Engine and voice, as shown in the manifest: "espeak-ng fr-FR".
+    fn describe(&self) -> String;
+
+    /// Sample rate of what [`Engine::synthesize`] returns.
+    fn sample_rate(&self) -> u32;
+
+    /// The text as this engine should receive it, shielding its known
+    /// defects. Recorded in the manifest as what the engine was sent.
+    fn prepare(&self, text: &str) -> String {
+        text.to_owned()
+    }
+
+    /// Mono samples in [-1, 1] for prepared text, without leading or
+    /// trailing silence.
+    fn synthesize(&self, prepared: &str) -> Result<Vec<f32>>;
+}
+
+/// Engine-neutral voice settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VoiceOptions {
+    /// Speaking rate relative to the voice's normal pace (1.0).
+    pub rate: f32,
+    /// Pitch, 0 to 100; 50 is the voice's own.
+    pub pitch: u8,
+}
+
+impl Default for VoiceOptions {
+    fn default() -> Self {
+        VoiceOptions { rate: 1.0, pitch: 50 }
+    }
+}
+
+/// A voice `briefing voices` lists and `--voice` accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceInfo {
+    pub engine: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+/// The default voice: embedded, needs nothing installed.
+pub const DEFAULT_VOICE: &str = "fr-FR";
+
+/// Every voice available without extra files.
+pub fn voices() -> Vec<VoiceInfo> {
+    espeak::voices()
+}
+
+/// Opens the engine that speaks `voice`.
+pub fn open(voice: &str, options: &VoiceOptions) -> Result<Box<dyn Engine>> {
+    if let Some(engine) = espeak::open(voice, options)? {
+        return Ok(Box::new(engine));
+    }
+    let known: Vec<&str> = voices().iter().map(|v| v.name).collect();
+    Err(crate::Error::engine(voice, format!("unknown voice (available: {})", known.join(", "))))
+}

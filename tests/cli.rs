@@ -1,0 +1,302 @@
+//! The real binary on real articles: WAV header, duration, manifest
+//! consistency, determinism across --jobs, and every error case.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const ARTICLES: &str = "examples/articles";
+
+fn briefing() -> Command {
+    Command::cargo_bin("briefing").unwrap()
+}
+
+fn article(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, content).unwrap();
+    path
+}
+
+fn build(args: &[&str], out: &Path) -> (hound::WavSpec, Vec<i16>, Value) {
+    briefing().arg("build").args(args).arg("-o").arg(out).assert().success();
+    let mut reader = hound::WavReader::open(out).unwrap();
+    let spec = reader.spec();
+    let samples = reader.samples::<i16>().map(Result::unwrap).collect();
+    let manifest = serde_json::from_slice(&fs::read(out.with_extension("json")).unwrap()).unwrap();
+    (spec, samples, manifest)
+}
+
+/// Files in `dir` other than the inputs the test put there.
+fn leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".txt"))
+        .collect()
+}
+
+fn rms(samples: &[i16]) -> f64 {
+    (samples.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / samples.len().max(1) as f64).sqrt()
+}
+
+#[test]
+fn builds_a_bulletin_from_the_example_articles() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("bulletin.wav");
+    let (spec, samples, manifest) = build(&[ARTICLES], &out);
+
+    assert_eq!((spec.channels, spec.bits_per_sample, spec.sample_format), (1, 16, hound::SampleFormat::Int));
+    assert_eq!(spec.sample_rate, 22050);
+    let seconds = samples.len() as f64 / 22050.0;
+    assert!((60.0..400.0).contains(&seconds), "{seconds} s");
+    assert!(rms(&samples) > 500.0, "audible");
+
+    assert_eq!(manifest["audio"], "bulletin.wav");
+    assert_eq!(manifest["samples"].as_u64().unwrap() as usize, samples.len());
+    let articles = manifest["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 3);
+    assert_eq!(articles[0]["title"], "Budget 2026 : le gouvernement présente un plan d'économies");
+
+    // Every sentence is sound where the manifest says, silence between.
+    let mut previous_end = 0;
+    for article in articles {
+        for sentence in article["sentences"].as_array().unwrap() {
+            let start = sentence["start_sample"].as_u64().unwrap() as usize;
+            let end = sentence["end_sample"].as_u64().unwrap() as usize;
+            assert!(start >= previous_end && end > start, "{sentence}");
+            assert!(samples[previous_end..start].iter().all(|&s| s == 0), "pause before {sentence}");
+            assert!(rms(&samples[start..end]) > 300.0, "speech in {sentence}");
+            assert!((sentence["start"].as_f64().unwrap() - start as f64 / 22050.0).abs() < 1e-9);
+            previous_end = end;
+        }
+    }
+    assert_eq!(previous_end, samples.len(), "no trailing silence");
+}
+
+#[test]
+fn pauses_are_exactly_as_asked() {
+    let tmp = TempDir::new().unwrap();
+    let input =
+        article(tmp.path(), "a.txt", "Le titre\n\nPremière phrase. Deuxième phrase.\n\nNouveau paragraphe.".as_bytes());
+    let out = tmp.path().join("b.wav");
+    let args = ["--pause-title", "1", "--pause-sentence", "0.25", "--pause-paragraph", "0.5", input.to_str().unwrap()];
+    let (_, _, manifest) = build(&args, &out);
+    let sentences = manifest["articles"][0]["sentences"].as_array().unwrap();
+    let gap =
+        |i: usize| sentences[i + 1]["start_sample"].as_u64().unwrap() - sentences[i]["end_sample"].as_u64().unwrap();
+    assert_eq!([gap(0), gap(1), gap(2)], [22050, 5513, 11025]);
+}
+
+#[test]
+fn output_is_identical_for_any_number_of_jobs() {
+    let tmp = TempDir::new().unwrap();
+    let one = tmp.path().join("one.wav");
+    let four = tmp.path().join("four.wav");
+    build(&["--jobs", "1", ARTICLES], &one);
+    build(&["--jobs", "4", ARTICLES], &four);
+    assert_eq!(fs::read(&one).unwrap(), fs::read(&four).unwrap());
+    let manifest = |p: &Path| fs::read_to_string(p.with_extension("json")).unwrap().replace("one.wav", "four.wav");
+    assert_eq!(manifest(&one), manifest(&four));
+}
+
+#[test]
+fn volume_rate_and_voice_change_the_audio() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", "Titre\n\nLe gouvernement présente son budget mardi.".as_bytes());
+    let input = input.to_str().unwrap();
+    let (_, normal, _) = build(&[input], &tmp.path().join("n.wav"));
+    let (_, quiet, _) = build(&["--volume", "50", input], &tmp.path().join("q.wav"));
+    let (_, fast, _) = build(&["--rate", "1.5", input], &tmp.path().join("f.wav"));
+    let (_, swiss, manifest) = build(&["--voice", "fr-CH", input], &tmp.path().join("c.wav"));
+    assert!((rms(&quiet) / rms(&normal) - 0.5).abs() < 0.01);
+    assert!(fast.len() < normal.len() * 4 / 5);
+    assert_eq!(manifest["engine"], "espeak-ng fr-CH");
+    assert!(!swiss.is_empty());
+}
+
+#[test]
+fn reads_markdown_json_and_stdin() {
+    let tmp = TempDir::new().unwrap();
+    let json = r#"[{"title": "Premier", "body": "Un texte."}, {"title": "Second", "body": "Un autre."}]"#;
+    let input = article(tmp.path(), "feed.json", json.as_bytes());
+    let (_, _, manifest) = build(&[input.to_str().unwrap()], &tmp.path().join("j.wav"));
+    assert_eq!(manifest["articles"][1]["title"], "Second");
+
+    briefing()
+        .args(["text", "-"])
+        .write_stdin("Titre lu\n\nCorps lu. Fin.")
+        .assert()
+        .success()
+        .stdout("== stdin ==\nTitre lu\n\nCorps lu.\nFin.\n\n");
+}
+
+#[test]
+fn dry_run_prints_what_will_be_read_and_writes_nothing() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("x.wav");
+    briefing()
+        .args(["build", "--dry-run", "examples/articles/01-budget.txt", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("== examples/articles/01-budget.txt ==\nBudget 2026 : le gouvernement"))
+        .stdout(predicate::str::contains("À lire aussi").not())
+        .stdout(predicate::str::contains("- -").not());
+    assert!(!out.exists());
+}
+
+#[test]
+fn split_prints_one_sentence_per_line() {
+    briefing()
+        .arg("split")
+        .write_stdin("M. Dupont arrive à 1.200 km. Il dit : « Oui. » Puis part...\nUn titre\nFin")
+        .assert()
+        .success()
+        .stdout("M. Dupont arrive à 1.200 km.\nIl dit : « Oui. »\nPuis part...\nUn titre\nFin\n");
+}
+
+#[test]
+fn voices_lists_the_embedded_french_voices() {
+    briefing()
+        .arg("voices")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("fr-FR\tespeak-ng"))
+        .stdout(predicate::str::contains("fr-BE"))
+        .stdout(predicate::str::contains("fr-CH"));
+}
+
+#[test]
+fn latin1_input_is_read_with_a_warning() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "latin1.txt", b"Titre\n\nL'\xE9t\xE9 sera chaud.");
+    briefing()
+        .args(["text"])
+        .arg(&input)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("L'été sera chaud."))
+        .stderr(predicate::str::contains("latin1.txt: not valid UTF-8, read as Windows-1252"));
+}
+
+/// Runs `build` expecting failure: one line on stderr naming `name`, exit
+/// code 1, and no file left in `tmp`.
+fn fails(tmp: &Path, args: &[&str], name: &str, problem: &str) {
+    let out = tmp.join("out").join("b.wav");
+    let assert = briefing().arg("build").args(args).arg("-o").arg(&out).assert().failure().code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("briefing: error: "), "{stderr}");
+    assert!(stderr.contains(name) && stderr.contains(problem), "{stderr}");
+    assert!(!out.exists());
+    if out.parent().unwrap().exists() {
+        assert!(leftovers(out.parent().unwrap()).is_empty());
+    }
+}
+
+#[test]
+fn bad_inputs_fail_cleanly() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path();
+    let missing = dir.join("absent.txt");
+    fails(dir, &[missing.to_str().unwrap()], "absent.txt", "No such file");
+
+    let empty_folder = dir.join("vide");
+    fs::create_dir(&empty_folder).unwrap();
+    fs::write(empty_folder.join("notes.pdf"), b"x").unwrap();
+    fails(dir, &[empty_folder.to_str().unwrap()], "vide", "folder has no articles");
+
+    let empty = article(dir, "empty.txt", b"\n  \n");
+    fails(dir, &[empty.to_str().unwrap()], "empty.txt", "empty article");
+
+    let binary = article(dir, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR");
+    fails(dir, &[binary.to_str().unwrap()], "image.txt", "binary file");
+
+    let clutter = article(dir, "clutter.txt", b"- -\n***\n");
+    fails(dir, &[clutter.to_str().unwrap()], "clutter.txt", "no speakable text");
+
+    let json = article(dir, "bad.json", b"{\"title\": ");
+    fails(dir, &[json.to_str().unwrap()], "bad.json", "invalid JSON");
+
+    let ok = article(dir, "ok.txt", b"Titre\n\nTexte.");
+    fails(dir, &["--voice", "klingon", ok.to_str().unwrap()], "klingon", "unknown voice");
+}
+
+#[test]
+fn unspeakable_article_is_skipped_with_a_warning() {
+    let tmp = TempDir::new().unwrap();
+    let good = article(tmp.path(), "good.txt", b"Titre\n\nTexte.");
+    let bad = article(tmp.path(), "bad.txt", b"- - -\n");
+    briefing()
+        .arg("build")
+        .arg(&bad)
+        .arg(&good)
+        .arg("-o")
+        .arg(tmp.path().join("b.wav"))
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("bad.txt: no speakable text, skipped"));
+}
+
+#[test]
+fn unwritable_output_fails_without_leftovers() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", b"Titre\n\nTexte.");
+    let blocker = article(tmp.path(), "file.txt", b"not a folder");
+    let under_file = blocker.join("b.wav");
+    briefing()
+        .arg("build")
+        .arg(&input)
+        .arg("-o")
+        .arg(&under_file)
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("cannot write"));
+    fs::create_dir(tmp.path().join("taken.wav")).unwrap();
+    briefing()
+        .arg("build")
+        .arg(&input)
+        .arg("-o")
+        .arg(tmp.path().join("taken.wav"))
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("taken.wav: cannot write: is a folder"));
+    assert_eq!(leftovers(tmp.path()), ["taken.wav"]);
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    briefing().args(["build", "--rate", "9", "a.txt"]).assert().failure().code(2);
+    briefing().args(["build"]).assert().failure().code(2);
+}
+
+#[test]
+fn fresh_cache_is_safe_when_processes_start_together() {
+    let cache = TempDir::new().unwrap();
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", b"Titre\n\nTexte court.");
+    let children: Vec<_> = (0..4)
+        .map(|i| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
+                .env("XDG_CACHE_HOME", cache.path())
+                .arg("build")
+                .arg(&input)
+                .arg("-o")
+                .arg(tmp.path().join(format!("b{i}.wav")))
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let outputs: Vec<Vec<u8>> = (0..4).map(|i| fs::read(tmp.path().join(format!("b{i}.wav"))).unwrap()).collect();
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    let entries: Vec<_> = fs::read_dir(cache.path().join("briefing")).unwrap().collect();
+    assert_eq!(entries.len(), 1, "one data directory, no staging leftovers");
+}
