@@ -189,14 +189,18 @@ fn build(args: &BuildArgs) -> Result<()> {
     }
     let sentences: usize = manifest.articles.iter().map(|a| a.sentences.len()).sum();
     eprintln!(
-        "briefing: wrote {} ({:.1} s, {} articles, {} sentences) and {}",
+        "briefing: wrote {} ({:.1} s, {}, {}) and {}",
         args.output.display(),
         manifest.duration,
-        manifest.articles.len(),
-        sentences,
+        count(manifest.articles.len(), "article"),
+        count(sentences, "sentence"),
         manifest_path.display()
     );
     Ok(())
+}
+
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// Wall time of each stage, for `--timings`.
