@@ -5,8 +5,9 @@
 use crate::article::Article;
 use crate::audio;
 use crate::error::{Error, Result};
+use crate::normalize::Normalizer;
+use crate::split;
 use crate::synth::Engine;
-use crate::{normalize, split};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,8 +36,8 @@ pub struct Options {
     pub pauses: Pauses,
     /// Longest sentence handed to the engine, in characters.
     pub max_sentence_chars: usize,
-    /// Whether written forms are turned into spoken French.
-    pub normalize: bool,
+    /// How written forms become spoken French; `None` reads them as written.
+    pub normalizer: Option<Normalizer>,
     /// Linear gain on the whole program (1.0 leaves it as the engine made it).
     pub gain: f32,
     /// Synthesis threads; 0 uses every core.
@@ -48,7 +49,7 @@ impl Default for Options {
         Options {
             pauses: Pauses::default(),
             max_sentence_chars: split::DEFAULT_MAX_CHARS,
-            normalize: true,
+            normalizer: Some(Normalizer::default()),
             gain: 1.0,
             jobs: 0,
         }
@@ -129,7 +130,10 @@ fn push_block(
 ) {
     let first = segments.len();
     for text in sentences {
-        let spoken = if options.normalize { normalize::spoken(&text) } else { text.clone() };
+        let spoken = match &options.normalizer {
+            Some(normalizer) => normalizer.normalize(&text),
+            None => text.clone(),
+        };
         if spoken.chars().any(char::is_alphanumeric) {
             segments.push(Segment { kind, paragraph, text, spoken, pause_after: between });
         }

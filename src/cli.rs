@@ -4,6 +4,7 @@
 use crate::article::{self, Format, Input};
 use crate::briefing::{self, Options, Pauses, Script};
 use crate::error::Result;
+use crate::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
 use crate::{output, split, synth};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
@@ -25,6 +26,8 @@ enum Command {
     Text(ScriptArgs),
     /// Print the sentences of a text, one per line.
     Split(SplitArgs),
+    /// Print a text as it is spoken, one output line per input line.
+    Normalize(NormalizeCommand),
     /// List the available voices.
     Voices,
 }
@@ -43,6 +46,42 @@ struct ScriptArgs {
     /// Read the text as written, without turning numbers and abbreviations into words.
     #[arg(long)]
     no_normalize: bool,
+    #[command(flatten)]
+    reading: ReadingArgs,
+}
+
+/// How written French is read.
+#[derive(Debug, Args)]
+struct ReadingArgs {
+    /// Regional numbers: fr-BE says septante and nonante, fr-CH also huitante.
+    #[arg(long, value_enum, default_value_t = Dialect::France)]
+    dialect: Dialect,
+    /// Number spelling: traditional ("vingt et un") or 1990 ("vingt-et-un").
+    #[arg(long, value_enum, default_value_t = Spelling::Traditional)]
+    spelling: Spelling,
+    /// Pronunciation lexicon (TOML or JSON: word = "replacement"); default:
+    /// lexicon.toml in the briefing config folder, if present.
+    #[arg(long, value_name = "FILE")]
+    lexicon: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct NormalizeCommand {
+    /// A text file, or - for stdin.
+    #[arg(default_value = "-", value_name = "FILE")]
+    input: String,
+    #[command(flatten)]
+    reading: ReadingArgs,
+}
+
+impl ReadingArgs {
+    fn normalizer(&self) -> Result<Normalizer> {
+        let lexicon = match self.lexicon.clone().or_else(Lexicon::default_path) {
+            Some(path) => Lexicon::load(&path)?,
+            None => Lexicon::default(),
+        };
+        Ok(Normalizer::new(NormalizeOptions { dialect: self.dialect, spelling: self.spelling }, lexicon))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -127,12 +166,9 @@ impl PauseArgs {
 }
 
 impl ScriptArgs {
-    fn options(&self) -> Options {
-        Options {
-            max_sentence_chars: usize::from(self.max_sentence_chars),
-            normalize: !self.no_normalize,
-            ..Options::default()
-        }
+    fn options(&self) -> Result<Options> {
+        let normalizer = if self.no_normalize { None } else { Some(self.reading.normalizer()?) };
+        Ok(Options { max_sentence_chars: usize::from(self.max_sentence_chars), normalizer, ..Options::default() })
     }
 
     fn script(&self, options: &Options) -> Result<Script> {
@@ -158,8 +194,9 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Build(args) => build(&args),
-        Command::Text(args) => print_script(&args.script(&args.options())?),
+        Command::Text(args) => print_script(&args.script(&args.options()?)?),
         Command::Split(args) => print_sentences(&args),
+        Command::Normalize(args) => print_normalized(&args),
         Command::Voices => {
             print_lines(synth::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))
         }
@@ -168,7 +205,7 @@ fn run(cli: Cli) -> Result<()> {
 
 fn build(args: &BuildArgs) -> Result<()> {
     let options =
-        Options { pauses: args.pauses.pauses(), gain: args.volume / 100.0, jobs: args.jobs, ..args.script.options() };
+        Options { pauses: args.pauses.pauses(), gain: args.volume / 100.0, jobs: args.jobs, ..args.script.options()? };
     let mut clock = Stopwatch::start();
     let script = args.script.script(&options)?;
     if args.dry_run {
@@ -260,6 +297,13 @@ fn print_sentences(args: &SplitArgs) -> Result<()> {
     print_lines(sentences)
 }
 
+fn print_normalized(args: &NormalizeCommand) -> Result<()> {
+    let normalizer = args.reading.normalizer()?;
+    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    warn_all(&warnings);
+    print_lines(text.lines().map(|line| normalizer.normalize(line)))
+}
+
 fn warn_all(warnings: &[String]) {
     for warning in warnings {
         eprintln!("briefing: warning: {warning}");
@@ -291,6 +335,6 @@ mod tests {
         let cli = Cli::parse_from(["briefing", "build", "a.txt"]);
         let Command::Build(args) = cli.command else { panic!("build expected") };
         assert_eq!(args.pauses.pauses(), Pauses::default());
-        assert_eq!(args.script.options(), Options::default());
+        assert_eq!(args.script.options().unwrap(), Options::default());
     }
 }

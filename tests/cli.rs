@@ -142,7 +142,9 @@ fn dry_run_prints_what_will_be_read_and_writes_nothing() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::starts_with("== examples/articles/01-budget.txt ==\nBudget 2026 : le gouvernement"))
+        .stdout(predicate::str::starts_with(
+            "== examples/articles/01-budget.txt ==\nBudget deux mille vingt-six : le gouvernement",
+        ))
         .stdout(predicate::str::contains("À lire aussi").not())
         .stdout(predicate::str::contains("- -").not());
     assert!(!out.exists());
@@ -299,4 +301,59 @@ fn fresh_cache_is_safe_when_processes_start_together() {
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
     let entries: Vec<_> = fs::read_dir(cache.path().join("briefing")).unwrap().collect();
     assert_eq!(entries.len(), 1, "one data directory, no staging leftovers");
+}
+
+#[test]
+fn normalize_keeps_one_line_per_line() {
+    briefing()
+        .arg("normalize")
+        .write_stdin("Le 1er mai à 14h30.\n\n21 personnes, 12,50 €\nLouis XIV\n")
+        .assert()
+        .success()
+        .stdout("Le premier mai à quatorze heures trente.\n\nvingt et une personnes, douze euros cinquante\nLouis quatorze\n");
+}
+
+#[test]
+fn normalize_options_and_lexicons() {
+    briefing().args(["normalize", "--dialect", "fr-BE"]).write_stdin("91 ans").assert().stdout("nonante et un ans\n");
+    briefing().args(["normalize", "--dialect", "fr-CH"]).write_stdin("80 ans").assert().stdout("huitante ans\n");
+    briefing().args(["normalize", "--spelling", "1990"]).write_stdin("201 ans").assert().stdout("deux-cent-un ans\n");
+
+    let tmp = TempDir::new().unwrap();
+    let toml = article(tmp.path(), "lexique.toml", "mujao = \"Moujao\"\n".as_bytes());
+    let json = article(tmp.path(), "lexique.json", r#"{"Gao": "Gaô"}"#.as_bytes());
+    for (lexicon, expected) in [(&toml, "le Moujao à Gao\n"), (&json, "le Mujao à Gaô\n")] {
+        briefing()
+            .args(["normalize", "--lexicon"])
+            .arg(lexicon)
+            .write_stdin("le Mujao à Gao")
+            .assert()
+            .stdout(expected);
+    }
+    let config = TempDir::new().unwrap();
+    fs::create_dir(config.path().join("briefing")).unwrap();
+    fs::write(config.path().join("briefing/lexicon.toml"), "gao = \"Gaô\"").unwrap();
+    briefing().arg("normalize").env("XDG_CONFIG_HOME", config.path()).write_stdin("à Gao").assert().stdout("à Gaô\n");
+
+    let bad = article(tmp.path(), "bad.toml", b"mujao = 3");
+    briefing()
+        .args(["normalize", "--lexicon"])
+        .arg(&bad)
+        .write_stdin("x")
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("bad.toml: invalid lexicon"));
+}
+
+#[test]
+fn manifest_shows_written_and_spoken_text() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", "Titre\n\nÀ 14h30, M. Dupont arrive.".as_bytes());
+    let (_, _, manifest) = build(&[input.to_str().unwrap()], &tmp.path().join("n.wav"));
+    let sentence = &manifest["articles"][0]["sentences"][1];
+    assert_eq!(sentence["text"], "À 14h30, M. Dupont arrive.");
+    assert_eq!(sentence["spoken"], "À quatorze heures trente, monsieur Dupont arrive.");
+    let (_, _, raw) = build(&["--no-normalize", input.to_str().unwrap()], &tmp.path().join("r.wav"));
+    assert_eq!(raw["articles"][0]["sentences"][1]["spoken"], "À 14h30, M. Dupont arrive.");
 }

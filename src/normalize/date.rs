@@ -1,0 +1,97 @@
+//! Dates ("24/11/2026", "24.11.2026", "2026-11-24", "1 mai") and decades
+//! ("les années 80"). Years need no rule of their own: "2012" is read as
+//! the number it is.
+
+use super::data;
+use super::words::{cardinal, ordinal, Gender, Style};
+use super::{Cursor, Reading};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static DAY_MONTH_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,2})([/.])([0-9]{1,2})([/.])([0-9]{4}|[0-9]{2})").unwrap());
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})").unwrap());
+static FIRST_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^0?1(?:[ \u{A0}]+)(\p{L}+)").unwrap());
+
+/// The day of a date: "premier", "deux"... "trente et un".
+pub(super) fn say_day(day: u64, style: &Style) -> String {
+    if day == 1 {
+        ordinal(1, Gender::Masculine, style)
+    } else {
+        cardinal(day, Gender::Masculine, style)
+    }
+}
+
+fn say_date(day: u64, month: u64, year: Option<u64>, style: &Style) -> Option<String> {
+    let month = data::month_name(month)?;
+    if !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut said = format!("{} {month}", say_day(day, style));
+    if let Some(year) = year {
+        said.push(' ');
+        said.push_str(&cardinal(year, Gender::Masculine, style));
+    }
+    Some(said)
+}
+
+/// Two-digit years: "26" is 2026, "98" is 1998.
+fn full_year(digits: &str) -> Option<u64> {
+    let year: u64 = digits.parse().ok()?;
+    Some(match digits.len() {
+        2 if year < 50 => 2000 + year,
+        2 => 1900 + year,
+        _ => year,
+    })
+}
+
+fn followed_by_word_end(text: &str) -> bool {
+    let joined = text.starts_with(|c: char| c.is_alphanumeric() || c == '/' || c == '-');
+    let decimal = text.starts_with('.') && text[1..].starts_with(|c: char| c.is_ascii_digit());
+    !joined && !decimal
+}
+
+pub(super) fn date(cursor: &Cursor) -> Option<Reading> {
+    if cursor.continues(|c| matches!(c, '/' | '.' | '-')) {
+        return None;
+    }
+    let rest = cursor.rest();
+    let style = cursor.style;
+    if let Some(c) = DAY_MONTH_YEAR.captures(rest) {
+        let same_separator = c[2] == c[4];
+        if same_separator && followed_by_word_end(&rest[c[0].len()..]) {
+            let said = say_date(c[1].parse().ok()?, c[3].parse().ok()?, full_year(&c[5]), style)?;
+            return Reading::new(c[0].len(), said);
+        }
+    }
+    if let Some(c) = ISO.captures(rest) {
+        if followed_by_word_end(&rest[c[0].len()..]) {
+            let said = say_date(c[3].parse().ok()?, c[2].parse().ok()?, c[1].parse().ok(), style)?;
+            return Reading::new(c[0].len(), said);
+        }
+    }
+    if let Some(c) = FIRST_OF.captures(rest) {
+        if data::is_month(&c[1]) {
+            let day_len = c.get(1).expect("month").start();
+            return Reading::new(day_len, format!("{} ", say_day(1, style)));
+        }
+    }
+    None
+}
+
+/// "les années 80" -> "les années quatre-vingt": a decade takes no plural s.
+pub(super) fn decade(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.previous_word().eq_ignore_ascii_case("années") {
+        return None;
+    }
+    let rest = cursor.rest();
+    let len = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let digits = &rest[..len];
+    if !matches!(len, 2 | 4) || !digits.ends_with('0') || rest[len..].starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
+    let said = cardinal(digits.parse().ok()?, Gender::Masculine, cursor.style);
+    let said = said.strip_suffix("vingts").map(|head| format!("{head}vingt")).unwrap_or(said);
+    let said = said.strip_suffix("cents").map(|head| format!("{head}cent")).unwrap_or(said);
+    Reading::new(len, said)
+}

@@ -1,0 +1,339 @@
+//! Cardinal numbers and what follows them: thousands separators, decimal
+//! comma, signs, leading zeros, currencies, percentages, units and the
+//! gender of the noun counted; ranges ("10-15 ans") and fractions ("1/3").
+
+use super::data::{self, Measure};
+use super::words::{self, cardinal, Gender, Style};
+use super::{Cursor, Reading};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// A number as written.
+struct Written<'a> {
+    sign: Option<&'static str>,
+    /// Digits of the integer part, separators removed.
+    integer: String,
+    fraction: Option<&'a str>,
+    len: usize,
+}
+
+impl Written<'_> {
+    /// The integer part, when it is small enough to read as a number.
+    fn value(&self) -> Option<u64> {
+        self.integer.parse().ok().filter(|&v| v <= words::MAX_CARDINAL)
+    }
+
+    /// French puts the plural from 2 upward: "1,5 kilomètre".
+    fn is_plural(&self) -> bool {
+        self.value().is_none_or(|v| v >= 2)
+    }
+}
+
+/// Thousands grouped by spaces, dots or apostrophes (all one kind), or
+/// plain digits; then an optional decimal comma.
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:([-−+])\s?)?([0-9]{1,3}(?:[ \u{A0}\u{202F}][0-9]{3})+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:['’][0-9]{3})+|[0-9]+)(?:,([0-9]+))?")
+        .unwrap()
+});
+
+fn ends_word(text: &str) -> bool {
+    !text.starts_with(|c: char| c.is_alphanumeric())
+}
+
+fn read_written<'a>(cursor: &Cursor<'a>) -> Option<Written<'a>> {
+    let captures = NUMBER.captures(cursor.rest())?;
+    let sign = match captures.get(1).map(|m| m.as_str()) {
+        // A sign only after a space or an opening bracket: not "Paris-3".
+        Some(_) if cursor.continues(|c| matches!(c, ')' | '-')) => return None,
+        Some("+") => Some("plus"),
+        Some(_) => Some("moins"),
+        None => None,
+    };
+    let integer: String = captures[2].chars().filter(char::is_ascii_digit).collect();
+    let fraction = captures.get(3).map(|m| m.as_str());
+    Some(Written { sign, integer, fraction, len: captures[0].len() })
+}
+
+/// Digits as a number, each leading zero said ("007" -> "zéro zéro sept"),
+/// digit by digit when too long for a number.
+fn say_digits(digits: &str, gender: Gender, style: &Style) -> String {
+    let significant = digits.trim_start_matches('0');
+    if significant.len() > 15 {
+        return words::digits(digits, style);
+    }
+    let zeros = digits.len() - significant.len();
+    let mut said: Vec<String> = Vec::new();
+    let leading = if significant.is_empty() { zeros.saturating_sub(1) } else { zeros };
+    said.extend(std::iter::repeat_n("zéro".to_owned(), leading));
+    if !significant.is_empty() || said.is_empty() {
+        said.push(cardinal(significant.parse().unwrap_or(0), gender, style));
+    }
+    said.join(" ")
+}
+
+/// After the decimal comma: as a number up to three digits, else digit by digit.
+fn say_fraction(digits: &str, style: &Style) -> String {
+    if digits.len() > 3 {
+        words::digits(digits, style)
+    } else {
+        say_digits(digits, Gender::Masculine, style)
+    }
+}
+
+fn say_number(number: &Written, gender: Gender, style: &Style) -> String {
+    let mut said = String::new();
+    if let Some(sign) = number.sign {
+        said.push_str(sign);
+        said.push(' ');
+    }
+    // The integer part of a decimal is a number on its own: masculine.
+    let gender = if number.fraction.is_some() { Gender::Masculine } else { gender };
+    said.push_str(&say_digits(&number.integer, gender, style));
+    if let Some(fraction) = number.fraction {
+        said.push_str(" virgule ");
+        said.push_str(&say_fraction(fraction, style));
+    }
+    said
+}
+
+/// "de" or "d'" before `word`, as after "un million".
+fn de(word: &str) -> &'static str {
+    let elides = word.chars().next().is_some_and(|c| "aeiouyéèêàâîôûhAEIOUYÉÈÊÀÂÎÔÛH".contains(c));
+    if elides {
+        "d'"
+    } else {
+        "de "
+    }
+}
+
+fn ends_with_large_noun(said: &str) -> bool {
+    ["million", "millions", "milliard", "milliards", "billion", "billions"].iter().any(|noun| said.ends_with(noun))
+}
+
+/// Spaces French puts between a number and its unit.
+fn skip_spaces(text: &str) -> (usize, &str) {
+    let trimmed = text.trim_start_matches([' ', '\u{A0}', '\u{202F}']);
+    (text.len() - trimmed.len(), trimmed)
+}
+
+/// A number, and whatever it counts.
+pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
+    let number = read_written(cursor)?;
+    let after = &cursor.rest()[number.len..];
+    let (space, unit_text) = skip_spaces(after);
+    let style = cursor.style;
+    if let Some(reading) = money(&number, unit_text, style) {
+        return Reading::new(number.len + space + reading.len, reading.spoken);
+    }
+    if let Some((len, said)) = percent(unit_text) {
+        return Reading::new(
+            number.len + space + len,
+            format!("{} {said}", say_number(&number, Gender::Masculine, style)),
+        );
+    }
+    if let Some(unit) = data::unit_at(unit_text) {
+        let name = if number.is_plural() { unit.plural } else { unit.singular };
+        let said = say_number(&number, unit.gender, style);
+        return Reading::new(number.len + space + unit.symbol.len(), format!("{said} {name}"));
+    }
+    if !ends_word(after) {
+        // "5G", "3D": the number alone; the letters stay.
+        return Reading::new(number.len, say_number(&number, Gender::Masculine, style));
+    }
+    let next = cursor.next_word(number.len);
+    let gender = counted_gender(cursor, number.len);
+    let said = say_number(&number, gender, style);
+    if number.fraction.is_none() && ends_with_large_noun(&said) && takes_de(next) {
+        return Reading::new(number.len + space, format!("{said} {}", de(next)));
+    }
+    Reading::new(number.len, said)
+}
+
+/// "un million d'habitants", but not "un million et demi".
+fn takes_de(next: &str) -> bool {
+    const NOT_NOUNS: [&str; 16] = [
+        "de", "d", "et", "ou", "à", "en", "pour", "par", "sur", "dans", "avec", "sans", "selon", "contre", "entre",
+        "vers",
+    ];
+    next.starts_with(|c: char| c.is_alphabetic()) && !NOT_NOUNS.contains(&next.to_lowercase().as_str())
+}
+
+/// The gender of the noun counted by the number ending `len` bytes after
+/// the cursor, skipping one adjective ("21 nouvelles personnes").
+fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
+    let next = cursor.next_word(len);
+    if data::is_feminine_noun(next) {
+        return Gender::Feminine;
+    }
+    const ADJECTIVES: [&str; 10] = [
+        "nouvelles",
+        "premières",
+        "dernières",
+        "autres",
+        "grandes",
+        "petites",
+        "jeunes",
+        "seules",
+        "longues",
+        "bonnes",
+    ];
+    if ADJECTIVES.contains(&next) {
+        let rest = &cursor.rest()[len..];
+        let after_adjective = rest.find(next).map_or(len, |i| len + i + next.len());
+        if data::is_feminine_noun(cursor.next_word(after_adjective)) {
+            return Gender::Feminine;
+        }
+    }
+    Gender::Masculine
+}
+
+fn percent(text: &str) -> Option<(usize, &'static str)> {
+    [("%", "pour cent"), ("‰", "pour mille"), ("pour cent", "pour cent")]
+        .into_iter()
+        .find(|(symbol, _)| text.starts_with(symbol) && ends_word(&text[symbol.len()..]))
+        .map(|(symbol, said)| (symbol.len(), said))
+}
+
+/// Scales written before a currency symbol: "5 M€", "2,5 Md€", "3 k€".
+const SCALES: [(&str, &str, &str); 7] = [
+    ("Mds", "milliard", "milliards"),
+    ("Mrd", "milliard", "milliards"),
+    ("Md", "milliard", "milliards"),
+    ("M", "million", "millions"),
+    ("G", "milliard", "milliards"),
+    ("k", "", ""),
+    ("K", "", ""),
+];
+
+/// An amount of money: "12,50 €" -> "douze euros cinquante".
+fn money(number: &Written, text: &str, style: &Style) -> Option<Reading> {
+    for (prefix, singular, plural) in SCALES {
+        let Some(after_prefix) = text.strip_prefix(prefix) else { continue };
+        let (space, symbol_text) = skip_spaces(after_prefix);
+        let Some(currency) = data::currency_at(symbol_text) else { continue };
+        let len = prefix.len() + space + currency.symbol.len();
+        if singular.is_empty() {
+            // Thousands: "3 k€" is three thousand euros.
+            let thousands = Written { integer: format!("{}000", number.integer), fraction: None, ..*number };
+            let said = say_number(&thousands, currency.gender, style);
+            return Reading::new(len, format!("{said} {}", currency.plural));
+        }
+        let noun = if number.is_plural() { plural } else { singular };
+        let said = say_number(number, Gender::Masculine, style);
+        return Reading::new(len, format!("{said} {noun} {}{}", de(currency.plural), currency.plural));
+    }
+    let currency = data::currency_at(text)?;
+    Reading::new(currency.symbol.len(), say_money(number, currency, style))
+}
+
+fn say_money(number: &Written, currency: &Measure, style: &Style) -> String {
+    let (cent_singular, cent_plural) = currency.cents.unwrap_or(("", ""));
+    let cents =
+        number.fraction.filter(|f| f.len() <= 2).map(|f| if f.len() == 1 { format!("{f}0") } else { f.to_owned() });
+    let whole = Written { fraction: None, integer: number.integer.clone(), ..*number };
+    match cents {
+        Some(cents) => {
+            let cents: u64 = cents.parse().unwrap_or(0);
+            let value = whole.value().unwrap_or(1);
+            if value == 0 && cents > 0 {
+                let noun = if cents >= 2 { cent_plural } else { cent_singular };
+                return format!("{} {noun}", cardinal(cents, Gender::Masculine, style));
+            }
+            let noun = if whole.is_plural() { currency.plural } else { currency.singular };
+            let amount = format!("{} {noun}", say_number(&whole, currency.gender, style));
+            if cents == 0 {
+                amount
+            } else {
+                format!("{amount} {}", cardinal(cents, Gender::Masculine, style))
+            }
+        }
+        None => {
+            let noun = if number.is_plural() { currency.plural } else { currency.singular };
+            let said = say_number(number, currency.gender, style);
+            if number.fraction.is_none() && ends_with_large_noun(&said) {
+                format!("{said} {}{noun}", de(noun))
+            } else {
+                format!("{said} {noun}")
+            }
+        }
+    }
+}
+
+static RANGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([0-9]+(?:,[0-9]+)?)\s?[-–]\s?([0-9]+(?:,[0-9]+)?)").unwrap());
+
+/// "10-15 ans" -> "dix à quinze ans", "3-1" -> "trois à un". Says the first
+/// number and "à"; the second is read by the number rule, with its unit.
+pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
+    if cursor.continues(|c| matches!(c, '-' | '/' | '.' | ',')) {
+        return None;
+    }
+    let captures = RANGE.captures(cursor.rest())?;
+    let after = &cursor.rest()[captures[0].len()..];
+    if !ends_word(after) && data::unit_at(after).is_none() || after.starts_with(['-', '–', '/']) {
+        return None;
+    }
+    let second_start = captures.get(2).expect("two numbers").start();
+    let first = Written {
+        sign: None,
+        integer: captures[1].split(',').next().unwrap_or("0").to_owned(),
+        fraction: captures[1].split_once(',').map(|(_, f)| f),
+        len: captures[1].len(),
+    };
+    let gender = counted_gender(cursor, captures[0].len());
+    Reading::new(second_start, format!("{} à ", say_number(&first, gender, cursor.style)))
+}
+
+static FRACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]{1,2})/([0-9]{1,2})").unwrap());
+
+const FRACTION_CHARACTERS: [(char, &str); 6] = [
+    ('½', "un demi"),
+    ('¼', "un quart"),
+    ('¾', "trois quarts"),
+    ('⅓', "un tiers"),
+    ('⅔', "deux tiers"),
+    ('⅛', "un huitième"),
+];
+
+/// "1/3" -> "un tiers", "15/20" -> "quinze sur vingt", "½" -> "un demi";
+/// a day and month ("24/11") is a date.
+pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
+    let rest = cursor.rest();
+    if let Some(&(c, said)) = FRACTION_CHARACTERS.iter().find(|(c, _)| rest.starts_with(*c)) {
+        return Reading::new(c.len_utf8(), said);
+    }
+    if cursor.continues(|c| c == '/') {
+        return None;
+    }
+    let captures = FRACTION.captures(rest)?;
+    let after = &rest[captures[0].len()..];
+    if !ends_word(after)
+        || after.starts_with(|c: char| c == '/' || c == '.' && after[1..].starts_with(|d: char| d.is_ascii_digit()))
+    {
+        return None;
+    }
+    let (top, bottom) = (&captures[1], &captures[2]);
+    let (a, b): (u64, u64) = (top.parse().ok()?, bottom.parse().ok()?);
+    let style = cursor.style;
+    let leading_zero = top.starts_with('0') || bottom.starts_with('0');
+    if leading_zero || a > b {
+        let month = data::month_name(b).filter(|_| (1..=31).contains(&a))?;
+        return Reading::new(captures[0].len(), format!("{} {month}", super::date::say_day(a, style)));
+    }
+    let said = match (a, b) {
+        (_, 0) => return None,
+        (1, 2) => "un demi".to_owned(),
+        (_, 2..=10) => {
+            let name = match b {
+                2 => "demi".to_owned(),
+                3 => "tiers".to_owned(),
+                4 => "quart".to_owned(),
+                b => words::ordinal(b, Gender::Masculine, style),
+            };
+            let plural = if a > 1 && !name.ends_with('s') { "s" } else { "" };
+            format!("{} {name}{plural}", cardinal(a, Gender::Masculine, style))
+        }
+        _ => format!("{} sur {}", cardinal(a, Gender::Masculine, style), cardinal(b, Gender::Masculine, style)),
+    };
+    Reading::new(captures[0].len(), said)
+}

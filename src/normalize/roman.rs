@@ -1,0 +1,113 @@
+//! Roman numerals, which are also ordinary capital letters: read only when
+//! the context says so. With an ordinal suffix ("XXIe siècle", "IIIe
+//! République", "François Ier"), after a regnal name or a capitalized title
+//! ("Louis XIV", "Jean-Paul II", "Rocky III"), or after a counting word
+//! ("tome III").
+
+use super::data;
+use super::words::{cardinal, ordinal, Gender};
+use super::{Cursor, Reading};
+use regex::Regex;
+use std::sync::LazyLock;
+
+static ROMAN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([IVXLCDM]+)(ères|ère|ers|er|res|re|èmes|ème|es|e|ᵉʳ|ʳᵉ|ᵉ)?").unwrap());
+
+/// The value of a Roman numeral written the standard way, else `None`.
+pub fn value(numeral: &str) -> Option<u64> {
+    let digit = |c| match c {
+        'I' => Some(1),
+        'V' => Some(5),
+        'X' => Some(10),
+        'L' => Some(50),
+        'C' => Some(100),
+        'D' => Some(500),
+        'M' => Some(1000),
+        _ => None,
+    };
+    let values: Vec<u64> = numeral.chars().map(digit).collect::<Option<_>>()?;
+    let mut total = 0;
+    for (i, &v) in values.iter().enumerate() {
+        if values.get(i + 1).is_some_and(|&next| next > v) {
+            total -= v as i64;
+        } else {
+            total += v as i64;
+        }
+    }
+    let total = u64::try_from(total).ok().filter(|&t| (1..4000).contains(&t))?;
+    (to_roman(total) == numeral).then_some(total)
+}
+
+fn to_roman(mut n: u64) -> String {
+    const PARTS: [(u64, &str); 13] = [
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut out = String::new();
+    for (v, s) in PARTS {
+        while n >= v {
+            out.push_str(s);
+            n -= v;
+        }
+    }
+    out
+}
+
+fn is_capitalized(word: &str) -> bool {
+    word.chars().next().is_some_and(char::is_uppercase) && word.chars().skip(1).any(char::is_lowercase)
+}
+
+pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
+    if cursor.continues(|_| false) {
+        return None;
+    }
+    let captures = ROMAN.captures(cursor.rest())?;
+    let len = captures[0].len();
+    // Digits after it are a number of their own.
+    if cursor.rest()[len..].starts_with(char::is_alphabetic) {
+        return None;
+    }
+    let numeral = &captures[1];
+    let n = value(numeral)?;
+    let style = cursor.style;
+    if let Some(suffix) = captures.get(2).map(|m| m.as_str()) {
+        // "Le", "De", "Ces", "Me" are words, not numbers.
+        if numeral.len() == 1 && "LCDM".contains(numeral) {
+            return None;
+        }
+        let first = matches!(suffix, "er" | "ers" | "re" | "res" | "ère" | "ères" | "ᵉʳ" | "ʳᵉ");
+        if first != (n == 1) {
+            return None;
+        }
+        let feminine = matches!(suffix.trim_end_matches('s'), "re" | "ère" | "ʳᵉ");
+        let mut said = ordinal(n, if feminine { Gender::Feminine } else { Gender::Masculine }, style);
+        if suffix.ends_with('s') {
+            said.push('s');
+        }
+        return Reading::new(len, said);
+    }
+    if data::is_never_roman(numeral) {
+        return None;
+    }
+    let previous = cursor.previous_word();
+    let regnal = data::is_regnal_name(previous) || (numeral.len() >= 2 && is_capitalized(previous));
+    if regnal {
+        let said = if n == 1 { "premier".to_owned() } else { cardinal(n, Gender::Masculine, style) };
+        return Reading::new(len, said);
+    }
+    if data::counts_in_roman(previous) {
+        return Reading::new(len, cardinal(n, Gender::Masculine, style));
+    }
+    None
+}
