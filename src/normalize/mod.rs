@@ -167,9 +167,10 @@ impl Normalizer {
                 if let Some(reading) = reading {
                     at += reading.len.max(1);
                     // "A380" -> "A trois cent quatre-vingts", "5G" -> "cinq G";
-                    // and no new address or compound from "$.fr".
+                    // and no new address from "$.fr". A hyphen stays glued:
+                    // "Covid-19" is no minus sign.
                     let next = text[at..].chars().take(2).collect::<Vec<_>>();
-                    let joins = |c: &char| matches!(c, '.' | '@' | '/' | '-' | '_');
+                    let joins = |c: &char| matches!(c, '.' | '@' | '/' | '_');
                     let glued_after = match next.as_slice() {
                         [c, ..] if c.is_alphanumeric() => true,
                         [c, d] => joins(c) && d.is_alphanumeric(),

@@ -123,7 +123,7 @@ pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
     let (space, unit_text) = skip_spaces(after);
     let style = cursor.style;
     if let Some(reading) = money(&number, unit_text, style) {
-        return Reading::new(number.len + space + reading.len, reading.spoken);
+        return per(number.len + space + reading.len, reading.spoken, cursor);
     }
     if let Some((len, said)) = percent(unit_text) {
         return Reading::new(
@@ -134,7 +134,7 @@ pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
     if let Some(unit) = data::unit_at(unit_text) {
         let name = if number.is_plural() { unit.plural } else { unit.singular };
         let said = say_number(&number, unit.gender, style);
-        return Reading::new(number.len + space + unit.symbol.len(), format!("{said} {name}"));
+        return per(number.len + space + unit.symbol.len(), format!("{said} {name}"), cursor);
     }
     if !ends_word(after) {
         // "5G", "3D": the number alone; the letters stay.
@@ -147,6 +147,20 @@ pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
         return Reading::new(number.len + space, format!("{said} {}", de(next)));
     }
     Reading::new(number.len, said)
+}
+
+/// A quantity, and "par" what follows a slash: "10 €/mois" -> "dix euros
+/// par mois", "120 g/km" -> "cent vingt grammes par kilomètre".
+fn per(len: usize, said: String, cursor: &Cursor) -> Option<Reading> {
+    let Some(after) = cursor.rest()[len..].strip_prefix('/') else { return Reading::new(len, said) };
+    if let Some(unit) = data::unit_at(after) {
+        return Reading::new(len + 1 + unit.symbol.len(), format!("{said} par {}", unit.singular));
+    }
+    let word = after.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+    if word.is_empty() || !word.chars().all(char::is_lowercase) {
+        return Reading::new(len, said);
+    }
+    Reading::new(len + 1 + word.len(), format!("{said} par {word}"))
 }
 
 /// "un million d'habitants", but not "un million et demi".

@@ -32,6 +32,8 @@ fn cardinals_and_separators() {
         ("007", "zéro zéro sept"),
         ("il fait -3 dehors", "il fait moins trois dehors"),
         ("Jean-Pierre et Paris-2", "Jean-Pierre et Paris-deux"),
+        ("le Covid-19", "le Covid-dix-neuf"),
+        ("le G7 et l'A380", "le G sept et l'A trois cent quatre-vingts"),
         (
             "1234567890123456789",
             "un deux trois quatre cinq six sept huit neuf zéro un deux trois quatre cinq six sept huit neuf",
@@ -218,6 +220,9 @@ fn units_agree() {
         ("5 min", "cinq minutes"),
         ("30 s", "trente secondes"),
         ("100m", "cent mètres"),
+        ("10 €/mois", "dix euros par mois"),
+        ("120 g/km", "cent vingt grammes par kilomètre"),
+        ("3 €/kg", "trois euros par kilogramme"),
         ("5 mois", "cinq mois"),
     ]);
 }
