@@ -14,6 +14,8 @@ struct Written<'a> {
     /// Digits of the integer part, separators removed.
     integer: String,
     fraction: Option<&'a str>,
+    /// Decimals after a point rather than a comma.
+    point: bool,
     len: usize,
 }
 
@@ -30,9 +32,10 @@ impl Written<'_> {
 }
 
 /// Thousands grouped by spaces, dots or apostrophes (all one kind), or
-/// plain digits; then an optional decimal comma.
+/// plain digits; then an optional decimal comma, or a decimal point that
+/// cannot be a thousands dot ("Web 2.0", "1.5").
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:([-−+])\s?)?([0-9]{1,3}(?:[ \u{A0}\u{202F}][0-9]{3})+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:['’][0-9]{3})+|[0-9]+)(?:,([0-9]+))?")
+    Regex::new(r"^(?:([-−+])\s?)?([0-9]{1,3}(?:[ \u{A0}\u{202F}][0-9]{3})+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:['’][0-9]{3})+|[0-9]+)(?:,([0-9]+)|\.([0-9]{1,2}|[0-9]{4,})\b)?")
         .unwrap()
 });
 
@@ -50,8 +53,9 @@ fn read_written<'a>(cursor: &Cursor<'a>) -> Option<Written<'a>> {
         None => None,
     };
     let integer: String = captures[2].chars().filter(char::is_ascii_digit).collect();
-    let fraction = captures.get(3).map(|m| m.as_str());
-    Some(Written { sign, integer, fraction, len: captures[0].len() })
+    let point = captures.get(4).is_some();
+    let fraction = captures.get(3).or(captures.get(4)).map(|m| m.as_str());
+    Some(Written { sign, integer, fraction, point, len: captures[0].len() })
 }
 
 /// Digits as a number, each leading zero said ("007" -> "zéro zéro sept"),
@@ -90,7 +94,7 @@ fn say_number(number: &Written, gender: Gender, style: &Style) -> String {
     let gender = if number.fraction.is_some() { Gender::Masculine } else { gender };
     said.push_str(&say_digits(&number.integer, gender, style));
     if let Some(fraction) = number.fraction {
-        said.push_str(" virgule ");
+        said.push_str(if number.point { " point " } else { " virgule " });
         said.push_str(&say_fraction(fraction, style));
     }
     said
@@ -290,6 +294,7 @@ pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
     let second_start = captures.get(2).expect("two numbers").start();
     let first = Written {
         sign: None,
+        point: false,
         integer: captures[1].split(',').next().unwrap_or("0").to_owned(),
         fraction: captures[1].split_once(',').map(|(_, f)| f),
         len: captures[1].len(),

@@ -72,6 +72,8 @@ fn decimals() {
         ("0,25", "zéro virgule vingt-cinq"),
         ("3,05 points", "trois virgule zéro cinq points"),
         ("3,14159", "trois virgule un quatre un cinq neuf"),
+        ("le Web 2.0", "le Web deux point zéro"),
+        ("1.5 million", "un point cinq million"),
     ]);
 }
 
@@ -160,6 +162,8 @@ fn times() {
         ("2h30 de débat", "deux heures trente de débat"),
         ("à 18h21", "à dix-huit heures vingt et une"),
         ("14 heures", "quatorze heures"),
+        ("de 14h30-16h", "de quatorze heures trente à seize heures"),
+        ("9:00 – 12:30", "neuf heures à douze heures trente"),
     ]);
 }
 

@@ -48,5 +48,14 @@ pub(super) fn time(cursor: &Cursor) -> Option<Reading> {
     }
     let hours = captures[1].parse().ok()?;
     let minutes = captures.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
-    Reading::new(len, say_time(hours, minutes, seconds, cursor.style)?)
+    let said = say_time(hours, minutes, seconds, cursor.style)?;
+    // "14h30-16h": the second time follows "à".
+    match UNTIL.find(&rest[len..]) {
+        Some(dash) if HOURS.is_match(&rest[len + dash.end()..]) || CLOCK.is_match(&rest[len + dash.end()..]) => {
+            Reading::new(len + dash.end(), format!("{said} à "))
+        }
+        _ => Reading::new(len, said),
+    }
 }
+
+static UNTIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[ \u{A0}]?[-–][ \u{A0}]?").unwrap());
