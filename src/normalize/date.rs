@@ -9,7 +9,12 @@ use regex::Regex;
 use std::sync::LazyLock;
 
 static DAY_MONTH_YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([0-9]{1,2})([/.])([0-9]{1,2})([/.])([0-9]{4}|[0-9]{2})").unwrap());
+    LazyLock::new(|| Regex::new(r"^([0-9]{1,2})([/.-])([0-9]{1,2})([/.-])([0-9]{4}|[0-9]{2})").unwrap());
+/// "17.06": a day and a month, the month on two digits.
+static DAY_DOT_MONTH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]{1,2})\.([0-9]{2})").unwrap());
+/// "les 17/18 juin", "17-18-19 juin": several days of one month.
+static DAYS_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[0-9]{1,2}(?:[/-][0-9]{1,2})+[ \u{A0}]+(\p{L}+)").unwrap());
 static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})").unwrap());
 static FIRST_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^0?1(?:[ \u{A0}]+)(\p{L}+)").unwrap());
 
@@ -68,6 +73,24 @@ pub(super) fn date(cursor: &Cursor) -> Option<Reading> {
         if followed_by_word_end(&rest[c[0].len()..]) {
             let said = say_date(c[3].parse().ok()?, c[2].parse().ok()?, c[1].parse().ok(), style)?;
             return Reading::new(c[0].len(), said);
+        }
+    }
+    if let Some(c) = DAY_DOT_MONTH.captures(rest) {
+        let (day, month) = (c[1].parse().ok()?, c[2].parse().ok()?);
+        if followed_by_word_end(&rest[c[0].len()..]) && (1..=12).contains(&month) {
+            if let Some(said) = say_date(day, month, None, style) {
+                return Reading::new(c[0].len(), said);
+            }
+        }
+    }
+    if let Some(c) = DAYS_OF.captures(rest) {
+        if data::is_month(&c[1]) {
+            let days_len = c.get(1).expect("month").start();
+            let days: Option<Vec<String>> = rest[..days_len]
+                .split(['/', '-'])
+                .map(|d| d.trim().parse().ok().filter(|d| (1..=31).contains(d)).map(|d| say_day(d, style)))
+                .collect();
+            return Reading::new(days_len, format!("{} ", days?.join(" ")));
         }
     }
     if let Some(c) = FIRST_OF.captures(rest) {

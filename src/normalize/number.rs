@@ -31,11 +31,11 @@ impl Written<'_> {
     }
 }
 
-/// Thousands grouped by spaces, dots or apostrophes (all one kind), or
-/// plain digits; then an optional decimal comma, or a decimal point that
+/// Thousands grouped by spaces, dots or apostrophes (all one kind), or by
+/// commas when there are several groups ("6,492,000"), or plain digits; then an optional decimal comma, or a decimal point that
 /// cannot be a thousands dot ("Web 2.0", "1.5").
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:([-−+])\s?)?([0-9]{1,3}(?:[ \u{A0}\u{202F}][0-9]{3})+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:['’][0-9]{3})+|[0-9]+)(?:,([0-9]+)|\.([0-9]{1,2}|[0-9]{4,})\b)?")
+    Regex::new(r"^(?:([-−+])\s?)?([0-9]{1,3}(?:[ \u{A0}\u{202F}][0-9]{3})+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:['’][0-9]{3})+|[0-9]{1,3}(?:,[0-9]{3}){2,}|[0-9]+)(?:,([0-9]+)|\.([0-9]{1,2}|[0-9]{4,})\b)?")
         .unwrap()
 });
 
@@ -303,7 +303,8 @@ pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
     Reading::new(second_start, format!("{} à ", say_number(&first, gender, cursor.style)))
 }
 
-static FRACTION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([0-9]{1,2})/([0-9]{1,2})").unwrap());
+static FRACTION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(?:([0-9]+)[ \u{A0}])?([0-9]{1,2})/([0-9]{1,2})").unwrap());
 
 const FRACTION_CHARACTERS: [(char, &str); 6] = [
     ('½', "un demi"),
@@ -331,28 +332,39 @@ pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
     {
         return None;
     }
-    let (top, bottom) = (&captures[1], &captures[2]);
+    let (top, bottom) = (&captures[2], &captures[3]);
     let (a, b): (u64, u64) = (top.parse().ok()?, bottom.parse().ok()?);
     let style = cursor.style;
     let leading_zero = top.starts_with('0') || bottom.starts_with('0');
+    if let Some(whole) = captures.get(1) {
+        // "1 1/2": "un et demi".
+        if leading_zero || a >= b || b > 10 {
+            return None;
+        }
+        let whole = cardinal(whole.as_str().parse().ok()?, Gender::Masculine, style);
+        let part = if (a, b) == (1, 2) { "demi".to_owned() } else { say_fraction_of(a, b, style) };
+        return Reading::new(captures[0].len(), format!("{whole} et {part}"));
+    }
     if leading_zero || a > b {
         let month = data::month_name(b).filter(|_| (1..=31).contains(&a))?;
         return Reading::new(captures[0].len(), format!("{} {month}", super::date::say_day(a, style)));
     }
-    let said = match (a, b) {
-        (_, 0) => return None,
-        (1, 2) => "un demi".to_owned(),
-        (_, 2..=10) => {
-            let name = match b {
-                2 => "demi".to_owned(),
-                3 => "tiers".to_owned(),
-                4 => "quart".to_owned(),
-                b => words::ordinal(b, Gender::Masculine, style),
-            };
-            let plural = if a > 1 && !name.ends_with('s') { "s" } else { "" };
-            format!("{} {name}{plural}", cardinal(a, Gender::Masculine, style))
-        }
+    let said = match b {
+        0 => return None,
+        2..=10 => say_fraction_of(a, b, style),
         _ => format!("{} sur {}", cardinal(a, Gender::Masculine, style), cardinal(b, Gender::Masculine, style)),
     };
     Reading::new(captures[0].len(), said)
+}
+
+/// "un demi", "deux tiers", "trois quarts", "cinq huitièmes".
+fn say_fraction_of(a: u64, b: u64, style: &Style) -> String {
+    let name = match b {
+        2 => "demi".to_owned(),
+        3 => "tiers".to_owned(),
+        4 => "quart".to_owned(),
+        b => words::ordinal(b, Gender::Masculine, style),
+    };
+    let plural = if a > 1 && !name.ends_with('s') { "s" } else { "" };
+    format!("{} {name}{plural}", cardinal(a, Gender::Masculine, style))
 }

@@ -39,6 +39,7 @@ fn cardinals_and_separators() {
             "un deux trois quatre cinq six sept huit neuf zéro un deux trois quatre cinq six sept huit neuf",
         ),
         ("3 000 000", "trois millions"),
+        ("6,492,000", "six millions quatre cent quatre-vingt-douze mille"),
     ]);
 }
 
@@ -133,6 +134,10 @@ fn dates() {
         ("les années 1980", "les années mille neuf cent quatre-vingt"),
         ("les années 2000", "les années deux mille"),
         ("le 24/11", "le vingt-quatre novembre"),
+        ("02-03-2003", "deux mars deux mille trois"),
+        ("le 17.06", "le dix-sept juin"),
+        ("les 17/18 juin", "les dix-sept dix-huit juin"),
+        ("les 1-2-3 mai 2025", "les premier deux trois mai deux mille vingt-cinq"),
     ]);
 }
 
@@ -252,6 +257,7 @@ fn abbreviations_and_titles() {
         ("Mesure", "Mesure"),
         ("la lettre M.", "la lettre M."),
         ("Mme Lefèvre dénonce", "Madame Lefèvre dénonce"),
+        ("la Dʳᵉ Martin et Mᵐᵉ Petit", "la docteure Martin et madame Petit"),
     ]);
 }
 
@@ -292,6 +298,8 @@ fn symbols_addresses_phones_fractions() {
         ("3/4", "trois quarts"),
         ("5/8", "cinq huitièmes"),
         ("15/20", "quinze sur vingt"),
+        ("1 1/2 litre", "un et demi litre"),
+        ("4 2/4", "quatre et deux quarts"),
     ]);
 }
 
