@@ -100,7 +100,8 @@ struct BuildArgs {
     /// Synthesis threads (0: one per core).
     #[arg(short, long, default_value_t = 0)]
     jobs: usize,
-    /// Voice, from `briefing voices`.
+    /// Voice: a name from `briefing voices`, or a Piper model (voice.onnx,
+    /// with voice.onnx.json beside it).
     #[arg(long, default_value = synth::DEFAULT_VOICE)]
     voice: String,
     /// Speaking rate relative to normal (0.5 to 3).
@@ -114,6 +115,41 @@ struct BuildArgs {
     volume: f32,
     #[command(flatten)]
     pauses: PauseArgs,
+    #[command(flatten)]
+    piper: PiperArgs,
+}
+
+/// Settings of Piper voices; by default, the voice's own.
+#[derive(Debug, Args)]
+struct PiperArgs {
+    /// ONNX Runtime library (libonnxruntime.so); default: ORT_DYLIB_PATH,
+    /// else where scripts/fetch-onnxruntime.sh puts it.
+    #[arg(long, value_name = "PATH")]
+    onnxruntime: Option<PathBuf>,
+    /// Piper phoneme length: above 1 slower, below 1 faster.
+    #[arg(long, value_parser = ranged(0.1, 5.0))]
+    length_scale: Option<f32>,
+    /// Piper voice variation (0 makes synthesis repeatable).
+    #[arg(long, value_parser = ranged(0.0, 2.0))]
+    noise_scale: Option<f32>,
+    /// Piper phoneme-length variation (0 makes synthesis repeatable).
+    #[arg(long, value_parser = ranged(0.0, 2.0))]
+    noise_w: Option<f32>,
+    /// Speaker of a multi-speaker Piper voice: an id or a name.
+    #[arg(long)]
+    speaker: Option<String>,
+}
+
+impl PiperArgs {
+    fn options(&self) -> synth::PiperOptions {
+        synth::PiperOptions {
+            onnxruntime: self.onnxruntime.clone(),
+            length_scale: self.length_scale,
+            noise_scale: self.noise_scale,
+            noise_w: self.noise_w,
+            speaker: self.speaker.clone(),
+        }
+    }
 }
 
 /// Defaults are those of `Pauses::default()`, repeated here for `--help`.
@@ -212,7 +248,14 @@ fn build(args: &BuildArgs) -> Result<()> {
         return print_script(&script);
     }
     clock.lap("read and split");
-    let voice = synth::VoiceOptions { rate: args.rate, pitch: args.pitch };
+    let sentences: usize = script.articles.iter().map(|a| a.segments.len()).sum();
+    let threads = if args.jobs == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { args.jobs };
+    let voice = synth::VoiceOptions {
+        rate: args.rate,
+        pitch: args.pitch,
+        concurrency: threads.min(sentences).max(1),
+        piper: args.piper.options(),
+    };
     let engine = synth::open(&args.voice, &voice)?;
     clock.lap("load voice");
     let (manifest, manifest_path) = output::write(&args.output, engine.sample_rate(), |sink| {
@@ -221,10 +264,10 @@ fn build(args: &BuildArgs) -> Result<()> {
         manifest
     })?;
     clock.lap("finish files");
+    warn_all(&engine.warnings());
     if args.timings {
         eprint!("{}", clock.report());
     }
-    let sentences: usize = manifest.articles.iter().map(|a| a.sentences.len()).sum();
     eprintln!(
         "briefing: wrote {} ({:.1} s, {}, {}) and {}",
         args.output.display(),

@@ -3,6 +3,9 @@
 //! adding one touches this module and its own, nothing else.
 
 mod espeak;
+mod piper;
+
+pub use piper::{default_onnxruntime, PiperOptions};
 
 use crate::error::Result;
 
@@ -24,20 +27,29 @@ pub trait Engine: Send + Sync {
     /// Mono samples in [-1, 1] for prepared text, without leading or
     /// trailing silence.
     fn synthesize(&self, prepared: &str) -> Result<Vec<f32>>;
+
+    /// What the user should know after synthesis (text the voice skipped).
+    fn warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
-/// Engine-neutral voice settings.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// Voice settings: engine-neutral ones, then each engine's own.
+#[derive(Debug, Clone, PartialEq)]
 pub struct VoiceOptions {
     /// Speaking rate relative to the voice's normal pace (1.0).
     pub rate: f32,
-    /// Pitch, 0 to 100; 50 is the voice's own.
+    /// Pitch, 0 to 100; 50 is the voice's own (espeak-ng voices).
     pub pitch: u8,
+    /// How many sentences will be synthesized at once, so an engine can
+    /// share the cores between them.
+    pub concurrency: usize,
+    pub piper: PiperOptions,
 }
 
 impl Default for VoiceOptions {
     fn default() -> Self {
-        VoiceOptions { rate: 1.0, pitch: 50 }
+        VoiceOptions { rate: 1.0, pitch: 50, concurrency: 1, piper: PiperOptions::default() }
     }
 }
 
@@ -52,16 +64,26 @@ pub struct VoiceInfo {
 /// The default voice: embedded, needs nothing installed.
 pub const DEFAULT_VOICE: &str = "fr-FR";
 
-/// Every voice available without extra files.
+/// Every voice available, and the kinds of voice file accepted.
 pub fn voices() -> Vec<VoiceInfo> {
-    espeak::voices()
+    let mut voices = espeak::voices();
+    voices.push(VoiceInfo {
+        engine: "piper",
+        name: "PATH.onnx",
+        description: "a Piper neural voice file, its PATH.onnx.json config beside it",
+    });
+    voices
 }
 
-/// Opens the engine that speaks `voice`.
+/// Opens the engine that speaks `voice`: an embedded voice name, or the
+/// path of a Piper model.
 pub fn open(voice: &str, options: &VoiceOptions) -> Result<Box<dyn Engine>> {
+    if piper::is_piper(voice) {
+        return Ok(Box::new(piper::open(voice, options)?));
+    }
     if let Some(engine) = espeak::open(voice, options)? {
         return Ok(Box::new(engine));
     }
-    let known: Vec<&str> = voices().iter().map(|v| v.name).collect();
-    Err(crate::Error::engine(voice, format!("unknown voice (available: {})", known.join(", "))))
+    let known: Vec<&str> = espeak::voices().iter().map(|v| v.name).collect();
+    Err(crate::Error::engine(voice, format!("unknown voice (available: {}, or a Piper .onnx file)", known.join(", "))))
 }

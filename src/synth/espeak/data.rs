@@ -1,21 +1,36 @@
 //! The espeak-ng crate reads its data from a directory, not from memory. The
-//! French data bundled in the binary is extracted once into a cache
-//! directory, keeping only the French files: with every language present the
-//! engine scans them all on each call (~15 ms instead of ~1 ms).
+//! data bundled in the binary is extracted once into a cache directory,
+//! keeping only the French files (and English, which phonemizes the English
+//! test voice): with every language present the engine scans them all on
+//! each call (~15 ms instead of ~1 ms).
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 /// Named after the crate version so an upgrade never reads stale data.
-const DATA_DIR_NAME: &str = "espeak-ng-0.2.0-fr";
+const DATA_DIR_NAME: &str = "espeak-ng-0.2.0-fr-en";
 /// Written last: a directory without it is incomplete.
 const COMPLETE_MARK: &str = ".complete";
-/// What French synthesis reads, relative to the data directory.
-const KEPT: [&str; 8] =
-    ["phontab", "phonindex", "phondata", "intonations", "fr_dict", "lang/roa/fr", "lang/roa/fr-BE", "lang/roa/fr-CH"];
+/// What synthesis and phonemizing read, relative to the data directory.
+const KEPT: [&str; 11] = [
+    "phontab",
+    "phonindex",
+    "phondata",
+    "intonations",
+    "fr_dict",
+    "lang/roa/fr",
+    "lang/roa/fr-BE",
+    "lang/roa/fr-CH",
+    "en_dict",
+    "lang/gmw/en",
+    "lang/gmw/en-US",
+];
 
-/// The extracted French data directory, extracting it on first use. Safe
+/// espeak voices the kept files can speak or phonemize.
+pub const LANGUAGES: [&str; 5] = ["fr", "fr-be", "fr-ch", "en", "en-us"];
+
+/// The extracted data directory, extracting it on first use. Safe
 /// when several processes start at once: each extracts into its own
 /// temporary directory and the first rename wins.
 pub fn data_dir() -> io::Result<PathBuf> {
@@ -26,8 +41,9 @@ pub fn data_dir() -> io::Result<PathBuf> {
     }
 }
 
-/// `$XDG_CACHE_HOME`, else `~/.cache`, else the temporary directory.
-fn cache_root() -> PathBuf {
+/// `$XDG_CACHE_HOME/briefing`, else `~/.cache/briefing`, else in the
+/// temporary directory.
+pub fn cache_root() -> PathBuf {
     let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
     std::env::var_os("XDG_CACHE_HOME")
         .and_then(absolute)
@@ -60,7 +76,12 @@ fn ensure_in(root: &Path) -> io::Result<PathBuf> {
 /// crate's own installer writes some 400 files, which costs a quarter of a
 /// second on a fresh ext4 directory.
 fn extract_french(target: &Path) -> io::Result<()> {
-    let bundled = || espeak_ng_data_phonemes::ALL_FILES.iter().chain(espeak_ng_data_dict_fr::ALL_FILES);
+    let bundled = || {
+        espeak_ng_data_phonemes::ALL_FILES
+            .iter()
+            .chain(espeak_ng_data_dict_fr::ALL_FILES)
+            .chain(espeak_ng_data_dict_en::ALL_FILES)
+    };
     for file in KEPT {
         let (_, bytes) = bundled()
             .find(|(path, _)| *path == file)

@@ -1,14 +1,17 @@
 //! The embedded espeak-ng voice (pure-Rust crate, French data bundled in the
-//! binary): French from France, Belgium and Switzerland.
+//! binary): French from France, Belgium and Switzerland. Also the phonemizer
+//! of neural voices trained on espeak-ng phonemes.
 
 mod data;
 mod safe_text;
+
+pub use data::cache_root;
 
 use super::{Engine, VoiceInfo, VoiceOptions};
 use crate::audio;
 use crate::error::{Error, Result};
 use espeak_ng::synthesize::{intonation, setlengths};
-use espeak_ng::{translate, voices, PhonemeData, Synthesizer, Translator, VoiceParams};
+use espeak_ng::{translate, voices, EspeakNg, PhonemeData, Synthesizer, Translator, VoiceParams};
 use std::path::Path;
 
 /// (voice name, espeak language, description)
@@ -126,6 +129,43 @@ impl Engine for Espeak {
     }
 }
 
+/// IPA phonemes of text, with its punctuation, as neural voices trained on
+/// espeak-ng phonemes expect them.
+pub struct Phonemizer {
+    engine: EspeakNg,
+}
+
+impl Phonemizer {
+    /// A phonemizer for an espeak voice such as "fr" or "en-us".
+    pub fn new(language: &str) -> Result<Self> {
+        let language = language.to_ascii_lowercase();
+        if !data::LANGUAGES.contains(&language.as_str()) {
+            let bundled = data::LANGUAGES.join(", ");
+            return Err(Error::engine(&language, format!("no phonemes for this espeak voice (bundled: {bundled})")));
+        }
+        let data = data::data_dir().map_err(|e| Error::engine(&language, format!("cannot extract voice data: {e}")))?;
+        let engine = EspeakNg::with_data_dir(&language, &data).map_err(|e| Error::engine(&language, e))?;
+        Ok(Phonemizer { engine })
+    }
+
+    /// The text made safe for the phonemizer, which shares the engine's
+    /// defects.
+    pub fn prepare(&self, text: &str) -> String {
+        safe_text::engine_safe(text)
+    }
+
+    /// Phonemes of prepared text, clause by clause so that no liaison
+    /// crosses a comma.
+    pub fn phonemes(&self, prepared: &str) -> Result<String> {
+        let clauses: Vec<String> = clauses(prepared)
+            .iter()
+            .map(|clause| self.engine.text_to_phonemes_phonemizer(clause))
+            .collect::<std::result::Result<_, _>>()
+            .map_err(|e| Error::engine("phonemizer", e))?;
+        Ok(clauses.iter().map(|c| c.trim()).collect::<Vec<_>>().join(" "))
+    }
+}
+
 /// Clauses of a sentence, each keeping its own punctuation so the engine
 /// gives it the right intonation. A spaced dash becomes a comma.
 fn clauses(sentence: &str) -> Vec<String> {
@@ -154,7 +194,7 @@ fn clauses(sentence: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    use espeak_ng::{EspeakNg, Parameter};
+    use espeak_ng::Parameter;
 
     fn french() -> EspeakNg {
         EspeakNg::with_data_dir("fr", &data::data_dir().unwrap()).unwrap()
@@ -166,7 +206,7 @@ mod tests {
         let text = "Le gouvernement a présenté mardi un plan d'économies. « Qui paiera ? » Les 1.200 km, 3,5 %.";
         for (name, language, _) in VOICES {
             for (rate, pitch) in [(1.0, 50), (0.6, 20), (2.2, 90)] {
-                let ours = open(name, &VoiceOptions { rate, pitch }).unwrap().unwrap();
+                let ours = open(name, &VoiceOptions { rate, pitch, ..VoiceOptions::default() }).unwrap().unwrap();
                 let mut reference = EspeakNg::with_data_dir(language, &data::data_dir().unwrap()).unwrap();
                 reference.set_parameter(Parameter::Rate, (175.0 * rate).round() as i32);
                 reference.set_parameter(Parameter::Pitch, i32::from(pitch));
@@ -224,6 +264,18 @@ mod tests {
         let both = engine.synthesize("Ils sont grands, et forts.").unwrap();
         assert_eq!(both.len(), one.len() + engine.clause_gap + two.len());
         assert!(one[0].abs() > 0.001 && one[one.len() - 1].abs() > 0.001);
+    }
+
+    #[test]
+    fn phonemes_keep_punctuation_and_no_liaison_crosses_a_comma() {
+        let french = Phonemizer::new("fr").unwrap();
+        let said = french.phonemes(&french.prepare("Ils sont grands, et maîtrisés.")).unwrap();
+        assert!(said.contains("ɡʁˈɑ̃,"), "{said}");
+        assert!(said.contains("mɛtʁizˈe"), "{said}");
+        assert!(said.ends_with('.'), "{said}");
+        let english = Phonemizer::new("en-US").unwrap();
+        assert!(english.phonemes("Hello world.").unwrap().starts_with("həlˈoʊ"));
+        assert!(Phonemizer::new("de").is_err());
     }
 
     #[test]

