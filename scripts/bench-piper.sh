@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Piper throughput: briefing against the reference Python implementation
+# (`piper-tts` from PyPI, in a temporary venv with the same ONNX Runtime
+# version), same voice, same text, load time included. Prints audio seconds
+# per wall second for one sentence and for a multi-article bulletin, each the
+# median of RUNS runs, and their ratios.
+#
+# Usage: scripts/bench-piper.sh [RUNS] [VOICE.onnx]   (default 5, the test voice)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-5}
+ort_version=1.22.0
+ort=$(bash scripts/fetch-onnxruntime.sh "$ort_version")
+voice=${2:-$(bash scripts/fetch-test-voice.sh)}
+cargo build --release --quiet
+bin=target/release/briefing
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "installing the reference (piper-tts, onnxruntime $ort_version) in a temporary venv..." >&2
+python3 -m venv "$work/venv"
+"$work/venv/bin/pip" install --quiet piper-tts "onnxruntime==$ort_version" >&2
+
+# The same words for both: what briefing reads, one sentence per line.
+printf 'Le gouvernement présente mardi un plan d économies de quarante milliards d euros.\n' > "$work/one.txt"
+"$bin" text examples/articles | grep -v '^== ' | grep -v '^$' > "$work/many.txt"
+
+wall_once() {
+    local start end
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1
+    end=$(date +%s.%N)
+    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+}
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+wav_seconds() {
+    python3 -c 'import sys, wave; w = wave.open(sys.argv[1]); print(w.getnframes() / w.getframerate())' "$1"
+}
+
+# No pauses of ours: both then make the same speech, and audio seconds compare.
+silent="--pause-sentence 0 --pause-paragraph 0 --pause-title 0 --pause-article 0"
+# shellcheck disable=SC2086
+ours() { "$bin" build --format text "$1" --voice "$voice" --onnxruntime "$ort" --no-normalize $silent -o "$2"; }
+reference() { "$work/venv/bin/python" -m piper -m "$voice" -f "$2" < "$1"; }
+
+report() {
+    local name=$1 text=$2 ours_wall ref_wall ours_audio ref_audio
+    ours_wall=$(for _ in $(seq "$runs"); do wall_once ours "$text" "$work/ours.wav"; done | median)
+    ref_wall=$(for _ in $(seq "$runs"); do wall_once reference "$text" "$work/ref.wav"; done | median)
+    ours_audio=$(wav_seconds "$work/ours.wav")
+    ref_audio=$(wav_seconds "$work/ref.wav")
+    awk -v n="$name" -v ow="$ours_wall" -v rw="$ref_wall" -v oa="$ours_audio" -v ra="$ref_audio" 'BEGIN {
+        printf "%-12s briefing %6.2f s for %6.1f s audio (%5.1f audio s/s) | piper-tts %6.2f s for %6.1f s audio (%5.1f audio s/s) | audio s/s ratio %.2fx, wall time ratio %.2fx\n",
+            n, ow, oa, oa / ow, rw, ra, ra / rw, (oa / ow) / (ra / rw), rw / ow
+    }'
+}
+
+echo "voice: $(basename "$voice"), $(nproc) cores, median of $runs runs, load time included"
+report "1 sentence" "$work/one.txt"
+report "$(wc -l < "$work/many.txt") sentences" "$work/many.txt"
