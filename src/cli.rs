@@ -5,6 +5,7 @@ use crate::article::{self, Format, Input};
 use crate::briefing::{self, Options, Pauses, Script};
 use crate::error::Result;
 use crate::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
+use crate::output::{Json, Sidecar, Subtitles};
 use crate::{output, split, synth};
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
@@ -97,6 +98,9 @@ struct BuildArgs {
     /// Report on stderr how long each stage took.
     #[arg(long)]
     timings: bool,
+    /// Also write subtitles beside the WAV: one cue per sentence.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    subtitles: Option<Subtitles>,
     /// Synthesis threads (0: one per core).
     #[arg(short, long, default_value_t = 0)]
     jobs: usize,
@@ -258,7 +262,11 @@ fn build(args: &BuildArgs) -> Result<()> {
     };
     let engine = synth::open(&args.voice, &voice)?;
     clock.lap("load voice");
-    let (manifest, manifest_path) = output::write(&args.output, engine.sample_rate(), |sink| {
+    let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
+    if let Some(subtitles) = &args.subtitles {
+        sidecars.push(subtitles);
+    }
+    let (manifest, written) = output::write(&args.output, engine.sample_rate(), &sidecars, |sink| {
         let manifest = briefing::render(&script, engine.as_ref(), &options, sink);
         clock.lap("synthesize and stream");
         manifest
@@ -268,13 +276,14 @@ fn build(args: &BuildArgs) -> Result<()> {
     if args.timings {
         eprint!("{}", clock.report());
     }
+    let beside: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     eprintln!(
         "briefing: wrote {} ({:.1} s, {}, {}) and {}",
         args.output.display(),
         manifest.duration,
         count(manifest.articles.len(), "article"),
         count(sentences, "sentence"),
-        manifest_path.display()
+        beside.join(", ")
     );
     Ok(())
 }

@@ -357,3 +357,87 @@ fn manifest_shows_written_and_spoken_text() {
     let (_, _, raw) = build(&["--no-normalize", input.to_str().unwrap()], &tmp.path().join("r.wav"));
     assert_eq!(raw["articles"][0]["sentences"][1]["spoken"], "À 14h30, M. Dupont arrive.");
 }
+
+/// Chunks of a RIFF file, read with an independent RIFF parser: (id, contents).
+fn riff_chunks(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut file = std::fs::File::open(path).unwrap();
+    let riff = riff::Chunk::read(&mut file, 0).unwrap();
+    assert_eq!(riff.id().as_str(), "RIFF");
+    assert_eq!(u64::from(riff.len()) + 8, fs::metadata(path).unwrap().len(), "RIFF size covers the file");
+    let chunks: Vec<riff::Chunk> = riff.iter(&mut file).map(Result::unwrap).collect();
+    chunks.iter().map(|c| (c.id().as_str().to_owned(), c.read_contents(&mut file).unwrap())).collect()
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
+}
+
+#[test]
+fn chapters_mark_each_article() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("c.wav");
+    let (_, samples, manifest) = build(&[ARTICLES], &out);
+    let chunks = riff_chunks(&out);
+    let ids: Vec<&str> = chunks.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["fmt ", "data", "cue ", "LIST"]);
+    let articles = manifest["articles"].as_array().unwrap();
+
+    let cue = &chunks[2].1;
+    assert_eq!(u32_at(cue, 0) as usize, articles.len());
+    for (i, article) in articles.iter().enumerate() {
+        let point = &cue[4 + 24 * i..4 + 24 * (i + 1)];
+        assert_eq!(u32_at(point, 0), i as u32 + 1, "cue id");
+        assert_eq!(&point[8..12], b"data");
+        assert_eq!(u64::from(u32_at(point, 20)), article["start_sample"].as_u64().unwrap(), "cue at the article");
+    }
+
+    let list = &chunks[3].1;
+    assert_eq!(&list[..4], b"adtl");
+    let mut labels = Vec::new();
+    let mut at = 4;
+    while at < list.len() {
+        assert_eq!(&list[at..at + 4], b"labl");
+        let size = u32_at(list, at + 4) as usize;
+        let text = &list[at + 12..at + 8 + size - 1];
+        labels.push((u32_at(list, at + 8), String::from_utf8(text.to_vec()).unwrap()));
+        at += 8 + size + size % 2;
+    }
+    let titles: Vec<(u32, String)> =
+        articles.iter().enumerate().map(|(i, a)| (i as u32 + 1, a["title"].as_str().unwrap().to_owned())).collect();
+    assert_eq!(labels, titles);
+    // The audio itself is untouched by the chunks after it.
+    assert_eq!(hound::WavReader::open(&out).unwrap().len() as usize, samples.len());
+}
+
+#[test]
+fn subtitles_follow_the_manifest() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", "Le titre\n\nUne phrase à 14h30. Une autre.\n\nLa fin.".as_bytes());
+    for format in ["srt", "vtt"] {
+        let out = tmp.path().join(format!("s-{format}.wav"));
+        let (_, _, manifest) = build(&["--subtitles", format, input.to_str().unwrap()], &out);
+        let text = fs::read_to_string(out.with_extension(format)).unwrap();
+        let sentences = manifest["articles"][0]["sentences"].as_array().unwrap();
+        let cues: Vec<&str> = text.trim_start_matches("WEBVTT\n\n").split("\n\n").filter(|c| !c.is_empty()).collect();
+        assert_eq!(cues.len(), sentences.len(), "{text}");
+        for (cue, sentence) in cues.iter().zip(sentences) {
+            let lines: Vec<&str> = cue.lines().collect();
+            let (timing, written) = if format == "srt" { (lines[1], lines[2]) } else { (lines[0], lines[1]) };
+            assert_eq!(written, sentence["text"].as_str().unwrap());
+            let stamp = |seconds: f64| {
+                let ms = (seconds * 1000.0).round() as u64;
+                let sep = if format == "srt" { ',' } else { '.' };
+                format!("{:02}:{:02}:{:02}{sep}{:03}", ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000)
+            };
+            let expected = format!(
+                "{} --> {}",
+                stamp(sentence["start"].as_f64().unwrap()),
+                stamp(sentence["end"].as_f64().unwrap())
+            );
+            assert_eq!(timing, expected);
+        }
+        if format == "vtt" {
+            assert!(text.starts_with("WEBVTT\n\n"));
+        }
+    }
+}

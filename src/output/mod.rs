@@ -1,6 +1,11 @@
-//! Writing a bulletin: the WAV and its manifest beside it, each written to a
-//! temporary file in the destination folder and renamed into place, so a
-//! failure never leaves a partial file behind.
+//! Writing a bulletin: the WAV (with chapter markers) and the files beside
+//! it, each written to a temporary file in the destination folder and
+//! renamed into place, so a failure never leaves a partial file behind.
+
+mod chapters;
+mod sidecar;
+
+pub use sidecar::{Json, Sidecar, Subtitles};
 
 use crate::article::io_problem;
 use crate::briefing::{Manifest, Sink};
@@ -9,23 +14,20 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
-/// Where the manifest of `wav` goes: beside it, same name, `.json`.
-pub fn manifest_path(wav: &Path) -> PathBuf {
-    wav.with_extension("json")
-}
-
-/// Writes a bulletin to `wav` and its manifest beside it. `produce` streams
-/// the samples into the WAV and returns the manifest; on any error nothing
-/// is left behind. Returns the manifest and where it was written.
+/// Writes a bulletin to `wav`, with chapter markers, and each sidecar file
+/// beside it (the JSON manifest, subtitles). `produce` streams the samples
+/// into the WAV and returns the manifest; on any error nothing is left
+/// behind. Returns the manifest and the sidecars' paths.
 pub fn write(
     wav: &Path,
     sample_rate: u32,
+    sidecars: &[&dyn Sidecar],
     produce: impl FnOnce(&mut Sink) -> Result<Manifest>,
-) -> Result<(Manifest, PathBuf)> {
-    let manifest_path = manifest_path(wav);
+) -> Result<(Manifest, Vec<PathBuf>)> {
     let name = wav.display().to_string();
-    if manifest_path == wav {
-        return Err(Error::output(name, "the WAV and its .json manifest would be the same file"));
+    let sidecar_paths: Vec<PathBuf> = sidecars.iter().map(|s| wav.with_extension(s.extension())).collect();
+    if sidecar_paths.iter().any(|p| p == wav) {
+        return Err(Error::output(name, "the WAV would have the name of a file written beside it"));
     }
     if wav.is_dir() {
         return Err(Error::output(name, "is a folder"));
@@ -39,19 +41,25 @@ pub fn write(
     let mut manifest = None;
     let wav_file = staged(&folder, &name, |file| {
         let produced = write_wav(file, sample_rate, &name, produce)?;
+        chapters::append(file, &produced).map_err(|e| Error::output(&name, io_problem(&e)))?;
         manifest = Some(produced);
         Ok(())
     })?;
     let mut manifest = manifest.expect("the WAV is written with its manifest");
     manifest.audio = wav.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let json_file = staged(&folder, &manifest_path.display().to_string(), |file| {
-        serde_json::to_writer_pretty(&mut *file, &manifest)
-            .map_err(|e| Error::output(manifest_path.display().to_string(), e))?;
-        file.write_all(b"\n").map_err(|e| Error::output(manifest_path.display().to_string(), io_problem(&e)))
-    })?;
+    let mut staged_sidecars = Vec::with_capacity(sidecars.len());
+    for (sidecar, path) in sidecars.iter().zip(&sidecar_paths) {
+        let path_name = path.display().to_string();
+        let file = staged(&folder, &path_name, |file| {
+            file.write_all(sidecar.render(&manifest).as_bytes()).map_err(|e| Error::output(&path_name, io_problem(&e)))
+        })?;
+        staged_sidecars.push(file);
+    }
     publish(wav_file, wav)?;
-    publish(json_file, &manifest_path)?;
-    Ok((manifest, manifest_path))
+    for (file, path) in staged_sidecars.into_iter().zip(&sidecar_paths) {
+        publish(file, path)?;
+    }
+    Ok((manifest, sidecar_paths))
 }
 
 type Staging<'a> = BufWriter<&'a mut std::fs::File>;

@@ -1,0 +1,61 @@
+//! Chapter markers inside the WAV: a `cue ` chunk with one point per article
+//! and a `LIST`/`adtl` chunk with a `labl` title for each, which audio
+//! editors show as markers. Appended after the audio; the RIFF size is then
+//! brought up to date.
+
+use crate::briefing::Manifest;
+use std::io::{self, Seek, SeekFrom, Write};
+
+fn chunk(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(body.len() + 9);
+    out.extend_from_slice(id);
+    out.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    out.extend_from_slice(body);
+    // Chunks start on even offsets; the pad byte is not counted.
+    if body.len() % 2 == 1 {
+        out.push(0);
+    }
+    out
+}
+
+/// The `cue ` and `LIST` chunks for the manifest's articles, empty if none.
+pub fn chunks(manifest: &Manifest) -> Vec<u8> {
+    if manifest.articles.is_empty() {
+        return Vec::new();
+    }
+    let mut cues = (manifest.articles.len() as u32).to_le_bytes().to_vec();
+    let mut labels = b"adtl".to_vec();
+    for (i, article) in manifest.articles.iter().enumerate() {
+        let id = i as u32 + 1;
+        let start = article.span.start_sample as u32;
+        for field in [id, start] {
+            cues.extend_from_slice(&field.to_le_bytes());
+        }
+        cues.extend_from_slice(b"data");
+        for field in [0u32, 0, start] {
+            cues.extend_from_slice(&field.to_le_bytes());
+        }
+        let mut label = id.to_le_bytes().to_vec();
+        label.extend_from_slice(article.title.as_deref().unwrap_or(&article.source).as_bytes());
+        label.push(0);
+        labels.extend(chunk(b"labl", &label));
+    }
+    let mut out = chunk(b"cue ", &cues);
+    out.extend(chunk(b"LIST", &labels));
+    out
+}
+
+/// Appends the chapter chunks to a finished WAV file.
+pub fn append(file: &mut (impl Write + Seek), manifest: &Manifest) -> io::Result<()> {
+    let chunks = chunks(manifest);
+    if chunks.is_empty() {
+        return Ok(());
+    }
+    let end = file.seek(SeekFrom::End(0))?;
+    file.write_all(&chunks)?;
+    let riff_size = u32::try_from(end + chunks.len() as u64 - 8).map_err(|_| io::Error::other("WAV over 4 GiB"))?;
+    file.seek(SeekFrom::Start(4))?;
+    file.write_all(&riff_size.to_le_bytes())?;
+    file.seek(SeekFrom::End(0))?;
+    Ok(())
+}
