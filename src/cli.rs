@@ -6,15 +6,20 @@ use crate::briefing::{self, Options, Pauses, Script};
 use crate::error::Result;
 use crate::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
 use crate::output::{Json, Sidecar, Subtitles};
-use crate::{output, split, synth};
-use clap::{Args, Parser, Subcommand};
+use crate::{config, output, split, synth};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
 #[command(name = "briefing", version, about = "Turn French news articles into a spoken audio bulletin.")]
+#[command(args_override_self = true)]
 pub struct Cli {
+    /// Config file (default: ./briefing.toml, else briefing.toml in the
+    /// config folder); flags given here override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -221,12 +226,50 @@ impl ScriptArgs {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match with_config(std::env::args().collect()) {
+        Ok(cli) => cli,
+        Err(error) => {
+            eprintln!("briefing: error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("briefing: error: {error}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// Parses the command line with the config file's options placed before
+/// the user's own, so that the user's flags win.
+fn with_config(args: Vec<String>) -> Result<Cli> {
+    let cli = Cli::parse_from(&args);
+    let Some(path) = config::find(cli.config.as_deref()) else { return Ok(cli) };
+    let command = Cli::command();
+    let name = cli.command.name();
+    let flags = |sub: &str| {
+        let sub = command.find_subcommand(sub)?;
+        let long = |a: &clap::Arg| a.get_long().map(|l| (l.to_owned(), a.get_action().takes_values()));
+        Some(sub.get_arguments().filter_map(long).filter(|(l, _)| l != "help" && l != "config").collect())
+    };
+    let from_file = config::arguments(&path, name, flags)?;
+    // Right after the command's name (not a --config value that reads the same).
+    let is_command = |i: usize| args[i] == name && (i == 0 || args[i - 1] != "--config");
+    let at = (0..args.len()).find(|&i| is_command(i)).map_or(args.len(), |i| i + 1);
+    let merged: Vec<String> = args[..at].iter().cloned().chain(from_file).chain(args[at..].iter().cloned()).collect();
+    Ok(Cli::parse_from(merged))
+}
+
+impl Command {
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Build(_) => "build",
+            Command::Text(_) => "text",
+            Command::Split(_) => "split",
+            Command::Normalize(_) => "normalize",
+            Command::Voices => "voices",
         }
     }
 }
@@ -375,7 +418,6 @@ fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn flags_are_consistent() {

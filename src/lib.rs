@@ -9,6 +9,7 @@ pub mod article;
 pub mod audio;
 pub mod briefing;
 pub mod cli;
+pub mod config;
 pub mod error;
 pub mod normalize;
 pub mod output;

@@ -441,3 +441,49 @@ fn subtitles_follow_the_manifest() {
         }
     }
 }
+
+#[test]
+fn config_file_sets_options_and_flags_override_it() {
+    let tmp = TempDir::new().unwrap();
+    fs::write(tmp.path().join("briefing.toml"), "[normalize]\ndialect = \"fr-BE\"\n").unwrap();
+    let normalize =
+        |args: &[&str]| briefing().current_dir(tmp.path()).arg("normalize").args(args).write_stdin("91 ans").assert();
+    normalize(&[]).success().stdout("nonante et un ans\n");
+    normalize(&["--dialect", "fr-FR"]).success().stdout("quatre-vingt-onze ans\n");
+
+    let elsewhere = tmp.path().join("elsewhere.toml");
+    fs::write(&elsewhere, "dialect = \"fr-CH\"\nvoice = \"fr-CH\"\n").unwrap();
+    normalize(&["--config", elsewhere.to_str().unwrap()]).success().stdout("nonante et un ans\n");
+    briefing()
+        .args(["--config", elsewhere.to_str().unwrap(), "normalize"])
+        .write_stdin("80 ans")
+        .assert()
+        .success()
+        .stdout("huitante ans\n");
+
+    let config_home = TempDir::new().unwrap();
+    fs::create_dir(config_home.path().join("briefing")).unwrap();
+    fs::write(config_home.path().join("briefing/briefing.toml"), "[build]\nvoix = \"fr-FR\"\n").unwrap();
+    briefing()
+        .env("XDG_CONFIG_HOME", config_home.path())
+        .args(["build", "--dry-run", "examples/articles"])
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(predicate::str::contains("briefing.toml: unknown key \"voix\""));
+}
+
+#[test]
+fn config_file_reaches_build_options() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", b"Titre\n\nPhrase une. Phrase deux.");
+    let config = tmp.path().join("c.toml");
+    fs::write(&config, "[build]\npause-sentence = 1.0\nvoice = \"fr-CH\"\nsubtitles = \"srt\"\n").unwrap();
+    let out = tmp.path().join("b.wav");
+    briefing().args(["build", "--config"]).arg(&config).arg(&input).arg("-o").arg(&out).assert().success();
+    let manifest: Value = serde_json::from_slice(&fs::read(out.with_extension("json")).unwrap()).unwrap();
+    assert_eq!(manifest["engine"], "espeak-ng fr-CH");
+    let s = manifest["articles"][0]["sentences"].as_array().unwrap();
+    assert_eq!(s[2]["start_sample"].as_u64().unwrap() - s[1]["end_sample"].as_u64().unwrap(), 22050);
+    assert!(out.with_extension("srt").is_file());
+}
