@@ -194,7 +194,8 @@ impl Span {
     }
 }
 
-/// Receives the program's 16-bit samples in order, as they are made.
+/// Receives the program's 16-bit samples in order, as they are made: one
+/// call per sentence, with the pause after it.
 pub type Sink<'a> = dyn FnMut(&[i16]) -> Result<()> + 'a;
 
 /// Synthesizes every sentence in parallel and streams the program to `sink`
@@ -346,6 +347,9 @@ mod tests {
         fn sample_rate(&self) -> u32 {
             10
         }
+        fn cache_key(&self) -> String {
+            "counting".into()
+        }
         fn prepare(&self, text: &str) -> String {
             text.to_uppercase()
         }
@@ -423,6 +427,9 @@ mod tests {
             }
             fn sample_rate(&self) -> u32 {
                 10
+            }
+            fn cache_key(&self) -> String {
+                "failing".into()
             }
             fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
                 if prepared.contains("boom") {

@@ -6,6 +6,7 @@ use crate::briefing::{self, Options, Pauses, Script};
 use crate::error::Result;
 use crate::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
 use crate::output::{Json, Sidecar, Subtitles};
+use crate::synth::Engine;
 use crate::{config, output, split, synth};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Write;
@@ -103,6 +104,19 @@ struct BuildArgs {
     /// Report on stderr how long each stage took.
     #[arg(long)]
     timings: bool,
+    /// Where synthesized sentences are kept for the next run (default: the
+    /// briefing cache folder).
+    #[arg(long, value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
+    /// Synthesize every sentence, neither reading nor filling the cache.
+    #[arg(long)]
+    no_cache: bool,
+    /// Print nothing but warnings and errors.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Print a summary on stdout as JSON (files, duration, sentences, cache hits, wall time).
+    #[arg(long)]
+    json: bool,
     /// Also write subtitles beside the WAV: one cue per sentence.
     #[arg(long, value_enum, value_name = "FORMAT")]
     subtitles: Option<Subtitles>,
@@ -303,14 +317,21 @@ fn build(args: &BuildArgs) -> Result<()> {
         concurrency: threads.min(sentences).max(1),
         piper: args.piper.options(),
     };
-    let engine = synth::open(&args.voice, &voice)?;
+    let cache_dir = args.cache_dir.clone().unwrap_or_else(synth::default_cache_dir);
+    let engine = synth::Cached::new(synth::open(&args.voice, &voice)?, (!args.no_cache).then_some(cache_dir.as_path()));
     clock.lap("load voice");
     let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
     if let Some(subtitles) = &args.subtitles {
         sidecars.push(subtitles);
     }
+    let progress = Progress::new(sentences, engine.sample_rate(), args.quiet || args.json);
     let (manifest, written) = output::write(&args.output, engine.sample_rate(), &sidecars, |sink| {
-        let manifest = briefing::render(&script, engine.as_ref(), &options, sink);
+        let mut sink = |pcm: &[i16]| {
+            progress.sentence(pcm.len());
+            sink(pcm)
+        };
+        let manifest = briefing::render(&script, &engine, &options, &mut sink);
+        progress.finish();
         clock.lap("synthesize and stream");
         manifest
     })?;
@@ -319,20 +340,69 @@ fn build(args: &BuildArgs) -> Result<()> {
     if args.timings {
         eprint!("{}", clock.report());
     }
-    let beside: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    eprintln!(
-        "briefing: wrote {} ({:.1} s, {}, {}) and {}",
-        args.output.display(),
-        manifest.duration,
-        count(manifest.articles.len(), "article"),
-        count(sentences, "sentence"),
-        beside.join(", ")
-    );
+    let (cache_hits, synthesized) = engine.counts();
+    let files: Vec<String> = std::iter::once(&args.output).chain(&written).map(|p| p.display().to_string()).collect();
+    let sentences_made: usize = manifest.articles.iter().map(|a| a.sentences.len()).sum();
+    if args.json {
+        let summary = serde_json::json!({
+            "files": files,
+            "duration": manifest.duration,
+            "articles": manifest.articles.len(),
+            "sentences": sentences_made,
+            "cache_hits": cache_hits,
+            "synthesized": synthesized,
+            "wall_time": clock.total(),
+        });
+        print_lines([summary.to_string()])?;
+    } else if !args.quiet {
+        eprintln!(
+            "briefing: wrote {} ({:.1} s, {}, {}, {} from the cache) and {}",
+            files[0],
+            manifest.duration,
+            count(manifest.articles.len(), "article"),
+            count(sentences_made, "sentence"),
+            cache_hits,
+            files[1..].join(", ")
+        );
+    }
     Ok(())
 }
 
 fn count(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+/// A progress bar on stderr: sentences done, audio made, time left. Drawn
+/// only on a terminal, and never with `--quiet` or `--json`.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    sample_rate: u32,
+    samples: std::cell::Cell<usize>,
+}
+
+impl Progress {
+    fn new(sentences: usize, sample_rate: u32, hidden: bool) -> Self {
+        let bar = if hidden {
+            indicatif::ProgressBar::hidden()
+        } else {
+            indicatif::ProgressBar::with_draw_target(Some(sentences as u64), indicatif::ProgressDrawTarget::stderr())
+        };
+        let style =
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} sentences, {msg} of audio, {eta} left")
+                .expect("a valid template");
+        bar.set_style(style);
+        Progress { bar, sample_rate, samples: std::cell::Cell::new(0) }
+    }
+
+    fn sentence(&self, samples: usize) {
+        self.samples.set(self.samples.get() + samples);
+        self.bar.set_message(format!("{:.0} s", self.samples.get() as f64 / f64::from(self.sample_rate)));
+        self.bar.inc(1);
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 /// Wall time of each stage, for `--timings`.
@@ -350,6 +420,10 @@ impl Stopwatch {
         let now = std::time::Instant::now();
         self.laps.push((stage, now - self.last));
         self.last = now;
+    }
+
+    fn total(&self) -> f64 {
+        self.laps.iter().map(|(_, d)| d.as_secs_f64()).sum()
     }
 
     fn report(&self) -> String {

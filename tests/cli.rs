@@ -29,13 +29,13 @@ fn build(args: &[&str], out: &Path) -> (hound::WavSpec, Vec<i16>, Value) {
     (spec, samples, manifest)
 }
 
+fn names(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+}
+
 /// Files in `dir` other than the inputs the test put there.
 fn leftovers(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| !n.ends_with(".txt"))
-        .collect()
+    names(dir).into_iter().filter(|n| !n.ends_with(".txt")).collect()
 }
 
 fn rms(samples: &[i16]) -> f64 {
@@ -95,8 +95,8 @@ fn output_is_identical_for_any_number_of_jobs() {
     let tmp = TempDir::new().unwrap();
     let one = tmp.path().join("one.wav");
     let four = tmp.path().join("four.wav");
-    build(&["--jobs", "1", ARTICLES], &one);
-    build(&["--jobs", "4", ARTICLES], &four);
+    build(&["--no-cache", "--jobs", "1", ARTICLES], &one);
+    build(&["--no-cache", "--jobs", "4", ARTICLES], &four);
     assert_eq!(fs::read(&one).unwrap(), fs::read(&four).unwrap());
     let manifest = |p: &Path| fs::read_to_string(p.with_extension("json")).unwrap().replace("one.wav", "four.wav");
     assert_eq!(manifest(&one), manifest(&four));
@@ -299,8 +299,12 @@ fn fresh_cache_is_safe_when_processes_start_together() {
     }
     let outputs: Vec<Vec<u8>> = (0..4).map(|i| fs::read(tmp.path().join(format!("b{i}.wav"))).unwrap()).collect();
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
-    let entries: Vec<_> = fs::read_dir(cache.path().join("briefing")).unwrap().collect();
-    assert_eq!(entries.len(), 1, "one data directory, no staging leftovers");
+    let mut entries = names(&cache.path().join("briefing"));
+    entries.sort();
+    assert_eq!(entries, ["espeak-ng-0.2.0-fr-en", "sentences"], "no staging leftovers");
+    let sentences = cache.path().join("briefing/sentences");
+    let stored: Vec<String> = names(&sentences).iter().flat_map(|d| names(&sentences.join(d))).collect();
+    assert_eq!(stored.len(), 2, "title and sentence, each stored once: {stored:?}");
 }
 
 #[test]
@@ -486,4 +490,67 @@ fn config_file_reaches_build_options() {
     let s = manifest["articles"][0]["sentences"].as_array().unwrap();
     assert_eq!(s[2]["start_sample"].as_u64().unwrap() - s[1]["end_sample"].as_u64().unwrap(), 22050);
     assert!(out.with_extension("srt").is_file());
+}
+
+fn summary(args: &[&str], out: &Path) -> Value {
+    let output = briefing().arg("build").args(args).arg("--json").arg("-o").arg(out).assert().success();
+    let output = output.get_output();
+    assert!(output.stderr.is_empty(), "--json prints nothing else: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn cache_makes_only_changed_sentences_again() {
+    let tmp = TempDir::new().unwrap();
+    let cache = tmp.path().join("cache");
+    let cache_arg = cache.to_str().unwrap();
+    let inputs = tmp.path().join("in");
+    fs::create_dir(&inputs).unwrap();
+    article(&inputs, "a.txt", "Première\n\nUn. Deux. Trois.".as_bytes());
+    article(&inputs, "b.txt", "Seconde\n\nQuatre. Cinq.".as_bytes());
+    let input = inputs.to_str().unwrap();
+    let (first, second, third) = (tmp.path().join("1.wav"), tmp.path().join("2.wav"), tmp.path().join("3.wav"));
+
+    let cold = summary(&["--cache-dir", cache_arg, input], &first);
+    assert_eq!(
+        (cold["sentences"].as_u64(), cold["cache_hits"].as_u64(), cold["synthesized"].as_u64()),
+        (Some(7), Some(0), Some(7))
+    );
+    let warm = summary(&["--cache-dir", cache_arg, input], &second);
+    assert_eq!((warm["cache_hits"].as_u64(), warm["synthesized"].as_u64()), (Some(7), Some(0)));
+    assert!(fs::read(&first).unwrap() == fs::read(&second).unwrap(), "the cache gives the same bytes");
+    assert_eq!(warm["files"][0], second.to_str().unwrap());
+    assert!(warm["wall_time"].as_f64().unwrap() > 0.0);
+    assert!((warm["duration"].as_f64().unwrap() - cold["duration"].as_f64().unwrap()).abs() < 1e-9);
+
+    article(&inputs, "b.txt", "Seconde\n\nQuatre. Six.".as_bytes());
+    let changed = summary(&["--cache-dir", cache_arg, input], &third);
+    assert_eq!((changed["cache_hits"].as_u64(), changed["synthesized"].as_u64()), (Some(6), Some(1)));
+
+    // A damaged entry is noticed and made again, never played.
+    for entry in fs::read_dir(&cache).unwrap().flat_map(|d| fs::read_dir(d.unwrap().path()).unwrap()) {
+        fs::write(entry.unwrap().path(), b"garbage").unwrap();
+    }
+    let repaired = summary(&["--cache-dir", cache_arg, input], &second);
+    assert_eq!(repaired["synthesized"].as_u64(), Some(7));
+    assert!(fs::read(&third).unwrap() == fs::read(&second).unwrap(), "repaired entries give the same bytes");
+
+    let off = summary(&["--no-cache", "--cache-dir", cache_arg, input], &second);
+    assert_eq!((off["cache_hits"].as_u64(), off["synthesized"].as_u64()), (Some(0), Some(7)));
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", b"Titre\n\nTexte.");
+    let out = tmp.path().join("b.wav");
+    briefing().arg("build").arg(&input).arg("-q").arg("-o").arg(&out).assert().success().stdout("").stderr("");
+    briefing()
+        .arg("build")
+        .arg(&input)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("wrote"));
 }

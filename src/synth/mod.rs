@@ -2,9 +2,11 @@
 //! [`Engine`] trait; engines are chosen by voice name through [`open`], so
 //! adding one touches this module and its own, nothing else.
 
+mod cache;
 mod espeak;
 mod piper;
 
+pub use cache::{default_dir as default_cache_dir, Cached};
 pub use piper::{default_onnxruntime, PiperOptions};
 
 use crate::error::Result;
@@ -17,6 +19,10 @@ pub trait Engine: Send + Sync {
 
     /// Sample rate of what [`Engine::synthesize`] returns.
     fn sample_rate(&self) -> u32;
+
+    /// Everything besides the text that shapes the samples (engine version,
+    /// voice, every option): cached sentences are found by it.
+    fn cache_key(&self) -> String;
 
     /// The text as this engine should receive it, shielding its known
     /// defects. Recorded in the manifest as what the engine was sent.

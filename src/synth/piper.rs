@@ -245,6 +245,21 @@ impl Engine for Piper {
         self.config.audio.sample_rate
     }
 
+    /// The model file as it is now (a new download changes it), and every
+    /// setting sent with the text.
+    fn cache_key(&self) -> String {
+        let stamp = |path: &Path| {
+            let meta = std::fs::metadata(path).ok();
+            let modified = meta
+                .as_ref()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            format!("{}:{}:{}", path.display(), meta.map_or(0, |m| m.len()), modified.map_or(0, |d| d.as_nanos()))
+        };
+        let config = PathBuf::from(format!("{}.json", self.name));
+        format!("piper {} {} scales={:?} speaker={:?}", stamp(&self.model), stamp(&config), self.scales, self.speaker)
+    }
+
     /// French quotation marks become the plain quote Piper voices know.
     fn prepare(&self, text: &str) -> String {
         let plain: String = text.chars().map(|c| if "«»“”„‹›".contains(c) { '"' } else { c }).collect();

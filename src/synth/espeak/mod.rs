@@ -105,6 +105,11 @@ impl Engine for Espeak {
         self.params.sample_rate
     }
 
+    fn cache_key(&self) -> String {
+        let p = &self.params;
+        format!("espeak-ng 0.2.0 {} wpm={} pitch={} gap={}", self.voice, p.user_rate_wpm, p.user_pitch, self.clause_gap)
+    }
+
     fn prepare(&self, text: &str) -> String {
         safe_text::engine_safe(text)
     }

@@ -1,0 +1,193 @@
+//! A cache of synthesized sentences, in front of any engine: an hourly
+//! bulletin where one article of ten changed re-synthesizes only the changed
+//! sentences. An entry is named by a hash of everything that shapes the
+//! samples (engine, voice, options, the exact text sent) and holds the
+//! engine's own float samples, so a bulletin built from the cache is
+//! byte-identical to one built without it. Entries are written atomically
+//! and carry a checksum: a corrupt one is detected and made again.
+
+use super::Engine;
+use crate::error::Result;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Bumped whenever the entry layout or what engines return changes.
+const FORMAT: &[u8; 8] = b"BRFC0001";
+
+pub struct Cached {
+    inner: Box<dyn Engine>,
+    /// `None`: nothing is read or kept, sentences are only counted.
+    dir: Option<PathBuf>,
+    key: String,
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+/// The default cache folder: `$XDG_CACHE_HOME/briefing/sentences`.
+pub fn default_dir() -> PathBuf {
+    super::espeak::cache_root().join("sentences")
+}
+
+impl Cached {
+    pub fn new(inner: Box<dyn Engine>, dir: Option<&Path>) -> Self {
+        let key = format!("briefing {} | {}", env!("CARGO_PKG_VERSION"), inner.cache_key());
+        let dir = dir.map(Path::to_path_buf);
+        Cached { inner, dir, key, hits: AtomicUsize::new(0), misses: AtomicUsize::new(0) }
+    }
+
+    /// Sentences read from the cache, and made anew, so far.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
+
+    fn entry(&self, prepared: &str) -> Option<PathBuf> {
+        let dir = self.dir.as_ref()?;
+        let digest =
+            Sha256::new().chain_update(self.key.as_bytes()).chain_update([0]).chain_update(prepared).finalize();
+        let name = hex(&digest);
+        Some(dir.join(&name[..2]).join(name))
+    }
+
+    fn read(path: &Path) -> Option<Vec<f32>> {
+        let bytes = std::fs::read(path).ok()?;
+        let (body, checksum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+        let samples = body.strip_prefix(FORMAT.as_slice())?;
+        if Sha256::digest(body).as_slice() != checksum || samples.len() % 4 != 0 {
+            return None;
+        }
+        Some(samples.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
+    }
+
+    /// Best effort: a cache that cannot be written only costs time.
+    fn write(path: &Path, samples: &[f32]) {
+        let mut body = FORMAT.to_vec();
+        body.extend(samples.iter().flat_map(|s| s.to_le_bytes()));
+        let checksum = Sha256::digest(&body);
+        body.extend_from_slice(&checksum);
+        let Some(folder) = path.parent() else { return };
+        let written = std::fs::create_dir_all(folder).and_then(|()| {
+            let mut file = tempfile::NamedTempFile::new_in(folder)?;
+            std::io::Write::write_all(&mut file, &body)?;
+            file.persist(path).map(drop).map_err(|e| e.error)
+        });
+        drop(written);
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Engine for Cached {
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn sample_rate(&self) -> u32 {
+        self.inner.sample_rate()
+    }
+
+    fn cache_key(&self) -> String {
+        self.inner.cache_key()
+    }
+
+    fn prepare(&self, text: &str) -> String {
+        self.inner.prepare(text)
+    }
+
+    fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
+        let path = self.entry(prepared);
+        if let Some(samples) = path.as_deref().and_then(Self::read) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(samples);
+        }
+        let samples = self.inner.synthesize(prepared)?;
+        self.misses.fetch_add(1, Ordering::Relaxed);
+        if let Some(path) = path {
+            Self::write(&path, &samples);
+        }
+        Ok(samples)
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.inner.warnings()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Echo;
+
+    impl Engine for Echo {
+        fn describe(&self) -> String {
+            "echo".into()
+        }
+        fn sample_rate(&self) -> u32 {
+            8000
+        }
+        fn cache_key(&self) -> String {
+            "echo v1".into()
+        }
+        fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
+            Ok(prepared.bytes().map(|b| f32::from(b) / 256.0).collect())
+        }
+    }
+
+    #[test]
+    fn second_time_comes_from_the_cache_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let cached = Cached::new(Box::new(Echo), Some(dir.path()));
+        let first = cached.synthesize("bonjour").unwrap();
+        let again = cached.synthesize("bonjour").unwrap();
+        assert_eq!(first, again);
+        assert_eq!(cached.counts(), (1, 1));
+        cached.synthesize("autre").unwrap();
+        assert_eq!(cached.counts(), (1, 2));
+    }
+
+    #[test]
+    fn corrupt_entries_are_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let cached = Cached::new(Box::new(Echo), Some(dir.path()));
+        let fresh = cached.synthesize("bonjour").unwrap();
+        let entry = cached.entry("bonjour").unwrap();
+        let mut bytes = std::fs::read(&entry).unwrap();
+        bytes[10] ^= 0xff;
+        std::fs::write(&entry, &bytes).unwrap();
+        assert_eq!(cached.synthesize("bonjour").unwrap(), fresh);
+        assert_eq!(cached.counts(), (0, 2));
+        std::fs::write(&entry, b"short").unwrap();
+        assert_eq!(cached.synthesize("bonjour").unwrap(), fresh);
+        assert_eq!(cached.synthesize("bonjour").unwrap(), fresh);
+        assert_eq!(cached.counts(), (1, 3));
+    }
+
+    #[test]
+    fn the_engine_identity_is_part_of_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        struct Other;
+        impl Engine for Other {
+            fn describe(&self) -> String {
+                "echo".into()
+            }
+            fn sample_rate(&self) -> u32 {
+                8000
+            }
+            fn cache_key(&self) -> String {
+                "echo v2".into()
+            }
+            fn synthesize(&self, _: &str) -> Result<Vec<f32>> {
+                Ok(vec![0.5])
+            }
+        }
+        Cached::new(Box::new(Echo), Some(dir.path())).synthesize("x").unwrap();
+        assert_eq!(Cached::new(Box::new(Other), Some(dir.path())).synthesize("x").unwrap(), [0.5]);
+        let off = Cached::new(Box::new(Echo), None);
+        off.synthesize("x").unwrap();
+        off.synthesize("x").unwrap();
+        assert_eq!(off.counts(), (0, 2));
+    }
+}
