@@ -1,4 +1,11 @@
-//! Sample buffers: silence trimming, gain and conversion to 16-bit PCM.
+//! Sample buffers: silence trimming, fades, resampling, reading sound
+//! files, gain and conversion to 16-bit PCM.
+
+use crate::error::{Error, Result};
+use rubato::audioadapter_buffers::direct::InterleavedSlice;
+use rubato::{Fft, FixedSync, Resampler as _};
+use std::path::Path;
+use std::sync::Mutex;
 
 /// Below this a sample counts as silence (about -60 dBFS): engines pad their
 /// output with near-zero noise that would lengthen every pause.
@@ -23,9 +30,147 @@ pub fn samples_in(seconds: f32, sample_rate: u32) -> usize {
     (f64::from(seconds) * f64::from(sample_rate)).round() as usize
 }
 
+/// Fades the first and last `len` samples in and out along a raised
+/// cosine, so that a clip starts and ends at zero and joins never click.
+pub fn fade_edges(samples: &mut [f32], len: usize) {
+    let len = len.min(samples.len() / 2);
+    for i in 0..len {
+        let gain = 0.5 - 0.5 * (std::f32::consts::PI * (i as f32 + 0.5) / len as f32).cos();
+        samples[i] *= gain;
+        let last = samples.len() - 1 - i;
+        samples[last] *= gain;
+    }
+}
+
+/// Converts whole clips from one sample rate to another with rubato's
+/// band-limited FFT resampler. Each clip is resampled on its own, from a
+/// reset state, so the result depends only on the clip: the same in any
+/// order, on any thread. Resamplers are kept for reuse across threads.
+pub struct Resampler {
+    from: u32,
+    to: u32,
+    idle: Mutex<Vec<Fft<f32>>>,
+}
+
+impl Resampler {
+    pub fn new(from: u32, to: u32) -> Self {
+        Resampler { from, to, idle: Mutex::new(Vec::new()) }
+    }
+
+    pub fn output_rate(&self) -> u32 {
+        self.to
+    }
+
+    /// The clip at the output rate: `len * to / from` samples, rounded, and
+    /// aligned with the input (the resampler's delay is removed).
+    pub fn resample(&self, clip: &[f32]) -> Result<Vec<f32>> {
+        if self.from == self.to || clip.is_empty() {
+            return Ok(clip.to_vec());
+        }
+        let failed =
+            |e: &dyn std::fmt::Display| Error::Usage(format!("resampling {} Hz to {} Hz: {e}", self.from, self.to));
+        let reused = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut fft = match reused {
+            Some(fft) => fft,
+            None => {
+                Fft::new(self.from as usize, self.to as usize, 1024, 1, FixedSync::Input).map_err(|e| failed(&e))?
+            }
+        };
+        let input = InterleavedSlice::new(clip, 1, clip.len()).map_err(|e| failed(&e))?;
+        let output = fft.process_all(&input, clip.len(), None).map_err(|e| failed(&e))?;
+        self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(fft);
+        let mut samples = output.take_data();
+        let (from, to) = (u64::from(self.from), u64::from(self.to));
+        samples.truncate(((clip.len() as u64 * to + from / 2) / from) as usize);
+        Ok(samples)
+    }
+}
+
+/// A sound file (intro, outro, music bed) as mono samples at `rate`: any
+/// WAV sample format, channels averaged, resampled when its rate differs.
+pub fn read_clip(path: &Path, rate: u32) -> Result<Vec<f32>> {
+    let name = path.display().to_string();
+    let problem = |e: hound::Error| match e {
+        hound::Error::IoError(io) => Error::input(&name, crate::error::io_problem(&io)),
+        other => Error::input(&name, format!("not a readable WAV file ({other})")),
+    };
+    let mut reader = hound::WavReader::open(path).map_err(problem)?;
+    let spec = reader.spec();
+    let interleaved: Vec<f32> = match spec.sample_format {
+        hound::SampleFormat::Float => reader.samples::<f32>().collect::<Result<_, _>>().map_err(problem)?,
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+            let samples = reader.samples::<i32>().map(|s| s.map(|s| s as f32 * scale));
+            samples.collect::<Result<_, _>>().map_err(problem)?
+        }
+    };
+    let channels = usize::from(spec.channels.max(1));
+    let mono: Vec<f32> =
+        interleaved.chunks_exact(channels).map(|frame| frame.iter().sum::<f32>() / channels as f32).collect();
+    if mono.is_empty() {
+        return Err(Error::input(&name, "holds no sound"));
+    }
+    Resampler::new(spec.sample_rate, rate).resample(&mono)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn sine(freq: f32, rate: u32, seconds: f32) -> Vec<f32> {
+        let len = (rate as f32 * seconds) as usize;
+        (0..len).map(|i| 0.5 * (std::f32::consts::TAU * freq * i as f32 / rate as f32).sin()).collect()
+    }
+
+    #[test]
+    fn resampling_keeps_length_tone_and_alignment() {
+        let input = sine(440.0, 22050, 1.0);
+        let resampler = Resampler::new(22050, 48000);
+        let output = resampler.resample(&input).unwrap();
+        assert_eq!(output.len(), 48000);
+        let expected = sine(440.0, 48000, 1.0);
+        // Away from the edges, the tone is the same tone at the same phase.
+        let error =
+            output[4000..44000].iter().zip(&expected[4000..44000]).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(error < 0.01, "{error}");
+        assert_eq!(resampler.resample(&input).unwrap(), output, "reused resamplers start afresh");
+        assert_eq!(Resampler::new(22050, 22050).resample(&input).unwrap(), input);
+    }
+
+    #[test]
+    fn fades_start_and_end_at_silence() {
+        let mut clip = vec![1.0; 100];
+        fade_edges(&mut clip, 10);
+        assert!(clip[0] < 0.05 && clip[99] < 0.05);
+        assert!(clip[0] < clip[5] && clip[5] < clip[9] && clip[10] == 1.0 && clip[89] == 1.0);
+        let mut short = vec![1.0; 3];
+        fade_edges(&mut short, 10);
+        assert_eq!(short[1], 1.0);
+    }
+
+    #[test]
+    fn clips_of_any_format_are_read_as_mono_at_the_rate_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stereo.wav");
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 44100,
+            bits_per_sample: 24,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let mut writer = hound::WavWriter::create(&path, spec).unwrap();
+        for _ in 0..44100 {
+            writer.write_sample(1 << 22).unwrap();
+            writer.write_sample(0).unwrap();
+        }
+        writer.finalize().unwrap();
+        let clip = read_clip(&path, 22050).unwrap();
+        assert_eq!(clip.len(), 22050);
+        assert!((clip[11025] - 0.25).abs() < 0.01, "{}", clip[11025]);
+        std::fs::write(&path, b"RIFF garbage").unwrap();
+        let error = read_clip(&path, 22050).unwrap_err().to_string();
+        assert!(error.starts_with(&format!("{}: not a readable WAV file", path.display())), "{error}");
+    }
 
     #[test]
     fn trimming_keeps_the_audible_span() {

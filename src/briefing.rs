@@ -1,9 +1,10 @@
 //! The plan of a bulletin (what is said, in which order, with which pauses),
-//! its parallel synthesis and its assembly into one program. The manifest is
-//! written from the same plan as the audio, so its times cannot drift.
+//! its parallel synthesis and its placement, sentence by sentence, into a
+//! [`Sink`]. The manifest is written from the positions the sink reports, so
+//! its times are those of the final file and cannot drift.
 
+use crate::announce::Announcements;
 use crate::article::Article;
-use crate::audio;
 use crate::error::{Error, Result};
 use crate::normalize::Normalizer;
 use crate::split;
@@ -11,7 +12,7 @@ use crate::synth::Engine;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 
 /// Silences between the parts of a bulletin, in seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -38,10 +39,8 @@ pub struct Options {
     pub max_sentence_chars: usize,
     /// How written forms become spoken French; `None` reads them as written.
     pub normalizer: Option<Normalizer>,
-    /// Linear gain on the whole program (1.0 leaves it as the engine made it).
-    pub gain: f32,
-    /// Synthesis threads; 0 uses every core.
-    pub jobs: usize,
+    /// Opening, titles and closing; `None` reads the articles alone.
+    pub announcements: Option<Announcements>,
 }
 
 impl Default for Options {
@@ -50,8 +49,7 @@ impl Default for Options {
             pauses: Pauses::default(),
             max_sentence_chars: split::DEFAULT_MAX_CHARS,
             normalizer: Some(Normalizer::default()),
-            gain: 1.0,
-            jobs: 0,
+            announcements: None,
         }
     }
 }
@@ -59,6 +57,7 @@ impl Default for Options {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SegmentKind {
+    Announcement,
     Title,
     Body,
 }
@@ -76,8 +75,18 @@ pub struct Segment {
     pub pause_after: f32,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    Opening,
+    Article,
+    Closing,
+}
+
+/// The opening, one article, or the closing.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ScriptArticle {
+pub struct Part {
+    pub kind: PartKind,
+    /// The article's file, empty for announcements.
     pub source: String,
     pub title: Option<String>,
     pub segments: Vec<Segment>,
@@ -86,33 +95,60 @@ pub struct ScriptArticle {
 /// Everything a bulletin will say, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Script {
-    pub articles: Vec<ScriptArticle>,
+    pub parts: Vec<Part>,
 }
 
-/// Splits and normalizes the articles into the bulletin's script.
+impl Script {
+    pub fn articles(&self) -> impl Iterator<Item = &Part> {
+        self.parts.iter().filter(|p| p.kind == PartKind::Article)
+    }
+
+    pub fn segments(&self) -> impl Iterator<Item = &Segment> {
+        self.parts.iter().flat_map(|p| &p.segments)
+    }
+}
+
+/// Splits and normalizes the articles into the bulletin's script, with the
+/// announcements around them if asked.
 pub fn script(articles: &[Article], options: &Options) -> Script {
-    let pauses = &options.pauses;
-    let mut script = Script { articles: articles.iter().map(|a| script_article(a, options)).collect() };
-    script.articles.retain(|a| !a.segments.is_empty());
-    let count = script.articles.len();
-    for (i, article) in script.articles.iter_mut().enumerate() {
-        if let Some(last) = article.segments.last_mut() {
-            last.pause_after = if i + 1 == count { 0.0 } else { pauses.article };
+    let mut parts: Vec<Part> = articles.iter().map(|a| script_article(a, options)).collect();
+    parts.retain(|a| !a.segments.is_empty());
+    if let Some(announcements) = &options.announcements {
+        let titles: Vec<&str> = parts.iter().filter_map(|p| p.title.as_deref()).collect();
+        let opening = announcement(PartKind::Opening, &announcements.opening(&titles), options);
+        let closing = announcement(PartKind::Closing, &announcements.closing(), options);
+        parts = opening.into_iter().chain(parts).chain(closing).collect();
+    }
+    let count = parts.len();
+    for (i, part) in parts.iter_mut().enumerate() {
+        if let Some(last) = part.segments.last_mut() {
+            last.pause_after = if i + 1 == count { 0.0 } else { options.pauses.article };
         }
     }
-    script
+    Script { parts }
 }
 
-fn script_article(article: &Article, options: &Options) -> ScriptArticle {
+fn announcement(kind: PartKind, text: &str, options: &Options) -> Option<Part> {
+    let mut segments = Vec::new();
+    let pause = options.pauses.sentence;
+    push_block(&mut segments, sentences(text, options), SegmentKind::Announcement, None, pause, pause, options);
+    (!segments.is_empty()).then(|| Part { kind, source: String::new(), title: None, segments })
+}
+
+fn script_article(article: &Article, options: &Options) -> Part {
     let pauses = &options.pauses;
     let mut segments = Vec::new();
-    let title_sentences = article.title.iter().flat_map(|t| sentences(t, options));
+    let announced = |title: &String| match &options.announcements {
+        Some(announcements) => announcements.title(title),
+        None => title.clone(),
+    };
+    let title_sentences = article.title.iter().flat_map(|t| sentences(&announced(t), options));
     push_block(&mut segments, title_sentences, SegmentKind::Title, None, pauses.sentence, pauses.title, options);
     for (i, paragraph) in article.paragraphs.iter().enumerate() {
         let body = sentences(paragraph, options);
         push_block(&mut segments, body, SegmentKind::Body, Some(i), pauses.sentence, pauses.paragraph, options);
     }
-    ScriptArticle { source: article.source.clone(), title: article.title.clone(), segments }
+    Part { kind: PartKind::Article, source: article.source.clone(), title: article.title.clone(), segments }
 }
 
 fn sentences(text: &str, options: &Options) -> Vec<String> {
@@ -146,7 +182,8 @@ fn push_block(
 }
 
 /// Machine-readable description of a bulletin; times are exact sample
-/// offsets in the WAV, also given in seconds.
+/// offsets in the final WAV (after the intro, at the output rate), also
+/// given in seconds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Manifest {
     /// File name of the WAV this describes, set when it is written.
@@ -155,12 +192,55 @@ pub struct Manifest {
     pub sample_rate: u32,
     pub samples: usize,
     pub duration: f64,
-    pub articles: Vec<ManifestArticle>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loudness: Option<Loudness>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intro: Option<Span>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening: Option<ManifestPart>,
+    pub articles: Vec<ManifestPart>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closing: Option<ManifestPart>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outro: Option<Span>,
+}
+
+impl Manifest {
+    /// Every sentence, in the order heard.
+    pub fn sentences(&self) -> impl Iterator<Item = &ManifestSentence> {
+        self.opening.iter().chain(&self.articles).chain(&self.closing).flat_map(|p| &p.sentences)
+    }
+
+    /// Records the program's final length.
+    pub fn set_length(&mut self, samples: usize) {
+        self.samples = samples;
+        self.duration = samples as f64 / f64::from(self.sample_rate);
+    }
+}
+
+/// How the program's level was set: one gain for the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Loudness {
+    /// Integrated loudness (EBU R128) before the gain, LUFS.
+    pub measured: f64,
+    /// True peak before the gain, dBTP.
+    pub measured_true_peak: f64,
+    pub target: f64,
+    pub max_true_peak: f64,
+    /// The gain applied, dB.
+    pub gain: f64,
+    /// Where the limiter held speech peaks, dBFS, if it was needed.
+    pub limiter_ceiling: Option<f64>,
+    /// Integrated loudness and true peak of the file as written.
+    pub integrated: f64,
+    pub true_peak: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ManifestArticle {
+pub struct ManifestPart {
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(flatten)]
     pub span: Span,
@@ -188,149 +268,137 @@ pub struct Span {
 }
 
 impl Span {
-    fn new(start_sample: usize, end_sample: usize, sample_rate: u32) -> Self {
+    pub fn new(start_sample: usize, end_sample: usize, sample_rate: u32) -> Self {
         let seconds = |s: usize| s as f64 / f64::from(sample_rate);
         Span { start: seconds(start_sample), end: seconds(end_sample), start_sample, end_sample }
     }
 }
 
-/// Receives the program's 16-bit samples in order, as they are made: one
-/// call per sentence, with the pause after it.
-pub type Sink<'a> = dyn FnMut(&[i16]) -> Result<()> + 'a;
-
-/// Synthesizes every sentence in parallel and streams the program to `sink`
-/// in order, each sentence as soon as it and all before it are done, so
-/// writing overlaps synthesis and memory does not grow with the bulletin.
-/// The result does not depend on the number of threads.
-pub fn render(script: &Script, engine: &dyn Engine, options: &Options, sink: &mut Sink) -> Result<Manifest> {
-    let segments: Vec<(usize, &Segment)> =
-        script.articles.iter().enumerate().flat_map(|(i, a)| a.segments.iter().map(move |s| (i, s))).collect();
-    let prepared: Vec<String> = segments.iter().map(|(_, s)| engine.prepare(&s.spoken)).collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(options.jobs)
-        .build()
-        .map_err(|e| Error::Usage(format!("cannot start {} synthesis threads: {e}", options.jobs)))?;
-    let mut timeline = Timeline::new(script, engine.sample_rate(), options.gain);
-    synthesize_in_order(&pool, engine, &prepared, |i, audio| {
-        let (article, segment) = segments[i];
-        timeline.place(article, segment, &prepared[i], &audio, sink)
-    })?;
-    Ok(timeline.finish(engine.describe()))
+/// Where a sentence goes in the program.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    pub part: PartKind,
+    /// The last sentence of its part.
+    pub ends_part: bool,
+    /// Silence after it, in seconds.
+    pub pause: f32,
 }
 
-/// Runs the engine on every text in the pool, handing results to `deliver`
-/// on this thread in input order. Stops at the first error.
-fn synthesize_in_order(
-    pool: &rayon::ThreadPool,
-    engine: &dyn Engine,
-    texts: &[String],
-    mut deliver: impl FnMut(usize, Vec<f32>) -> Result<()>,
-) -> Result<()> {
-    let cancelled = AtomicBool::new(false);
-    let (done, finished) = mpsc::channel();
-    pool.in_place_scope_fifo(|scope| {
-        for (i, text) in texts.iter().enumerate() {
-            let (done, cancelled) = (done.clone(), &cancelled);
-            scope.spawn_fifo(move |_| {
+/// Takes the program's sentences in order, as they are made, and says
+/// where each one's sound starts and ends in the final file.
+pub trait Sink {
+    fn sample_rate(&self) -> u32;
+    fn place(&mut self, speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)>;
+}
+
+/// Every sentence of one or more scripts, synthesized in parallel on a pool
+/// of `jobs` threads and handed out in order, each as soon as it and all
+/// before it are done: writing overlaps synthesis and memory does not grow
+/// with the bulletin. The result does not depend on the number of threads.
+/// Dropping it stops the sentences not yet started.
+pub struct Synthesis {
+    engine: String,
+    texts: Arc<Vec<String>>,
+    finished: mpsc::Receiver<(usize, Result<Vec<f32>>)>,
+    waiting: BTreeMap<usize, Result<Vec<f32>>>,
+    next: usize,
+    cancelled: Arc<AtomicBool>,
+}
+
+impl Synthesis {
+    pub fn start<'a>(engine: Arc<dyn Engine>, spoken: impl IntoIterator<Item = &'a str>, jobs: usize) -> Result<Self> {
+        let texts: Arc<Vec<String>> = Arc::new(spoken.into_iter().map(|s| engine.prepare(s)).collect());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start {jobs} synthesis threads: {e}")))?;
+        let cancelled = Arc::new(AtomicBool::new(false));
+        let (done, finished) = mpsc::channel();
+        for i in 0..texts.len() {
+            let (done, cancelled, engine, texts) = (done.clone(), cancelled.clone(), engine.clone(), texts.clone());
+            pool.spawn_fifo(move || {
                 if !cancelled.load(Ordering::Relaxed) {
-                    // The receiver is gone only once delivery has failed.
-                    let _ = done.send((i, engine.synthesize(text)));
+                    // The receiver is gone only once the bulletin has failed.
+                    let _ = done.send((i, synthesize_guarded(engine.as_ref(), &texts[i])));
                 }
             });
         }
-        drop(done);
-        let delivered = deliver_in_order(finished, texts.len(), &mut deliver);
-        if delivered.is_err() {
-            cancelled.store(true, Ordering::Relaxed);
+        Ok(Synthesis { engine: engine.describe(), texts, finished, waiting: BTreeMap::new(), next: 0, cancelled })
+    }
+
+    /// The next sentence in order: what the engine was sent, and its samples.
+    fn next(&mut self) -> Result<(String, Vec<f32>)> {
+        let i = self.next;
+        while !self.waiting.contains_key(&i) {
+            let (at, audio) = self.finished.recv().map_err(|_| Error::engine(&self.engine, "synthesis stopped"))?;
+            self.waiting.insert(at, audio);
         }
-        delivered
-    })
+        self.next += 1;
+        let audio = self.waiting.remove(&i).expect("waiting for it")?;
+        Ok((self.texts[i].clone(), audio))
+    }
 }
 
-fn deliver_in_order(
-    finished: mpsc::Receiver<(usize, Result<Vec<f32>>)>,
-    count: usize,
-    deliver: &mut impl FnMut(usize, Vec<f32>) -> Result<()>,
-) -> Result<()> {
-    let mut waiting = BTreeMap::new();
-    let mut next = 0;
-    for (i, audio) in finished {
-        waiting.insert(i, audio?);
-        while let Some(audio) = waiting.remove(&next) {
-            deliver(next, audio)?;
-            next += 1;
-        }
-    }
-    assert_eq!(next, count, "every sentence is synthesized once");
-    Ok(())
+/// An engine that panics fails its sentence, not the whole process.
+fn synthesize_guarded(engine: &dyn Engine, text: &str) -> Result<Vec<f32>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.synthesize(text)))
+        .unwrap_or_else(|_| Err(Error::engine(engine.describe(), format!("crashed on {text:?}"))))
 }
 
-/// Lays sentences and pauses end to end and records where each one falls.
-struct Timeline {
-    sample_rate: u32,
-    gain: f32,
-    position: usize,
-    articles: Vec<ManifestArticle>,
-    pcm: Vec<i16>,
+impl Drop for Synthesis {
+    fn drop(&mut self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
 }
 
-impl Timeline {
-    fn new(script: &Script, sample_rate: u32, gain: f32) -> Self {
-        let articles = script
-            .articles
-            .iter()
-            .map(|a| ManifestArticle {
-                source: a.source.clone(),
-                title: a.title.clone(),
-                span: Span::new(0, 0, sample_rate),
-                sentences: Vec::with_capacity(a.segments.len()),
-            })
-            .collect();
-        Timeline { sample_rate, gain, position: 0, articles, pcm: Vec::new() }
-    }
-
-    fn place(
-        &mut self,
-        article: usize,
-        segment: &Segment,
-        engine_text: &str,
-        audio: &[f32],
-        sink: &mut Sink,
-    ) -> Result<()> {
-        self.pcm.clear();
-        self.pcm.extend(audio.iter().map(|&s| audio::to_pcm16(s, self.gain)));
-        let start = self.position;
-        let end = start + self.pcm.len();
-        let pause = audio::samples_in(segment.pause_after, self.sample_rate);
-        self.pcm.resize(self.pcm.len() + pause, 0);
-        sink(&self.pcm)?;
-        self.position = end + pause;
-        self.articles[article].sentences.push(ManifestSentence {
-            kind: segment.kind,
-            paragraph: segment.paragraph,
-            text: segment.text.clone(),
-            spoken: segment.spoken.clone(),
-            engine_text: engine_text.to_owned(),
-            span: Span::new(start, end, self.sample_rate),
-        });
-        Ok(())
-    }
-
-    fn finish(mut self, engine: String) -> Manifest {
-        for article in &mut self.articles {
-            let start = article.sentences.first().map_or(0, |s| s.span.start_sample);
-            let end = article.sentences.last().map_or(0, |s| s.span.end_sample);
-            article.span = Span::new(start, end, self.sample_rate);
+/// Places the next `script`'s sentences from `synthesis` into `sink`, in
+/// order, and describes where each one fell.
+pub fn render(script: &Script, synthesis: &mut Synthesis, sink: &mut dyn Sink) -> Result<Manifest> {
+    let rate = sink.sample_rate();
+    let mut manifest = Manifest {
+        audio: String::new(),
+        engine: synthesis.engine.clone(),
+        sample_rate: rate,
+        samples: 0,
+        duration: 0.0,
+        loudness: None,
+        intro: None,
+        opening: None,
+        articles: Vec::new(),
+        closing: None,
+        outro: None,
+    };
+    for part in &script.parts {
+        let mut sentences = Vec::with_capacity(part.segments.len());
+        for (i, segment) in part.segments.iter().enumerate() {
+            let (engine_text, audio) = synthesis.next()?;
+            let placement =
+                Placement { part: part.kind, ends_part: i + 1 == part.segments.len(), pause: segment.pause_after };
+            let (start, end) = sink.place(audio, placement)?;
+            sentences.push(ManifestSentence {
+                kind: segment.kind,
+                paragraph: segment.paragraph,
+                text: segment.text.clone(),
+                spoken: segment.spoken.clone(),
+                engine_text,
+                span: Span::new(start, end, rate),
+            });
         }
-        Manifest {
-            audio: String::new(),
-            engine,
-            sample_rate: self.sample_rate,
-            samples: self.position,
-            duration: self.position as f64 / f64::from(self.sample_rate),
-            articles: self.articles,
+        let start = sentences.first().map_or(0, |s| s.span.start_sample);
+        let end = sentences.last().map_or(0, |s| s.span.end_sample);
+        let placed = ManifestPart {
+            source: part.source.clone(),
+            title: part.title.clone(),
+            span: Span::new(start, end, rate),
+            sentences,
+        };
+        match part.kind {
+            PartKind::Opening => manifest.opening = Some(placed),
+            PartKind::Article => manifest.articles.push(placed),
+            PartKind::Closing => manifest.closing = Some(placed),
         }
     }
+    Ok(manifest)
 }
 
 #[cfg(test)]
@@ -358,6 +426,22 @@ mod tests {
         }
     }
 
+    /// Lays sentences and pauses end to end in memory.
+    struct Collect(Vec<f32>);
+
+    impl Sink for Collect {
+        fn sample_rate(&self) -> u32 {
+            10
+        }
+        fn place(&mut self, speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)> {
+            let start = self.0.len();
+            self.0.extend(speech);
+            let end = self.0.len();
+            self.0.resize(end + (placement.pause * 10.0).round() as usize, 0.0);
+            Ok((start, end))
+        }
+    }
+
     fn article(title: Option<&str>, paragraphs: &[&str]) -> Article {
         Article {
             source: "a.txt".into(),
@@ -371,29 +455,46 @@ mod tests {
         let options = Options::default();
         let p = options.pauses;
         let script = script(&[article(Some("Titre"), &["Un. Deux.", "Trois."]), article(None, &["Quatre."])], &options);
-        let pauses: Vec<f32> = script.articles.iter().flat_map(|a| a.segments.iter().map(|s| s.pause_after)).collect();
+        let pauses: Vec<f32> = script.segments().map(|s| s.pause_after).collect();
         assert_eq!(pauses, [p.title, p.sentence, p.paragraph, p.article, 0.0]);
-        let first = &script.articles[0].segments;
+        let first = &script.parts[0].segments;
         assert_eq!(first[0].kind, SegmentKind::Title);
         assert_eq!(first[2].paragraph, Some(0));
         assert_eq!(first[3].paragraph, Some(1));
     }
 
     #[test]
-    fn unspeakable_sentences_and_articles_are_left_out() {
-        let script = script(&[article(Some("…"), &["—"]), article(None, &["Oui."])], &Options::default());
-        assert_eq!(script.articles.len(), 1);
-        assert_eq!(script.articles[0].segments.len(), 1);
+    fn announcements_open_and_close_the_bulletin() {
+        let when = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap().and_hms_opt(14, 0, 0).unwrap();
+        let templates = crate::announce::Templates { title: "À la une : {title}".into(), ..Default::default() };
+        let announcements = Some(Announcements::new(templates, when).unwrap());
+        let options = Options { announcements, ..Options::default() };
+        let script = script(&[article(Some("Grève à la SNCF"), &["Un."]), article(None, &["Deux."])], &options);
+        let kinds: Vec<PartKind> = script.parts.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds, [PartKind::Opening, PartKind::Article, PartKind::Article, PartKind::Closing]);
+        let opening: Vec<&str> = script.parts[0].segments.iter().map(|s| s.spoken.as_str()).collect();
+        assert_eq!(
+            opening,
+            ["Bulletin du mardi vingt-quatre novembre deux mille vingt-six.", "Au sommaire : Grève à la S N C F."]
+        );
+        assert_eq!(script.parts[1].segments[0].text, "À la une : Grève à la SNCF");
+        assert_eq!(script.parts[3].segments[0].kind, SegmentKind::Announcement);
+        assert_eq!(script.parts[2].segments[0].pause_after, options.pauses.article, "a break before the closing");
     }
 
-    fn render_all(script: &Script, engine: &dyn Engine, options: &Options) -> (Vec<i16>, Manifest) {
-        let mut samples = Vec::new();
-        let mut collect = |pcm: &[i16]| {
-            samples.extend_from_slice(pcm);
-            Ok(())
-        };
-        let manifest = render(script, engine, options, &mut collect).unwrap();
-        (samples, manifest)
+    #[test]
+    fn unspeakable_sentences_and_articles_are_left_out() {
+        let script = script(&[article(Some("…"), &["—"]), article(None, &["Oui."])], &Options::default());
+        assert_eq!(script.parts.len(), 1);
+        assert_eq!(script.parts[0].segments.len(), 1);
+    }
+
+    fn render_all(script: &Script, engine: impl Engine + 'static, jobs: usize) -> Result<(Vec<f32>, Manifest)> {
+        let spoken = script.segments().map(|s| s.spoken.as_str());
+        let mut synthesis = Synthesis::start(Arc::new(engine), spoken, jobs)?;
+        let mut sink = Collect(Vec::new());
+        let manifest = render(script, &mut synthesis, &mut sink)?;
+        Ok((sink.0, manifest))
     }
 
     #[test]
@@ -403,19 +504,15 @@ mod tests {
             ..Options::default()
         };
         let script = script(&[article(Some("Ab"), &["Cde. Fg."]), article(None, &["Hij."])], &options);
-        let (samples, manifest) = render_all(&script, &Counting, &options);
-        let spans: Vec<(usize, usize)> = manifest
-            .articles
-            .iter()
-            .flat_map(|a| a.sentences.iter().map(|s| (s.span.start_sample, s.span.end_sample)))
-            .collect();
+        let (samples, manifest) = render_all(&script, Counting, 0).unwrap();
+        let spans: Vec<(usize, usize)> =
+            manifest.sentences().map(|s| (s.span.start_sample, s.span.end_sample)).collect();
         // "Ab" 2, pause 20; "Cde." 4, pause 5; "Fg." 3, pause 30; "Hij." 4.
         assert_eq!(spans, [(0, 2), (22, 26), (31, 34), (64, 68)]);
-        assert_eq!((samples.len(), manifest.samples), (68, 68));
+        assert_eq!(samples.len(), 68);
         assert_eq!(manifest.articles[1].span.start, 6.4);
         assert_eq!(manifest.articles[0].sentences[1].engine_text, "CDE.");
-        assert!(samples[2..22].iter().all(|&s| s == 0));
-        assert_eq!(samples[0], 16384);
+        assert!(samples[2..22].iter().all(|&s| s == 0.0));
     }
 
     #[test]
@@ -432,24 +529,50 @@ mod tests {
                 "failing".into()
             }
             fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
-                if prepared.contains("boom") {
-                    Err(Error::engine("failing", "cannot say boom"))
-                } else {
-                    Ok(vec![0.5; 3])
+                match prepared {
+                    p if p.contains("boom") => Err(Error::engine("failing", "cannot say boom")),
+                    p if p.contains("crash") => panic!("engine bug"),
+                    _ => Ok(vec![0.5; 3]),
                 }
             }
         }
         let options = Options::default();
         let script = script(&[article(Some("Titre"), &["Un. Deux boom. Trois."])], &options);
-        let error = render(&script, &Failing, &options, &mut |_| Ok(())).unwrap_err();
+        let error = render_all(&script, Failing, 0).unwrap_err();
         assert_eq!(error.to_string(), "voice failing: cannot say boom");
-        let mut calls = 0;
-        let error = render(&script, &Counting, &options, &mut |_| {
-            calls += 1;
-            Err(Error::output("out.wav", "disk full"))
-        })
-        .unwrap_err();
-        assert_eq!((calls, error.to_string()), (1, "out.wav: cannot write: disk full".to_owned()));
+        let crashing = super::script(&[article(None, &["Un crash."])], &options);
+        let error = render_all(&crashing, Failing, 0).unwrap_err();
+        assert_eq!(error.to_string(), "voice failing: crashed on \"Un crash.\"");
+
+        struct Full(usize);
+        impl Sink for Full {
+            fn sample_rate(&self) -> u32 {
+                10
+            }
+            fn place(&mut self, _: Vec<f32>, _: Placement) -> Result<(usize, usize)> {
+                self.0 += 1;
+                Err(Error::output("out.wav", "disk full"))
+            }
+        }
+        let mut synthesis =
+            Synthesis::start(Arc::new(Counting), script.segments().map(|s| s.spoken.as_str()), 0).unwrap();
+        let mut full = Full(0);
+        let error = render(&script, &mut synthesis, &mut full).unwrap_err();
+        assert_eq!((full.0, error.to_string()), (1, "out.wav: cannot write: disk full".to_owned()));
+    }
+
+    #[test]
+    fn one_synthesis_feeds_several_scripts_in_order() {
+        let options = Options::default();
+        let first = script(&[article(None, &["Un. Deux."])], &options);
+        let second = script(&[article(None, &["Trois quatre."])], &options);
+        let spoken = first.segments().chain(second.segments()).map(|s| s.spoken.as_str());
+        let mut synthesis = Synthesis::start(Arc::new(Counting), spoken, 2).unwrap();
+        let (mut a, mut b) = (Collect(Vec::new()), Collect(Vec::new()));
+        render(&first, &mut synthesis, &mut a).unwrap();
+        let manifest = render(&second, &mut synthesis, &mut b).unwrap();
+        assert_eq!(manifest.articles[0].sentences[0].engine_text, "TROIS QUATRE.");
+        assert_eq!(b.0.len(), 13);
     }
 
     #[test]
@@ -457,8 +580,6 @@ mod tests {
         let paragraphs: Vec<String> = (0..40).map(|i| format!("Phrase numéro {i}. Suite {}.", "x".repeat(i))).collect();
         let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
         let script = script(&[article(Some("T"), &refs)], &Options::default());
-        let one = render_all(&script, &Counting, &Options { jobs: 1, ..Options::default() });
-        let four = render_all(&script, &Counting, &Options { jobs: 4, ..Options::default() });
-        assert_eq!(one, four);
+        assert_eq!(render_all(&script, Counting, 1).unwrap(), render_all(&script, Counting, 4).unwrap());
     }
 }

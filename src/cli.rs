@@ -1,17 +1,21 @@
 //! Command-line interface: flags defined once with clap, mapped onto library
 //! options. No pipeline logic lives here.
 
+use crate::announce::{Announcements, Templates};
 use crate::article::{self, Format, Input};
-use crate::briefing::{self, Options, Pauses, Script};
+use crate::briefing::{self, Options, PartKind, Pauses, Placement, Script, Sink, Synthesis};
 use crate::error::Result;
+use crate::master::{Bed, LoudnessTarget, Master, MasterOptions, Music};
 use crate::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
+use crate::output::Destination;
 use crate::output::{Json, Sidecar, Subtitles};
 use crate::synth::Engine;
 use crate::{config, output, split, synth};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Debug, Parser)]
 #[command(name = "briefing", version, about = "Turn French news articles into a spoken audio bulletin.")]
@@ -28,7 +32,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Speak articles into one WAV bulletin, with a JSON manifest beside it.
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
     /// Print exactly what `build` would read, article by article.
     Text(ScriptArgs),
     /// Print the sentences of a text, one per line.
@@ -95,9 +99,14 @@ impl ReadingArgs {
 struct BuildArgs {
     #[command(flatten)]
     script: ScriptArgs,
-    /// The WAV file to write; the manifest goes beside it with a .json extension.
-    #[arg(short, long, default_value = "output/briefing.wav")]
-    output: PathBuf,
+    /// The WAV file to write, the manifest beside it as .json; - streams the
+    /// WAV to stdout. With --each, the folder for the bulletins.
+    /// [default: output/briefing.wav, with --each: output]
+    #[arg(short, long, value_name = "PATH")]
+    output: Option<PathBuf>,
+    /// One bulletin per article, named after its file, in the output folder.
+    #[arg(long)]
+    each: bool,
     /// Print what would be read instead of speaking it.
     #[arg(long)]
     dry_run: bool,
@@ -139,7 +148,115 @@ struct BuildArgs {
     #[command(flatten)]
     pauses: PauseArgs,
     #[command(flatten)]
+    sound: SoundArgs,
+    #[command(flatten)]
+    announce: AnnounceArgs,
+    #[command(flatten)]
     piper: PiperArgs,
+}
+
+/// How the program sounds once the sentences are made.
+#[derive(Debug, Args)]
+struct SoundArgs {
+    /// Sample rate of the WAV (default: the voice's own).
+    #[arg(long, value_name = "HZ", value_parser = parse_rate)]
+    sample_rate: Option<u32>,
+    /// Integrated loudness of the whole program, LUFS (EBU R128).
+    #[arg(long, default_value_t = -16.0, value_name = "LUFS", value_parser = ranged(-40.0, -5.0), allow_negative_numbers = true)]
+    loudness: f32,
+    /// Highest true peak, dBTP: the loudness gain stays below it.
+    #[arg(long, default_value_t = -1.0, value_name = "DBTP", value_parser = ranged(-12.0, 0.0), allow_negative_numbers = true)]
+    true_peak: f32,
+    /// Keep the level the voice gives (with --volume), no loudness normalization.
+    #[arg(long)]
+    no_loudness: bool,
+    /// A WAV played before the bulletin (any rate, mono or stereo).
+    #[arg(long, value_name = "FILE")]
+    intro: Option<PathBuf>,
+    /// A WAV played after the bulletin.
+    #[arg(long, value_name = "FILE")]
+    outro: Option<PathBuf>,
+    /// Music under the opening announcement (needs --announce): alone at
+    /// first, then ducked under the voice, then faded out.
+    #[arg(long, value_name = "FILE")]
+    bed: Option<PathBuf>,
+    /// How far the bed goes down under the voice, dB.
+    #[arg(long, default_value_t = 18.0, value_name = "DB", value_parser = ranged(0.0, 60.0))]
+    bed_duck: f32,
+    /// Seconds of bed alone before the voice starts.
+    #[arg(long, default_value_t = 2.0, value_name = "S", value_parser = ranged(0.0, 30.0))]
+    bed_lead: f32,
+}
+
+/// What is said around the articles; templates are usually set in the config file.
+#[derive(Debug, Args)]
+struct AnnounceArgs {
+    /// Open with the date and the headlines, announce each title, close the bulletin.
+    #[arg(long)]
+    announce: bool,
+    /// The bulletin's date and time: 2026-11-24 or 2026-11-24T14:00 (default: now).
+    #[arg(long, value_name = "WHEN", value_parser = parse_when)]
+    date: Option<chrono::NaiveDateTime>,
+    /// Opening template: {date}, {time}; empty to leave it out.
+    #[arg(long, value_name = "TEXT", default_value = Templates::OPENING)]
+    opening_template: String,
+    /// Summary template, said when articles have titles: {headlines}, {date}, {time}.
+    #[arg(long, value_name = "TEXT", default_value = Templates::SUMMARY)]
+    summary_template: String,
+    /// How each title is announced: {title}.
+    #[arg(long, value_name = "TEXT", default_value = Templates::TITLE)]
+    title_template: String,
+    /// Closing template: {date}, {time}; empty to leave it out.
+    #[arg(long, value_name = "TEXT", default_value = Templates::CLOSING)]
+    closing_template: String,
+}
+
+const SAMPLE_RATES: [u32; 4] = [22050, 24000, 44100, 48000];
+
+fn parse_rate(text: &str) -> std::result::Result<u32, String> {
+    let rates: Vec<String> = SAMPLE_RATES.iter().map(u32::to_string).collect();
+    text.parse().ok().filter(|r| SAMPLE_RATES.contains(r)).ok_or_else(|| format!("must be one of {}", rates.join(", ")))
+}
+
+fn parse_when(text: &str) -> std::result::Result<chrono::NaiveDateTime, String> {
+    let text = text.trim();
+    let at_midnight =
+        || chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN));
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+        .or_else(|| at_midnight().ok())
+        .ok_or_else(|| format!("{text:?} is not a date like 2026-11-24 or 2026-11-24T14:00"))
+}
+
+impl AnnounceArgs {
+    fn announcements(&self) -> Result<Option<Announcements>> {
+        if !self.announce {
+            return Ok(None);
+        }
+        let templates = Templates {
+            opening: self.opening_template.clone(),
+            summary: self.summary_template.clone(),
+            title: self.title_template.clone(),
+            closing: self.closing_template.clone(),
+        };
+        let when = self.date.unwrap_or_else(|| chrono::Local::now().naive_local());
+        Announcements::new(templates, when).map(Some)
+    }
+}
+
+impl SoundArgs {
+    fn master(&self, voice_rate: u32, volume: f32) -> MasterOptions {
+        let target = LoudnessTarget { integrated: f64::from(self.loudness), true_peak: f64::from(self.true_peak) };
+        MasterOptions {
+            sample_rate: self.sample_rate.unwrap_or(voice_rate),
+            volume,
+            loudness: (!self.no_loudness).then_some(target),
+            intro: self.intro.clone(),
+            outro: self.outro.clone(),
+            bed: self.bed.clone().map(|path| Bed { path, duck: self.bed_duck, lead: self.bed_lead }),
+        }
+    }
 }
 
 /// Settings of Piper voices; by default, the voice's own.
@@ -230,11 +347,15 @@ impl ScriptArgs {
         Ok(Options { max_sentence_chars: usize::from(self.max_sentence_chars), normalizer, ..Options::default() })
     }
 
-    fn script(&self, options: &Options) -> Result<Script> {
+    fn load(&self) -> Result<Vec<article::Article>> {
         let inputs: Vec<Input> = self.inputs.iter().map(|i| Input::from(i.as_str())).collect();
         let loaded = article::load(&inputs, self.format)?;
         warn_all(&loaded.warnings);
-        Ok(briefing::script(&loaded.articles, options))
+        Ok(loaded.articles)
+    }
+
+    fn script(&self, options: &Options) -> Result<Script> {
+        Ok(briefing::script(&self.load()?, options))
     }
 }
 
@@ -301,15 +422,20 @@ fn run(cli: Cli) -> Result<()> {
 }
 
 fn build(args: &BuildArgs) -> Result<()> {
-    let options =
-        Options { pauses: args.pauses.pauses(), gain: args.volume / 100.0, jobs: args.jobs, ..args.script.options()? };
     let mut clock = Stopwatch::start();
-    let script = args.script.script(&options)?;
+    args.check()?;
+    let options = Options {
+        pauses: args.pauses.pauses(),
+        announcements: args.announce.announcements()?,
+        ..args.script.options()?
+    };
+    let articles = args.script.load()?;
+    let bulletins = args.bulletins(&articles, &options)?;
     if args.dry_run {
-        return print_script(&script);
+        return bulletins.iter().try_for_each(|(_, script)| print_script(script));
     }
     clock.lap("read and split");
-    let sentences: usize = script.articles.iter().map(|a| a.segments.len()).sum();
+    let sentences: usize = bulletins.iter().map(|(_, s)| s.segments().count()).sum();
     let threads = if args.jobs == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { args.jobs };
     let voice = synth::VoiceOptions {
         rate: args.rate,
@@ -318,54 +444,143 @@ fn build(args: &BuildArgs) -> Result<()> {
         piper: args.piper.options(),
     };
     let cache_dir = args.cache_dir.clone().unwrap_or_else(synth::default_cache_dir);
-    let engine = synth::Cached::new(synth::open(&args.voice, &voice)?, (!args.no_cache).then_some(cache_dir.as_path()));
-    clock.lap("load voice");
+    let cached = synth::Cached::new(synth::open(&args.voice, &voice)?, (!args.no_cache).then_some(cache_dir.as_path()));
+    let engine = Arc::new(synth::AtRate::new(cached, args.sound.sample_rate));
+    let master = args.sound.master(engine.sample_rate(), args.volume / 100.0);
+    let music = Music::load(&master)?;
+    clock.lap("load voice and music");
+
+    let spoken = bulletins.iter().flat_map(|(_, s)| s.segments().map(|s| s.spoken.as_str()));
+    let mut synthesis = Synthesis::start(engine.clone(), spoken, args.jobs)?;
     let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
-    if let Some(subtitles) = &args.subtitles {
-        sidecars.push(subtitles);
-    }
+    sidecars.extend(args.subtitles.as_ref().map(|s| s as &dyn Sidecar));
     let progress = Progress::new(sentences, engine.sample_rate(), args.quiet || args.json);
-    let (manifest, written) = output::write(&args.output, engine.sample_rate(), &sidecars, |sink| {
-        let mut sink = |pcm: &[i16]| {
-            progress.sentence(pcm.len());
-            sink(pcm)
-        };
-        let manifest = briefing::render(&script, &engine, &options, &mut sink);
-        progress.finish();
-        clock.lap("synthesize and stream");
-        manifest
-    })?;
-    clock.lap("finish files");
+    let mut written = Written::default();
+    for (destination, script) in &bulletins {
+        let mut master = Master::new(master.clone(), &music)?;
+        let mut manifest =
+            briefing::render(script, &mut synthesis, &mut Tracked { sink: &mut master, progress: &progress })?;
+        let mut program = master.finish(&mut manifest)?;
+        let beside = output::write(destination, &mut program, &mut manifest, &sidecars)?;
+        written.add(destination, beside, &manifest);
+    }
+    progress.finish();
+    clock.lap("synthesize and write");
     warn_all(&engine.warnings());
     if args.timings {
         eprint!("{}", clock.report());
     }
-    let (cache_hits, synthesized) = engine.counts();
-    let files: Vec<String> = std::iter::once(&args.output).chain(&written).map(|p| p.display().to_string()).collect();
-    let sentences_made: usize = manifest.articles.iter().map(|a| a.sentences.len()).sum();
+    let (cache_hits, synthesized) = engine.inner().counts();
     if args.json {
-        let summary = serde_json::json!({
-            "files": files,
-            "duration": manifest.duration,
-            "articles": manifest.articles.len(),
-            "sentences": sentences_made,
-            "cache_hits": cache_hits,
-            "synthesized": synthesized,
-            "wall_time": clock.total(),
-        });
-        print_lines([summary.to_string()])?;
+        print_lines([written.summary(cache_hits, synthesized, clock.total()).to_string()])?;
     } else if !args.quiet {
         eprintln!(
-            "briefing: wrote {} ({:.1} s, {}, {}, {} from the cache) and {}",
-            files[0],
-            manifest.duration,
-            count(manifest.articles.len(), "article"),
-            count(sentences_made, "sentence"),
+            "briefing: wrote {} ({:.1} s, {}, {}, {} from the cache)",
+            written.files.join(", "),
+            written.duration,
+            count(written.articles, "article"),
+            count(written.sentences, "sentence"),
             cache_hits,
-            files[1..].join(", ")
         );
     }
     Ok(())
+}
+
+impl BuildArgs {
+    /// Options that cannot go together.
+    fn check(&self) -> Result<()> {
+        let stdout = self.output.as_deref() == Some(Path::new("-"));
+        let conflict = if stdout && self.each {
+            Some("-o - writes one WAV to stdout: it cannot take --each")
+        } else if stdout && self.subtitles.is_some() {
+            Some("-o - writes no file beside the WAV: drop --subtitles")
+        } else if stdout && self.json {
+            Some("-o - puts the WAV on stdout: it cannot take --json")
+        } else if self.sound.bed.is_some() && !self.announce.announce {
+            Some("--bed plays under the opening announcement: add --announce")
+        } else {
+            None
+        };
+        conflict.map_or(Ok(()), |c| Err(crate::Error::Usage(c.into())))
+    }
+
+    /// Where each bulletin goes and what it says: all the articles in one,
+    /// or with --each one per article.
+    fn bulletins(&self, articles: &[article::Article], options: &Options) -> Result<Vec<(Destination, Script)>> {
+        if !self.each {
+            let output = self.output.clone().unwrap_or_else(|| PathBuf::from("output/briefing.wav"));
+            let destination = if output == Path::new("-") { Destination::Stdout } else { Destination::File(output) };
+            return Ok(vec![(destination, briefing::script(articles, options))]);
+        }
+        let folder = self.output.clone().unwrap_or_else(|| PathBuf::from("output"));
+        if folder.is_file() {
+            return Err(crate::Error::output(folder.display().to_string(), "with --each, -o names a folder"));
+        }
+        let mut taken = std::collections::HashSet::new();
+        let mut bulletins = Vec::new();
+        for article in articles {
+            let script = briefing::script(std::slice::from_ref(article), options);
+            if script.articles().next().is_none() {
+                continue;
+            }
+            let stem = Path::new(&article.source).file_stem().map(|s| s.to_string_lossy().into_owned());
+            let stem = stem.filter(|s| !s.is_empty() && s != "-").unwrap_or_else(|| "stdin".into());
+            let name = (1..)
+                .map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") })
+                .find(|n| taken.insert(n.clone()));
+            let path = folder.join(format!("{}.wav", name.expect("a free name")));
+            bulletins.push((Destination::File(path), script));
+        }
+        Ok(bulletins)
+    }
+}
+
+/// What a run wrote, for the closing line or the --json summary.
+#[derive(Default)]
+struct Written {
+    files: Vec<String>,
+    duration: f64,
+    articles: usize,
+    sentences: usize,
+}
+
+impl Written {
+    fn add(&mut self, destination: &Destination, beside: Vec<PathBuf>, manifest: &briefing::Manifest) {
+        self.files.push(destination.name());
+        self.files.extend(beside.iter().map(|p| p.display().to_string()));
+        self.duration += manifest.duration;
+        self.articles += manifest.articles.len();
+        self.sentences += manifest.sentences().count();
+    }
+
+    fn summary(&self, cache_hits: usize, synthesized: usize, wall_time: f64) -> serde_json::Value {
+        serde_json::json!({
+            "files": self.files,
+            "duration": self.duration,
+            "articles": self.articles,
+            "sentences": self.sentences,
+            "cache_hits": cache_hits,
+            "synthesized": synthesized,
+            "wall_time": wall_time,
+        })
+    }
+}
+
+/// A sink that moves the progress bar on as sentences are placed.
+struct Tracked<'a> {
+    sink: &'a mut dyn Sink,
+    progress: &'a Progress,
+}
+
+impl Sink for Tracked<'_> {
+    fn sample_rate(&self) -> u32 {
+        self.sink.sample_rate()
+    }
+
+    fn place(&mut self, speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)> {
+        self.progress.sentence(speech.len());
+        self.sink.place(speech, placement)
+    }
 }
 
 fn count(n: usize, noun: &str) -> String {
@@ -438,10 +653,15 @@ impl Stopwatch {
 
 fn print_script(script: &Script) -> Result<()> {
     let mut lines = Vec::new();
-    for article in &script.articles {
-        lines.push(format!("== {} ==", article.source));
+    for part in &script.parts {
+        let heading = match part.kind {
+            PartKind::Opening => "(opening)",
+            PartKind::Article => &part.source,
+            PartKind::Closing => "(closing)",
+        };
+        lines.push(format!("== {heading} =="));
         let mut previous: Option<(briefing::SegmentKind, Option<usize>)> = None;
-        for segment in &article.segments {
+        for segment in &part.segments {
             let block = (segment.kind, segment.paragraph);
             if previous.is_some_and(|p| p != block) {
                 lines.push(String::new());

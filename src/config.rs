@@ -34,7 +34,7 @@ pub fn arguments(
     flags: impl Fn(&str) -> Option<Vec<(String, bool)>>,
 ) -> Result<Vec<String>> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| Error::input(&name, crate::article::io_problem(&e)))?;
+    let text = std::fs::read_to_string(path).map_err(|e| Error::input(&name, crate::error::io_problem(&e)))?;
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| Error::input(&name, e.message()))?;
     let mut arguments = Vec::new();
     for (key, value) in &table {

@@ -34,3 +34,12 @@ impl Error {
         Error::Engine { voice: voice.into(), problem: problem.to_string() }
     }
 }
+
+/// An OS error without the "(os error 2)" suffix, which tells a user nothing.
+pub(crate) fn io_problem(error: &std::io::Error) -> String {
+    let text = error.to_string();
+    match text.find(" (os error") {
+        Some(cut) => text[..cut].to_owned(),
+        None => text,
+    }
+}

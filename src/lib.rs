@@ -5,12 +5,14 @@
 //! [`synth`] (voice engines), [`audio`] (sample buffers), [`briefing`] (plan,
 //! parallel synthesis, assembly, manifest) and [`output`] (atomic writes).
 
+pub mod announce;
 pub mod article;
 pub mod audio;
 pub mod briefing;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod master;
 pub mod normalize;
 pub mod output;
 pub mod split;

@@ -107,8 +107,8 @@ fn volume_rate_and_voice_change_the_audio() {
     let tmp = TempDir::new().unwrap();
     let input = article(tmp.path(), "a.txt", "Titre\n\nLe gouvernement présente son budget mardi.".as_bytes());
     let input = input.to_str().unwrap();
-    let (_, normal, _) = build(&[input], &tmp.path().join("n.wav"));
-    let (_, quiet, _) = build(&["--volume", "50", input], &tmp.path().join("q.wav"));
+    let (_, normal, _) = build(&["--no-loudness", input], &tmp.path().join("n.wav"));
+    let (_, quiet, _) = build(&["--no-loudness", "--volume", "50", input], &tmp.path().join("q.wav"));
     let (_, fast, _) = build(&["--rate", "1.5", input], &tmp.path().join("f.wav"));
     let (_, swiss, manifest) = build(&["--voice", "fr-CH", input], &tmp.path().join("c.wav"));
     assert!((rms(&quiet) / rms(&normal) - 0.5).abs() < 0.01);

@@ -6,7 +6,7 @@ mod decode;
 mod markdown;
 mod text;
 
-use crate::error::{Error, Result};
+use crate::error::{io_problem, Error, Result};
 use decode::SourceEncoding;
 use serde::Deserialize;
 use std::io::Read;
@@ -122,15 +122,6 @@ fn load_file(path: &Path, format: Format, loaded: &mut Loaded) -> Result<()> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|e| Error::input(&name, io_problem(&e)))?;
     load_bytes(&name, Some(path), &bytes, format, loaded)
-}
-
-/// An OS error without the "(os error 2)" suffix, which tells a user nothing.
-pub(crate) fn io_problem(error: &std::io::Error) -> String {
-    let text = error.to_string();
-    match text.find(" (os error") {
-        Some(cut) => text[..cut].to_owned(),
-        None => text,
-    }
 }
 
 fn read_stdin() -> Result<Vec<u8>> {

@@ -1,10 +1,8 @@
 //! Chapter markers inside the WAV: a `cue ` chunk with one point per article
 //! and a `LIST`/`adtl` chunk with a `labl` title for each, which audio
-//! editors show as markers. Appended after the audio; the RIFF size is then
-//! brought up to date.
+//! editors show as markers. Written after the audio.
 
 use crate::briefing::Manifest;
-use std::io::{self, Seek, SeekFrom, Write};
 
 fn chunk(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() + 9);
@@ -43,19 +41,4 @@ pub fn chunks(manifest: &Manifest) -> Vec<u8> {
     let mut out = chunk(b"cue ", &cues);
     out.extend(chunk(b"LIST", &labels));
     out
-}
-
-/// Appends the chapter chunks to a finished WAV file.
-pub fn append(file: &mut (impl Write + Seek), manifest: &Manifest) -> io::Result<()> {
-    let chunks = chunks(manifest);
-    if chunks.is_empty() {
-        return Ok(());
-    }
-    let end = file.seek(SeekFrom::End(0))?;
-    file.write_all(&chunks)?;
-    let riff_size = u32::try_from(end + chunks.len() as u64 - 8).map_err(|_| io::Error::other("WAV over 4 GiB"))?;
-    file.seek(SeekFrom::Start(4))?;
-    file.write_all(&riff_size.to_le_bytes())?;
-    file.seek(SeekFrom::End(0))?;
-    Ok(())
 }

@@ -7,51 +7,61 @@ mod sidecar;
 
 pub use sidecar::{Json, Sidecar, Subtitles};
 
-use crate::article::io_problem;
-use crate::briefing::{Manifest, Sink};
+use crate::briefing::Manifest;
+use crate::error::io_problem;
 use crate::error::{Error, Result};
+use crate::master::Program;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
-/// Writes a bulletin to `wav`, with chapter markers, and each sidecar file
-/// beside it (the JSON manifest, subtitles). `produce` streams the samples
-/// into the WAV and returns the manifest; on any error nothing is left
-/// behind. Returns the manifest and the sidecars' paths.
+/// Where the WAV goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    File(PathBuf),
+    /// Standard output, for piping into an encoder; nothing is written beside it.
+    Stdout,
+}
+
+impl Destination {
+    pub fn name(&self) -> String {
+        match self {
+            Destination::File(path) => path.display().to_string(),
+            Destination::Stdout => "stdout".into(),
+        }
+    }
+}
+
+/// Writes a finished program as a WAV with chapter markers, and each
+/// sidecar file beside it (the JSON manifest, subtitles). On any error
+/// nothing is left behind. Returns the sidecars' paths.
 pub fn write(
-    wav: &Path,
-    sample_rate: u32,
+    destination: &Destination,
+    program: &mut Program,
+    manifest: &mut Manifest,
     sidecars: &[&dyn Sidecar],
-    produce: impl FnOnce(&mut Sink) -> Result<Manifest>,
-) -> Result<(Manifest, Vec<PathBuf>)> {
+) -> Result<Vec<PathBuf>> {
+    let wav = match destination {
+        Destination::File(path) => path,
+        Destination::Stdout => {
+            let mut out = std::io::stdout().lock();
+            write_wav(&mut out, "stdout", program, manifest)?;
+            return out.flush().map(|()| Vec::new()).map_err(|e| Error::output("stdout", io_problem(&e)));
+        }
+    };
     let name = wav.display().to_string();
     let sidecar_paths: Vec<PathBuf> = sidecars.iter().map(|s| wav.with_extension(s.extension())).collect();
     if sidecar_paths.iter().any(|p| p == wav) {
         return Err(Error::output(name, "the WAV would have the name of a file written beside it"));
     }
-    if wav.is_dir() {
-        return Err(Error::output(name, "is a folder"));
-    }
-    let folder = match wav.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&folder).map_err(|e| Error::output(folder.display().to_string(), io_problem(&e)))?;
-
-    let mut manifest = None;
-    let wav_file = staged(&folder, &name, |file| {
-        let produced = write_wav(file, sample_rate, &name, produce)?;
-        chapters::append(file, &produced).map_err(|e| Error::output(&name, io_problem(&e)))?;
-        manifest = Some(produced);
-        Ok(())
-    })?;
-    let mut manifest = manifest.expect("the WAV is written with its manifest");
+    let folder = prepare_folder(wav)?;
     manifest.audio = wav.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let wav_file = staged(&folder, &name, |file| write_wav(file, &name, program, manifest))?;
     let mut staged_sidecars = Vec::with_capacity(sidecars.len());
     for (sidecar, path) in sidecars.iter().zip(&sidecar_paths) {
         let path_name = path.display().to_string();
         let file = staged(&folder, &path_name, |file| {
-            file.write_all(sidecar.render(&manifest).as_bytes()).map_err(|e| Error::output(&path_name, io_problem(&e)))
+            file.write_all(sidecar.render(manifest).as_bytes()).map_err(|e| Error::output(&path_name, io_problem(&e)))
         })?;
         staged_sidecars.push(file);
     }
@@ -59,7 +69,20 @@ pub fn write(
     for (file, path) in staged_sidecars.into_iter().zip(&sidecar_paths) {
         publish(file, path)?;
     }
-    Ok((manifest, sidecar_paths))
+    Ok(sidecar_paths)
+}
+
+/// Checks that `wav` can be a file and creates its folder; returns the folder.
+pub fn prepare_folder(wav: &Path) -> Result<PathBuf> {
+    if wav.is_dir() {
+        return Err(Error::output(wav.display().to_string(), "is a folder"));
+    }
+    let folder = match wav.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&folder).map_err(|e| Error::output(folder.display().to_string(), io_problem(&e)))?;
+    Ok(folder)
 }
 
 type Staging<'a> = BufWriter<&'a mut std::fs::File>;
@@ -87,32 +110,46 @@ fn make_shareable(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_wav(
-    file: &mut Staging,
-    sample_rate: u32,
-    name: &str,
-    produce: impl FnOnce(&mut Sink) -> Result<Manifest>,
-) -> Result<Manifest> {
-    let spec =
-        hound::WavSpec { channels: 1, sample_rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
-    let failed = |e: hound::Error| match e {
-        hound::Error::IoError(io) => Error::output(name, io_problem(&io)),
-        other => Error::output(name, other),
-    };
-    let mut writer = hound::WavWriter::new(file, spec).map_err(failed)?;
-    let manifest = produce(&mut |pcm: &[i16]| {
-        // hound counts the data length in a u32 of bytes.
-        if writer.len() as usize + pcm.len() > (u32::MAX / 2) as usize {
-            return Err(Error::output(name, "too long for one WAV file (4 GiB)"));
-        }
-        let mut block = writer.get_i16_writer(pcm.len() as u32);
-        for &sample in pcm {
-            block.write_sample(sample);
-        }
-        block.flush().map_err(failed)
+/// The whole WAV in one pass, header first: the length is known, so the
+/// same bytes go to a file or down a pipe.
+fn write_wav(out: &mut dyn Write, name: &str, program: &mut Program, manifest: &Manifest) -> Result<()> {
+    let chapters = chapters::chunks(manifest);
+    let failed = |e: std::io::Error| Error::output(name, io_problem(&e));
+    let too_long = || Error::output(name, "too long for one WAV file (4 GiB)");
+    let data_bytes = u32::try_from(program.samples * 2).map_err(|_| too_long())?;
+    let header = wav_header(manifest.sample_rate, data_bytes, chapters.len()).ok_or_else(too_long)?;
+    out.write_all(&header).map_err(failed)?;
+    let mut bytes = Vec::new();
+    program.pcm16(&mut |pcm| {
+        bytes.clear();
+        bytes.extend(pcm.iter().flat_map(|s| s.to_le_bytes()));
+        out.write_all(&bytes).map_err(failed)
     })?;
-    writer.finalize().map_err(failed)?;
-    Ok(manifest)
+    out.write_all(&chapters).map_err(failed)
+}
+
+/// RIFF header, `fmt ` chunk (mono 16-bit PCM) and the `data` chunk header,
+/// with room counted for `trailing` bytes of chunks after the samples.
+fn wav_header(sample_rate: u32, data_bytes: u32, trailing: usize) -> Option<Vec<u8>> {
+    let riff_size = 4u32
+        .checked_add(8 + 16)?
+        .checked_add(8)?
+        .checked_add(data_bytes)?
+        .checked_add(u32::try_from(trailing).ok()?)?;
+    let mut header = Vec::with_capacity(44);
+    header.extend_from_slice(b"RIFF");
+    header.extend_from_slice(&riff_size.to_le_bytes());
+    header.extend_from_slice(b"WAVEfmt ");
+    header.extend_from_slice(&16u32.to_le_bytes());
+    header.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    header.extend_from_slice(&1u16.to_le_bytes()); // mono
+    header.extend_from_slice(&sample_rate.to_le_bytes());
+    header.extend_from_slice(&(sample_rate * 2).to_le_bytes()); // bytes per second
+    header.extend_from_slice(&2u16.to_le_bytes()); // bytes per frame
+    header.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    header.extend_from_slice(b"data");
+    header.extend_from_slice(&data_bytes.to_le_bytes());
+    Some(header)
 }
 
 fn publish(file: NamedTempFile, to: &Path) -> Result<()> {

@@ -56,7 +56,7 @@ impl Sidecar for Subtitles {
         if *self == Subtitles::Vtt {
             out.push_str("WEBVTT\n\n");
         }
-        let sentences = manifest.articles.iter().flat_map(|a| &a.sentences);
+        let sentences = manifest.sentences();
         for (i, sentence) in sentences.enumerate() {
             if *self == Subtitles::Srt {
                 out.push_str(&format!("{}\n", i + 1));

@@ -5,9 +5,11 @@
 mod cache;
 mod espeak;
 mod piper;
+mod rate;
 
 pub use cache::{default_dir as default_cache_dir, Cached};
 pub use piper::{default_onnxruntime, PiperOptions};
+pub use rate::AtRate;
 
 use crate::error::Result;
 

@@ -108,7 +108,7 @@ pub fn open(voice: &str, options: &VoiceOptions) -> Result<Piper> {
     }
     let config_path = PathBuf::from(format!("{voice}.json"));
     let text = std::fs::read_to_string(&config_path).map_err(|e| {
-        failed(format!("cannot read its config {}: {}", config_path.display(), crate::article::io_problem(&e)))
+        failed(format!("cannot read its config {}: {}", config_path.display(), crate::error::io_problem(&e)))
     })?;
     let config: Config =
         serde_json::from_str(&text).map_err(|e| failed(format!("invalid config {}: {e}", config_path.display())))?;

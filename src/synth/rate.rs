@@ -1,0 +1,50 @@
+//! Any engine at the program's sample rate: each sentence is resampled on
+//! the synthesis thread that made it, so conversion runs in parallel, and
+//! the cache behind keeps the engine's own samples, valid at any rate.
+
+use super::Engine;
+use crate::audio::Resampler;
+use crate::error::Result;
+
+pub struct AtRate<E> {
+    inner: E,
+    resampler: Resampler,
+}
+
+impl<E: Engine> AtRate<E> {
+    /// `rate`: the output rate; `None` keeps the engine's own.
+    pub fn new(inner: E, rate: Option<u32>) -> Self {
+        let from = inner.sample_rate();
+        AtRate { resampler: Resampler::new(from, rate.unwrap_or(from)), inner }
+    }
+
+    pub fn inner(&self) -> &E {
+        &self.inner
+    }
+}
+
+impl<E: Engine> Engine for AtRate<E> {
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+
+    fn sample_rate(&self) -> u32 {
+        self.resampler.output_rate()
+    }
+
+    fn cache_key(&self) -> String {
+        format!("{} at {} Hz", self.inner.cache_key(), self.sample_rate())
+    }
+
+    fn prepare(&self, text: &str) -> String {
+        self.inner.prepare(text)
+    }
+
+    fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
+        self.resampler.resample(&self.inner.synthesize(prepared)?)
+    }
+
+    fn warnings(&self) -> Vec<String> {
+        self.inner.warnings()
+    }
+}
