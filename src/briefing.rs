@@ -293,17 +293,25 @@ pub trait Sink {
 
 /// Every sentence of one or more scripts, synthesized in parallel on a pool
 /// of `jobs` threads and handed out in order, each as soon as it and all
-/// before it are done: writing overlaps synthesis and memory does not grow
-/// with the bulletin. The result does not depend on the number of threads.
-/// Dropping it stops the sentences not yet started.
+/// before it are done: writing overlaps synthesis. At most a few sentences
+/// per thread are made ahead of the one awaited, so memory does not grow
+/// with the bulletin even when writing is the slower side. The result does
+/// not depend on the number of threads. Dropping it stops the work.
 pub struct Synthesis {
-    engine: String,
+    engine: Arc<dyn Engine>,
     texts: Arc<Vec<String>>,
+    pool: rayon::ThreadPool,
+    ahead: usize,
+    started: usize,
+    done: mpsc::Sender<(usize, Result<Vec<f32>>)>,
     finished: mpsc::Receiver<(usize, Result<Vec<f32>>)>,
     waiting: BTreeMap<usize, Result<Vec<f32>>>,
     next: usize,
     cancelled: Arc<AtomicBool>,
 }
+
+/// Sentences each thread may have made ahead of the one awaited.
+const AHEAD_PER_THREAD: usize = 4;
 
 impl Synthesis {
     pub fn start<'a>(engine: Arc<dyn Engine>, spoken: impl IntoIterator<Item = &'a str>, jobs: usize) -> Result<Self> {
@@ -312,28 +320,50 @@ impl Synthesis {
             .num_threads(jobs)
             .build()
             .map_err(|e| Error::Usage(format!("cannot start {jobs} synthesis threads: {e}")))?;
-        let cancelled = Arc::new(AtomicBool::new(false));
+        let ahead = pool.current_num_threads() * AHEAD_PER_THREAD;
         let (done, finished) = mpsc::channel();
-        for i in 0..texts.len() {
-            let (done, cancelled, engine, texts) = (done.clone(), cancelled.clone(), engine.clone(), texts.clone());
-            pool.spawn_fifo(move || {
+        let mut synthesis = Synthesis {
+            engine,
+            texts,
+            pool,
+            ahead,
+            started: 0,
+            done,
+            finished,
+            waiting: BTreeMap::new(),
+            next: 0,
+            cancelled: Arc::new(AtomicBool::new(false)),
+        };
+        synthesis.start_more();
+        Ok(synthesis)
+    }
+
+    /// Keeps `ahead` sentences in the works past the one awaited.
+    fn start_more(&mut self) {
+        while self.started < self.texts.len() && self.started < self.next + self.ahead {
+            let i = self.started;
+            let (done, cancelled) = (self.done.clone(), self.cancelled.clone());
+            let (engine, texts) = (self.engine.clone(), self.texts.clone());
+            self.pool.spawn_fifo(move || {
                 if !cancelled.load(Ordering::Relaxed) {
                     // The receiver is gone only once the bulletin has failed.
                     let _ = done.send((i, synthesize_guarded(engine.as_ref(), &texts[i])));
                 }
             });
+            self.started += 1;
         }
-        Ok(Synthesis { engine: engine.describe(), texts, finished, waiting: BTreeMap::new(), next: 0, cancelled })
     }
 
     /// The next sentence in order: what the engine was sent, and its samples.
     fn next(&mut self) -> Result<(String, Vec<f32>)> {
         let i = self.next;
         while !self.waiting.contains_key(&i) {
-            let (at, audio) = self.finished.recv().map_err(|_| Error::engine(&self.engine, "synthesis stopped"))?;
+            let (at, audio) =
+                self.finished.recv().map_err(|_| Error::engine(self.engine.describe(), "synthesis stopped"))?;
             self.waiting.insert(at, audio);
         }
         self.next += 1;
+        self.start_more();
         let audio = self.waiting.remove(&i).expect("waiting for it")?;
         Ok((self.texts[i].clone(), audio))
     }
@@ -357,7 +387,7 @@ pub fn render(script: &Script, synthesis: &mut Synthesis, sink: &mut dyn Sink) -
     let rate = sink.sample_rate();
     let mut manifest = Manifest {
         audio: String::new(),
-        engine: synthesis.engine.clone(),
+        engine: synthesis.engine.describe(),
         sample_rate: rate,
         samples: 0,
         duration: 0.0,

@@ -1,46 +1,15 @@
 //! The real binary on real articles: WAV header, duration, manifest
 //! consistency, determinism across --jobs, and every error case.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use tempfile::TempDir;
 
-const ARTICLES: &str = "examples/articles";
+mod common;
 
-fn briefing() -> Command {
-    Command::cargo_bin("briefing").unwrap()
-}
-
-fn article(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
-    let path = dir.join(name);
-    fs::write(&path, content).unwrap();
-    path
-}
-
-fn build(args: &[&str], out: &Path) -> (hound::WavSpec, Vec<i16>, Value) {
-    briefing().arg("build").args(args).arg("-o").arg(out).assert().success();
-    let mut reader = hound::WavReader::open(out).unwrap();
-    let spec = reader.spec();
-    let samples = reader.samples::<i16>().map(Result::unwrap).collect();
-    let manifest = serde_json::from_slice(&fs::read(out.with_extension("json")).unwrap()).unwrap();
-    (spec, samples, manifest)
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
-}
-
-/// Files in `dir` other than the inputs the test put there.
-fn leftovers(dir: &Path) -> Vec<String> {
-    names(dir).into_iter().filter(|n| !n.ends_with(".txt")).collect()
-}
-
-fn rms(samples: &[i16]) -> f64 {
-    (samples.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / samples.len().max(1) as f64).sqrt()
-}
+use common::*;
 
 #[test]
 fn builds_a_bulletin_from_the_example_articles() {

@@ -1,0 +1,60 @@
+//! Helpers shared by the integration tests: run the binary, write
+//! articles and sound files, read what it wrote.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub const ARTICLES: &str = "examples/articles";
+
+pub fn briefing() -> Command {
+    Command::cargo_bin("briefing").unwrap()
+}
+
+pub fn article(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, content).unwrap();
+    path
+}
+
+pub fn build(args: &[&str], out: &Path) -> (hound::WavSpec, Vec<i16>, Value) {
+    briefing().arg("build").args(args).arg("-o").arg(out).assert().success();
+    let mut reader = hound::WavReader::open(out).unwrap();
+    let spec = reader.spec();
+    let samples = reader.samples::<i16>().map(Result::unwrap).collect();
+    let manifest = serde_json::from_slice(&fs::read(out.with_extension("json")).unwrap()).unwrap();
+    (spec, samples, manifest)
+}
+
+pub fn names(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()
+}
+
+/// Files in `dir` other than the inputs the test put there.
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    names(dir).into_iter().filter(|n| !n.ends_with(".txt")).collect()
+}
+
+pub fn rms(samples: &[i16]) -> f64 {
+    (samples.iter().map(|&s| f64::from(s).powi(2)).sum::<f64>() / samples.len().max(1) as f64).sqrt()
+}
+
+/// A WAV file of a sine tone.
+pub fn tone(path: &Path, rate: u32, channels: u16, seconds: f32, amplitude: f32) {
+    let spec =
+        hound::WavSpec { channels, sample_rate: rate, bits_per_sample: 16, sample_format: hound::SampleFormat::Int };
+    let mut writer = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..(rate as f32 * seconds) as usize {
+        let value = amplitude * (std::f32::consts::TAU * 440.0 * i as f32 / rate as f32).sin();
+        for _ in 0..channels {
+            writer.write_sample((value * 32767.0) as i16).unwrap();
+        }
+    }
+    writer.finalize().unwrap();
+}
+
+pub fn sample(value: &Value, key: &str) -> usize {
+    value[key].as_u64().unwrap_or_else(|| panic!("{key} in {value}")) as usize
+}
