@@ -2,17 +2,17 @@
 //! every join, a music bed ducked under the opening, the outro, and one
 //! loudness gain for the whole file (EBU R128), with a look-ahead limiter
 //! for the few speech peaks the gain would push over the true-peak limit.
-//! The program is spooled to a temporary file as it arrives, measured on
-//! the way, and read back with the gain applied, so memory does not grow
-//! with its length.
+//! The program is spooled to a temporary file as it arrives, measured, and
+//! read back with the gain applied, so memory does not grow with its length.
 
 mod limiter;
+mod meter;
 
 use crate::audio;
 use crate::briefing::{Loudness, Manifest, PartKind, Placement, Sink, Span};
 use crate::error::{io_problem, Error, Result};
-use ebur128::{EbuR128, Mode};
 use limiter::Limiter;
+use meter::Meter;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
@@ -143,7 +143,6 @@ pub struct Master {
     options: MasterOptions,
     spool: BufWriter<File>,
     position: usize,
-    meter: Option<EbuR128>,
     bed: Option<BedPlay>,
     outro: Option<Vec<f32>>,
     intro_span: Option<Span>,
@@ -166,15 +165,10 @@ impl Master {
             }),
             _ => None,
         };
-        let meter = match options.loudness {
-            Some(_) => Some(EbuR128::new(1, rate, Mode::I | Mode::TRUE_PEAK).map_err(|e| loudness_failed(&e))?),
-            None => None,
-        };
         let spool = tempfile::tempfile().map_err(|e| spool_failed(&e))?;
         let mut master = Master {
             spool: BufWriter::new(spool),
             position: 0,
-            meter,
             bed,
             outro: music.outro.clone(),
             intro_span: None,
@@ -202,9 +196,6 @@ impl Master {
         self.position += samples.len();
         if self.bed.as_ref().is_some_and(|b| b.finished(self.position)) {
             self.bed = None;
-        }
-        if let Some(meter) = &mut self.meter {
-            meter.add_frames_f32(&self.mixed).map_err(|e| loudness_failed(&e))?;
         }
         let bytes: Vec<u8> = self.mixed.iter().flat_map(|s| s.to_le_bytes()).collect();
         self.spool.write_all(&bytes).map_err(|e| spool_failed(&e))
@@ -236,8 +227,8 @@ impl Master {
         let spool = self.spool.into_inner().map_err(|e| spool_failed(e.error()))?;
         let mut program =
             Program { spool, samples: self.position, sample_rate: self.options.sample_rate, gain: 1.0, ceiling: None };
-        if let (Some(meter), Some(target)) = (&self.meter, self.options.loudness) {
-            manifest.loudness = program.normalize(meter, target)?;
+        if let Some(target) = self.options.loudness {
+            manifest.loudness = program.normalize(target)?;
         }
         Ok(program)
     }
@@ -285,9 +276,8 @@ impl Program {
     /// ceiling) that brings the program to `target`, checking each try by
     /// measuring the processed program again. `None` for a program too
     /// quiet to measure, left as it is.
-    fn normalize(&mut self, meter: &EbuR128, target: LoudnessTarget) -> Result<Option<Loudness>> {
-        let measured = meter.loudness_global().map_err(|e| loudness_failed(&e))?;
-        let measured_true_peak = decibels(meter.true_peak(0).map_err(|e| loudness_failed(&e))?);
+    fn normalize(&mut self, target: LoudnessTarget) -> Result<Option<Loudness>> {
+        let (measured, measured_true_peak) = self.measure()?;
         if !measured.is_finite() || !measured_true_peak.is_finite() {
             return Ok(None);
         }
@@ -325,11 +315,9 @@ impl Program {
 
     /// Integrated loudness and true peak of the program as it would be written.
     fn measure(&mut self) -> Result<(f64, f64)> {
-        let mut meter =
-            EbuR128::new(1, self.sample_rate, Mode::I | Mode::TRUE_PEAK).map_err(|e| loudness_failed(&e))?;
-        self.process(&mut |block| meter.add_frames_f32(block).map_err(|e| loudness_failed(&e)))?;
-        let integrated = meter.loudness_global().map_err(|e| loudness_failed(&e))?;
-        Ok((integrated, decibels(meter.true_peak(0).map_err(|e| loudness_failed(&e))?)))
+        let mut meter = Meter::new(self.sample_rate)?;
+        self.process(&mut |block| meter.add(block))?;
+        meter.finish()
     }
 
     /// The program with its gain and limiter, handed out in blocks, in order.
@@ -374,18 +362,10 @@ impl Program {
     }
 }
 
-fn decibels(linear: f64) -> f64 {
-    20.0 * linear.log10()
-}
-
 fn linear(decibels: f64) -> f64 {
     10f64.powf(decibels / 20.0)
 }
 
 fn spool_failed(error: &std::io::Error) -> Error {
     Error::output("temporary program file", io_problem(error))
-}
-
-fn loudness_failed(error: &ebur128::Error) -> Error {
-    Error::Usage(format!("loudness measurement: {error}"))
 }
