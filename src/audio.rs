@@ -1,5 +1,5 @@
 //! Sample buffers: silence trimming, fades, resampling, reading sound
-//! files, gain and conversion to 16-bit PCM.
+//! files and conversion to 16-bit PCM.
 
 use crate::error::{Error, Result};
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
@@ -20,9 +20,9 @@ pub fn trim_silence(samples: &[f32]) -> &[f32] {
     }
 }
 
-/// A sample of 16-bit PCM, with `gain` applied and clipped to the range.
-pub fn to_pcm16(sample: f32, gain: f32) -> i16 {
-    (sample * gain * 32768.0).round().clamp(-32768.0, 32767.0) as i16
+/// A sample of 16-bit PCM, clipped to the range.
+pub fn to_pcm16(sample: f32) -> i16 {
+    (sample * 32768.0).round().clamp(-32768.0, 32767.0) as i16
 }
 
 /// Whole samples in `seconds` at `sample_rate`.
@@ -180,11 +180,11 @@ mod tests {
     }
 
     #[test]
-    fn pcm_conversion_applies_gain_and_clips() {
-        assert_eq!(to_pcm16(0.5, 1.0), 16384);
-        assert_eq!(to_pcm16(0.5, 0.5), 8192);
-        assert_eq!(to_pcm16(0.9, 2.0), 32767);
-        assert_eq!(to_pcm16(-1.5, 1.0), -32768);
+    fn pcm_conversion_rounds_and_clips() {
+        assert_eq!(to_pcm16(0.5), 16384);
+        assert_eq!(to_pcm16(0.25), 8192);
+        assert_eq!(to_pcm16(1.8), 32767);
+        assert_eq!(to_pcm16(-1.5), -32768);
     }
 
     #[test]

@@ -356,7 +356,7 @@ impl Program {
         let mut pcm = Vec::new();
         self.process(&mut |block| {
             pcm.clear();
-            pcm.extend(block.iter().map(|&s| audio::to_pcm16(s, 1.0)));
+            pcm.extend(block.iter().map(|&s| audio::to_pcm16(s)));
             write(&pcm)
         })
     }

@@ -73,7 +73,7 @@ pub fn write(
 }
 
 /// Checks that `wav` can be a file and creates its folder; returns the folder.
-pub fn prepare_folder(wav: &Path) -> Result<PathBuf> {
+fn prepare_folder(wav: &Path) -> Result<PathBuf> {
     if wav.is_dir() {
         return Err(Error::output(wav.display().to_string(), "is a folder"));
     }
