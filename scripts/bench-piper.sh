@@ -8,6 +8,8 @@
 # Usage: scripts/bench-piper.sh [RUNS] [VOICE.onnx]   (default 5, the test voice)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/timing.sh
+source scripts/timing.sh
 runs=${1:-5}
 ort_version=1.22.0
 ort=$(bash scripts/fetch-onnxruntime.sh "$ort_version")
@@ -25,18 +27,6 @@ python3 -m venv "$work/venv"
 printf 'Le gouvernement présente mardi un plan d économies de quarante milliards d euros.\n' > "$work/one.txt"
 "$bin" text examples/articles | grep -v '^== ' | grep -v '^$' > "$work/many.txt"
 
-wall_once() {
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s.%N)
-    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
-median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-wav_seconds() {
-    python3 -c 'import sys, wave; w = wave.open(sys.argv[1]); print(w.getnframes() / w.getframerate())' "$1"
-}
-
 # No pauses of ours: both then make the same speech, and audio seconds compare.
 silent="--pause-sentence 0 --pause-paragraph 0 --pause-title 0 --pause-article 0"
 # shellcheck disable=SC2086
@@ -45,8 +35,8 @@ reference() { "$work/venv/bin/python" -m piper -m "$voice" -f "$2" < "$1"; }
 
 report() {
     local name=$1 text=$2 ours_wall ref_wall ours_audio ref_audio
-    ours_wall=$(for _ in $(seq "$runs"); do wall_once ours "$text" "$work/ours.wav"; done | median)
-    ref_wall=$(for _ in $(seq "$runs"); do wall_once reference "$text" "$work/ref.wav"; done | median)
+    ours_wall=$(median_wall ours "$text" "$work/ours.wav")
+    ref_wall=$(median_wall reference "$text" "$work/ref.wav")
     ours_audio=$(wav_seconds "$work/ours.wav")
     ref_audio=$(wav_seconds "$work/ref.wav")
     awk -v n="$name" -v ow="$ours_wall" -v rw="$ref_wall" -v oa="$ours_audio" -v ra="$ref_audio" 'BEGIN {

@@ -10,6 +10,8 @@
 # Usage: scripts/bench.sh [RUNS]   (default 5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/timing.sh
+source scripts/timing.sh
 runs=${1:-5}
 
 if ! command -v espeak-ng >/dev/null; then
@@ -29,28 +31,6 @@ for i in $(seq -w 1 "$copies"); do
     for f in "${sources[@]}"; do cp "$f" "$work/articles/$i-$(basename "$f")"; done
 done
 "$bin" text "$work/articles" | grep -v '^== ' > "$work/text.txt"
-
-# Wall seconds of one run of a command.
-wall_once() {
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1
-    end=$(date +%s.%N)
-    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
-}
-
-median() {
-    sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
-
-# Median wall seconds of RUNS runs of a command.
-median_wall() {
-    for _ in $(seq "$runs"); do wall_once "$@"; done | median
-}
-
-wav_seconds() {
-    python3 -c 'import sys, wave; w = wave.open(sys.argv[1]); print(w.getnframes() / w.getframerate())' "$1"
-}
 
 # Synthesis against synthesis: no sentence cache, no loudness pass (the C
 # program has neither); the mastered run is timed on its own row.
