@@ -28,7 +28,9 @@ printf 'Le gouvernement présente mardi un plan d économies de quarante milliar
 "$bin" text examples/articles | grep -v '^== ' | grep -v '^$' > "$work/many.txt"
 
 # No pauses of ours: both then make the same speech, and audio seconds compare.
-silent="--pause-sentence 0 --pause-paragraph 0 --pause-title 0 --pause-article 0"
+# No sentence cache (later runs would only read it) and no loudness pass: the
+# reference has neither.
+silent="--pause-sentence 0 --pause-paragraph 0 --pause-title 0 --pause-article 0 --no-cache --no-loudness"
 # shellcheck disable=SC2086
 ours() { "$bin" build --format text "$1" --voice "$voice" --onnxruntime "$ort" --no-normalize $silent -o "$2"; }
 reference() { "$work/venv/bin/python" -m piper -m "$voice" -f "$2" < "$1"; }
