@@ -81,6 +81,9 @@ struct NormalizeCommand {
     /// A text file, or - for stdin.
     #[arg(default_value = "-", value_name = "FILE")]
     input: String,
+    /// After each line, every rewritten span and the rule that rewrote it.
+    #[arg(long)]
+    explain: bool,
     #[command(flatten)]
     reading: ReadingArgs,
 }
@@ -690,7 +693,14 @@ fn print_normalized(args: &NormalizeCommand) -> Result<()> {
     let normalizer = args.reading.normalizer()?;
     let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
     warn_all(&warnings);
-    print_lines(text.lines().map(|line| normalizer.normalize(line)))
+    if !args.explain {
+        return print_lines(text.lines().map(|line| normalizer.normalize(line)));
+    }
+    print_lines(text.lines().map(|line| {
+        let (said, rewrites) = normalizer.explain(line);
+        let spans = rewrites.iter().map(|r| format!("\n  {} → {} [{}]", r.written, r.spoken, r.rule));
+        said + &spans.collect::<String>()
+    }))
 }
 
 fn warn_all(warnings: &[String]) {

@@ -287,6 +287,24 @@ fn normalize_keeps_one_line_per_line() {
 }
 
 #[test]
+fn normalize_explains_every_rewrite_with_its_rule() {
+    let home = TempDir::new().unwrap();
+    briefing()
+        .args(["normalize", "--explain"])
+        .env("XDG_CONFIG_HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path())
+        .write_stdin("Rendez-vous à 14h30 avec M. Dupont.\nRien ici.\n")
+        .assert()
+        .success()
+        .stdout(concat!(
+            "Rendez-vous à quatorze heures trente avec monsieur Dupont.\n",
+            "  14h30 → quatorze heures trente [time]\n",
+            "  M. → monsieur [abbreviation]\n",
+            "Rien ici.\n",
+        ));
+}
+
+#[test]
 fn normalize_options_and_lexicons() {
     briefing().args(["normalize", "--dialect", "fr-BE"]).write_stdin("91 ans").assert().stdout("nonante et un ans\n");
     briefing().args(["normalize", "--dialect", "fr-CH"]).write_stdin("80 ans").assert().stdout("huitante ans\n");

@@ -1,7 +1,7 @@
 //! Abbreviations and titles read in full ("M." -> "monsieur", "p. 12" ->
 //! "page douze"), on whole words only, from `data/fr/abbreviations.tsv`.
 
-use super::data::{Condition, ABBREVIATIONS};
+use super::data::{self, Condition};
 use super::{Cursor, Reading};
 
 pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
@@ -9,29 +9,64 @@ pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     let rest = cursor.rest();
-    // "V M. V" is spelled letters, not a title.
-    let after_letter = cursor.previous_word().chars().count() == 1;
-    ABBREVIATIONS.iter().find_map(|a| {
+    data::abbreviations_at(rest).iter().find_map(|a| {
         let after = rest.strip_prefix(a.written)?;
         // A whole word: "Me" is not the start of "Mesure", "M." not of "M.A.".
         if after.starts_with(char::is_alphabetic) || (!a.written.ends_with('.') && after.starts_with('.')) {
             return None;
         }
-        let next = after.trim_start_matches([' ', '\u{A0}', '\u{202F}', '-']);
-        let allowed = match a.condition {
-            Condition::Always => true,
-            Condition::BeforeName => {
-                !after_letter
-                    && after.starts_with([' ', '\u{A0}', '\u{202F}', '-'])
-                    && next.starts_with(char::is_uppercase)
-            }
-            Condition::BeforeNumber => next.starts_with(|c: char| c.is_ascii_digit()),
-        };
+        if !allowed(a.condition, cursor, after) {
+            return None;
+        }
         // A sentence still starts with a capital: "Madame Lefèvre a dit".
         let starts_text = cursor.before().trim().is_empty();
-        let spoken = if starts_text { capitalize(a.spoken) } else { a.spoken.to_owned() };
-        allowed.then_some(Reading { len: a.written.len(), spoken })
+        let mut spoken = if starts_text { capitalize(a.spoken) } else { a.spoken.to_owned() };
+        if a.final_stop && a.written.ends_with('.') && ends_text(after) {
+            spoken.push('.');
+        }
+        Some(Reading { len: a.written.len(), spoken })
     })
+}
+
+/// Whether the abbreviation's condition holds at the cursor, `after` being
+/// the text that follows it.
+fn allowed(condition: Condition, cursor: &Cursor, after: &str) -> bool {
+    let next = after.trim_start_matches([' ', '\u{A0}', '\u{202F}', '-']);
+    let spaced = after.starts_with([' ', '\u{A0}', '\u{202F}', '-']);
+    // "V M. V" is spelled letters, not a title.
+    let after_letter = cursor.previous_word().chars().count() == 1;
+    let before_name = || {
+        let titled = data::civility_followers().iter().any(|word| {
+            let glued = word.ends_with(['\'', '’', '-']);
+            next.strip_prefix(word).is_some_and(|rest| glued || rest.starts_with(' '))
+        });
+        !after_letter && spaced && (next.starts_with(char::is_uppercase) || titled)
+    };
+    match condition {
+        Condition::Always => true,
+        Condition::BeforeName => before_name(),
+        Condition::BeforeNameNotEnglish => before_name() && !after_capitalized_word(cursor),
+        Condition::BeforeNumber => next.starts_with(|c: char| c.is_ascii_digit()),
+        Condition::Era => {
+            let written = cursor.written_before().trim_end();
+            let previous = cursor.previous_word().to_lowercase();
+            written.ends_with(|c: char| c.is_ascii_digit())
+                || ["avant", "après", "av", "apr"].contains(&previous.as_str())
+        }
+    }
+}
+
+/// A capitalized word stands right before, and it does not start the text.
+fn after_capitalized_word(cursor: &Cursor) -> bool {
+    let written = cursor.written_before().trim_end();
+    let word_start = written.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
+    let word = &written[word_start..];
+    word.starts_with(char::is_uppercase) && !written[..word_start].trim().is_empty()
+}
+
+/// Nothing but closing marks and spaces follows: the end of the sentence.
+fn ends_text(after: &str) -> bool {
+    after.chars().all(|c| c.is_whitespace() || matches!(c, '»' | '"' | '”' | ')' | ']' | '’' | '\''))
 }
 
 pub(super) fn capitalize(word: &str) -> String {

@@ -41,46 +41,92 @@ pub struct Measure {
     pub gender: Gender,
     /// Currencies only: the name of a hundredth (centime, cent, penny).
     pub cents: Option<(&'static str, &'static str)>,
+    /// Also written before the amount ("£12", "$5").
+    pub before: bool,
 }
 
-fn by_length(mut list: Vec<Measure>) -> Vec<Measure> {
-    list.sort_by_key(|m| std::cmp::Reverse(m.symbol.len()));
-    list
+impl Measure {
+    /// The name said after a quantity: agreed when the author wrote a
+    /// symbol, as written when the author wrote the word ("1,335 euros").
+    pub fn name(&self, plural: bool) -> &'static str {
+        if self.symbol == self.singular || self.symbol == self.plural {
+            self.symbol
+        } else if plural {
+            self.plural
+        } else {
+            self.singular
+        }
+    }
+}
+
+/// Entries of a list by their first character, longest first within each:
+/// a rule tries only the entries that can start where it stands, which
+/// keeps normalizing fast as the lists grow.
+pub struct ByFirst<T: 'static> {
+    entries: HashMap<char, Vec<&'static T>>,
+}
+
+impl<T> ByFirst<T> {
+    fn new(list: &'static [T], key: fn(&T) -> &str) -> Self {
+        let mut entries: HashMap<char, Vec<&T>> = HashMap::new();
+        for entry in list {
+            if let Some(first) = key(entry).chars().next() {
+                entries.entry(first).or_default().push(entry);
+            }
+        }
+        for group in entries.values_mut() {
+            group.sort_by_key(|entry| std::cmp::Reverse(key(entry).len()));
+        }
+        ByFirst { entries }
+    }
+
+    /// The entries that may start `text`, longest first.
+    pub fn starting(&self, text: &str) -> &[&'static T] {
+        text.chars().next().and_then(|c| self.entries.get(&c)).map_or(&[], Vec::as_slice)
+    }
 }
 
 static UNITS: LazyLock<Vec<Measure>> = LazyLock::new(|| {
-    by_length(
-        lines(include_str!("../../data/fr/units.tsv"))
-            .map(|line| {
-                let f = fields(line, 4, "units.tsv");
-                Measure { symbol: f[0], singular: f[1], plural: f[2], gender: gender(f[3]), cents: None }
-            })
-            .collect(),
-    )
+    lines(include_str!("../../data/fr/units.tsv"))
+        .map(|line| {
+            let f = fields(line, 4, "units.tsv");
+            Measure { symbol: f[0], singular: f[1], plural: f[2], gender: gender(f[3]), cents: None, before: false }
+        })
+        .collect()
 });
 
 static CURRENCIES: LazyLock<Vec<Measure>> = LazyLock::new(|| {
-    by_length(
-        lines(include_str!("../../data/fr/currencies.tsv"))
-            .map(|line| {
-                let f = fields(line, 6, "currencies.tsv");
-                Measure { symbol: f[0], singular: f[1], plural: f[2], gender: gender(f[3]), cents: Some((f[4], f[5])) }
-            })
-            .collect(),
-    )
+    lines(include_str!("../../data/fr/currencies.tsv"))
+        .map(|line| {
+            let f = fields(line, 7, "currencies.tsv");
+            let cents = Some((f[4], f[5]));
+            let before = f[6] == "both";
+            Measure { symbol: f[0], singular: f[1], plural: f[2], gender: gender(f[3]), cents, before }
+        })
+        .collect()
 });
 
-/// The longest measure from `list` that `text` starts with, as a whole word.
-fn starting(list: &'static [Measure], text: &str) -> Option<&'static Measure> {
-    list.iter().find(|m| text.strip_prefix(m.symbol).is_some_and(|rest| !rest.starts_with(char::is_alphabetic)))
+static UNIT_INDEX: LazyLock<ByFirst<Measure>> = LazyLock::new(|| ByFirst::new(&UNITS, |m| m.symbol));
+static CURRENCY_INDEX: LazyLock<ByFirst<Measure>> = LazyLock::new(|| ByFirst::new(&CURRENCIES, |m| m.symbol));
+
+/// The longest measure from `index` that `text` starts with, as a whole
+/// token: "s" is no second in "s'intensifie", nor "m" a metre in "mois".
+fn starting(index: &ByFirst<Measure>, text: &str) -> Option<&'static Measure> {
+    let whole = |rest: &str| !rest.starts_with(|c: char| c.is_alphanumeric() || matches!(c, '\'' | '’' | '-' | '_'));
+    index.starting(text).iter().copied().find(|m| text.strip_prefix(m.symbol).is_some_and(whole))
 }
 
 pub fn unit_at(text: &str) -> Option<&'static Measure> {
-    starting(&UNITS, text)
+    starting(&UNIT_INDEX, text)
 }
 
 pub fn currency_at(text: &str) -> Option<&'static Measure> {
-    starting(&CURRENCIES, text)
+    starting(&CURRENCY_INDEX, text)
+}
+
+/// A currency written before an amount: "£12", "US$ 3", "€ 20".
+pub fn currency_before(text: &str) -> Option<&'static Measure> {
+    CURRENCY_INDEX.starting(text).iter().copied().filter(|m| m.before).find(|m| text.starts_with(m.symbol))
 }
 
 /// An abbreviation and when it may be expanded.
@@ -89,33 +135,49 @@ pub struct Abbreviation {
     pub written: &'static str,
     pub spoken: &'static str,
     pub condition: Condition,
+    /// It may end a sentence ("etc.", "J.-C."): there its full stop stays.
+    pub final_stop: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Condition {
     Always,
-    /// A capitalized word follows ("M. Dupont").
+    /// A capitalized word follows ("M. Dupont"), or a title ("M. le maire").
     BeforeName,
+    /// Likewise, and no capitalized word stands before it: "Me" is English
+    /// in "Didn't Like Me".
+    BeforeNameNotEnglish,
     /// A number follows ("p. 12").
     BeforeNumber,
+    /// After a number or "avant"/"après" ("52 J.-C.").
+    Era,
 }
 
-pub static ABBREVIATIONS: LazyLock<Vec<Abbreviation>> = LazyLock::new(|| {
-    let mut list: Vec<Abbreviation> = lines(include_str!("../../data/fr/abbreviations.tsv"))
+static ABBREVIATION_LIST: LazyLock<Vec<Abbreviation>> = LazyLock::new(|| {
+    lines(include_str!("../../data/fr/abbreviations.tsv"))
         .map(|line| {
             let f = fields(line, 2, "abbreviations.tsv");
             let condition = match f.get(2).copied().unwrap_or("") {
                 "name" => Condition::BeforeName,
+                "name-fr" => Condition::BeforeNameNotEnglish,
                 "number" => Condition::BeforeNumber,
+                "era" => Condition::Era,
                 "" => Condition::Always,
                 other => panic!("data/fr/abbreviations.tsv: unknown condition {other:?}"),
             };
-            Abbreviation { written: f[0], spoken: f[1], condition }
+            let final_stop = f.get(3).is_some_and(|f| *f == "final");
+            Abbreviation { written: f[0], spoken: f[1], condition, final_stop }
         })
-        .collect();
-    list.sort_by_key(|a| std::cmp::Reverse(a.written.len()));
-    list
+        .collect()
 });
+
+static ABBREVIATIONS: LazyLock<ByFirst<Abbreviation>> =
+    LazyLock::new(|| ByFirst::new(&ABBREVIATION_LIST, |a| a.written));
+
+/// The abbreviations that may start `text`, longest first.
+pub fn abbreviations_at(text: &str) -> &'static [&'static Abbreviation] {
+    ABBREVIATIONS.starting(text)
+}
 
 static ACRONYMS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
     lines(include_str!("../../data/fr/acronyms.tsv"))
@@ -178,4 +240,80 @@ pub fn month_name(n: u64) -> Option<&'static str> {
 pub fn is_month(word: &str) -> bool {
     let lower = word.to_lowercase();
     MONTHS.iter().any(|m| *m == lower)
+}
+
+/// Which ordinal word a suffix stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrdinalForm {
+    /// "er", "re": premier, première; after 1 only.
+    First,
+    /// "nd", "nde": second, seconde; after 2 only.
+    Second,
+    /// "e", "ème": any other number.
+    Nth,
+}
+
+/// An ordinal suffix as written, and what it says.
+#[derive(Debug)]
+pub struct OrdinalSuffix {
+    pub spelling: &'static str,
+    pub form: OrdinalForm,
+    pub feminine: bool,
+    pub plural: bool,
+}
+
+static ORDINAL_SUFFIXES: LazyLock<Vec<OrdinalSuffix>> = LazyLock::new(|| {
+    let mut list: Vec<OrdinalSuffix> = lines(include_str!("../../data/fr/ordinal-suffixes.tsv"))
+        .map(|line| {
+            let f = fields(line, 4, "ordinal-suffixes.tsv");
+            let form = match f[1] {
+                "first" => OrdinalForm::First,
+                "second" => OrdinalForm::Second,
+                "nth" => OrdinalForm::Nth,
+                other => panic!("data/fr/ordinal-suffixes.tsv: unknown form {other:?}"),
+            };
+            OrdinalSuffix { spelling: f[0], form, feminine: f[2] == "f", plural: f[3] == "p" }
+        })
+        .collect();
+    list.sort_by_key(|s| std::cmp::Reverse(s.spelling.len()));
+    list
+});
+
+/// Ordinal suffixes, longest first.
+pub fn ordinal_suffixes() -> &'static [OrdinalSuffix] {
+    &ORDINAL_SUFFIXES
+}
+
+static SYMBOL_LIST: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    lines(include_str!("../../data/fr/symbols.tsv"))
+        .map(|line| {
+            let f = fields(line, 2, "symbols.tsv");
+            (f[0], f[1])
+        })
+        .collect()
+});
+
+static SYMBOLS: LazyLock<ByFirst<(&'static str, &'static str)>> = LazyLock::new(|| ByFirst::new(&SYMBOL_LIST, |s| s.0));
+
+/// The symbol starting `text` and how it is said: "&" -> "et", "γ" -> "gamma".
+pub fn symbol_at(text: &str) -> Option<(&'static str, &'static str)> {
+    SYMBOLS.starting(text).iter().find(|(symbol, _)| text.starts_with(symbol)).map(|&&s| s)
+}
+
+static CIVILITY_FOLLOWERS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| lines(include_str!("../../data/fr/civility-followers.txt")).map(str::trim).collect());
+
+/// Lower-case words after which a civility is still a title ("M. le
+/// maire", "M. de Villepin").
+pub fn civility_followers() -> &'static [&'static str] {
+    &CIVILITY_FOLLOWERS
+}
+
+static IDENTIFIER_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lines(include_str!("../../data/fr/identifier-words.txt")).map(str::trim).collect());
+
+/// Whether two numbers joined by a dash after `word` are an identifier
+/// ("article 49-3").
+pub fn numbers_identifiers(word: &str) -> bool {
+    IDENTIFIER_WORDS.contains(word) || IDENTIFIER_WORDS.contains(word.to_lowercase().as_str())
 }

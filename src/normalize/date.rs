@@ -57,6 +57,9 @@ fn followed_by_word_end(text: &str) -> bool {
 }
 
 pub(super) fn date(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.at_digit() {
+        return None;
+    }
     if cursor.continues(|c| matches!(c, '/' | '.' | '-')) {
         return None;
     }
@@ -104,7 +107,7 @@ pub(super) fn date(cursor: &Cursor) -> Option<Reading> {
 
 /// "les années 80" -> "les années quatre-vingt": a decade takes no plural s.
 pub(super) fn decade(cursor: &Cursor) -> Option<Reading> {
-    if !cursor.previous_word().eq_ignore_ascii_case("années") {
+    if !cursor.at_digit() || !cursor.previous_word().eq_ignore_ascii_case("années") {
         return None;
     }
     let rest = cursor.rest();

@@ -9,6 +9,7 @@
 
 mod abbreviation;
 mod acronym;
+mod clean;
 mod data;
 mod date;
 mod lexicon;
@@ -72,6 +73,11 @@ impl<'a> Cursor<'a> {
         &self.text[self.at..]
     }
 
+    /// Whether a digit starts here: most rules read only from one.
+    fn at_digit(&self) -> bool {
+        self.rest().starts_with(|c: char| c.is_ascii_digit())
+    }
+
     /// What has been said before the cursor.
     fn before(&self) -> &'a str {
         self.said
@@ -109,7 +115,7 @@ impl<'a> Cursor<'a> {
 type Rule = fn(&Cursor) -> Option<Reading>;
 
 /// In order: the first rule that recognises what starts at the cursor wins.
-const RULES: [(&str, Rule); 14] = [
+const RULES: [(&str, Rule); 16] = [
     ("url", symbol::url),
     ("email", symbol::email),
     ("phone", phone::phone),
@@ -118,6 +124,8 @@ const RULES: [(&str, Rule); 14] = [
     ("time", time::time),
     ("ordinal", ordinal::ordinal),
     ("roman", roman::roman),
+    ("money", number::money_before),
+    ("power", number::power),
     ("fraction", number::fraction),
     ("range", number::range),
     ("number", number::number),
@@ -145,27 +153,55 @@ impl Normalizer {
 
     /// The spoken form of `text`.
     pub fn normalize(&self, text: &str) -> String {
-        let text = collapse_spaces(&text.replace('\t', " "));
-        let guessed_acronyms = Cell::new(0);
-        let said = self.say(&text, false, &guessed_acronyms);
-        if guessed_acronyms.get() >= acronym::HEADLINE_CAPITALS {
-            // Many unknown words in capitals: a headline written in capitals.
-            return self.say(&text, true, &guessed_acronyms);
-        }
-        said
+        self.explain(text).0
     }
 
-    fn say(&self, text: &str, in_capitals: bool, guessed_acronyms: &Cell<usize>) -> String {
+    /// The spoken form of `text`, and every span a rule rewrote, in order:
+    /// what a newsroom needs to see why a reading happened.
+    pub fn explain(&self, text: &str) -> (String, Vec<Rewrite>) {
+        let text = collapse_spaces(&clean::clean(&text.replace('\t', " ")));
+        let guessed_acronyms = Cell::new(0);
+        let mut rewrites = Vec::new();
+        let said = self.say(&text, false, &guessed_acronyms, &mut rewrites);
+        if guessed_acronyms.get() >= acronym::HEADLINE_CAPITALS {
+            // Many unknown words in capitals: a headline written in capitals.
+            rewrites.clear();
+            let said = self.say(&text, true, &guessed_acronyms, &mut rewrites);
+            return (said, rewrites);
+        }
+        (said, rewrites)
+    }
+
+    /// The first reading at the cursor: the lexicon's, else the first rule's.
+    fn read(&self, cursor: &Cursor) -> Option<(Reading, &'static str)> {
+        if let Some(reading) = self.lexicon.replace(cursor) {
+            return Some((reading, "lexicon"));
+        }
+        RULES.iter().find_map(|(name, rule)| rule(cursor).map(|reading| (reading, *name)))
+    }
+
+    fn say(
+        &self,
+        text: &str,
+        in_capitals: bool,
+        guessed_acronyms: &Cell<usize>,
+        rewrites: &mut Vec<Rewrite>,
+    ) -> String {
         let mut out = String::with_capacity(text.len() + text.len() / 4);
         let mut at = 0;
         let mut after_reading = true;
         while at < text.len() {
             if after_reading || is_token_start(text, at) {
                 let cursor = Cursor { text, at, said: &out, style: &self.style, in_capitals, guessed_acronyms };
-                let reading =
-                    self.lexicon.replace(&cursor).or_else(|| RULES.iter().find_map(|(_, rule)| rule(&cursor)));
-                if let Some(reading) = reading {
+                if let Some((reading, rule)) = self.read(&cursor) {
+                    let start = at;
                     at += reading.len.max(1);
+                    at = (at..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+                    rewrites.push(Rewrite {
+                        written: text[start..at].to_owned(),
+                        spoken: reading.spoken.clone(),
+                        rule,
+                    });
                     // "A380" -> "A trois cent quatre-vingts", "5G" -> "cinq G";
                     // and no new address from "$.fr". A hyphen stays glued:
                     // "Covid-19" is no minus sign.
@@ -188,6 +224,15 @@ impl Normalizer {
         }
         collapse_spaces(&out)
     }
+}
+
+/// A span of the text a rule rewrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    pub written: String,
+    pub spoken: String,
+    /// The rule's name ("time", "number", "lexicon"...).
+    pub rule: &'static str,
 }
 
 /// Appends spoken words, kept apart from letters on either side.

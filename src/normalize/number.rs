@@ -44,10 +44,17 @@ fn ends_word(text: &str) -> bool {
 }
 
 fn read_written<'a>(cursor: &Cursor<'a>) -> Option<Written<'a>> {
-    let captures = NUMBER.captures(cursor.rest())?;
+    let written = parse_written(cursor.rest())?;
+    match written.sign {
+        Some(_) if !is_sign(cursor, &written) => None,
+        _ => Some(written),
+    }
+}
+
+/// A number as written at the start of `text`, its sign included.
+fn parse_written(text: &str) -> Option<Written<'_>> {
+    let captures = NUMBER.captures(text)?;
     let sign = match captures.get(1).map(|m| m.as_str()) {
-        // A sign only after a space or an opening bracket: not "Paris-3".
-        Some(_) if cursor.continues(|c| matches!(c, ')' | '-')) => return None,
         Some("+") => Some("plus"),
         Some(_) => Some("moins"),
         None => None,
@@ -56,6 +63,31 @@ fn read_written<'a>(cursor: &Cursor<'a>) -> Option<Written<'a>> {
     let point = captures.get(4).is_some();
     let fraction = captures.get(3).or(captures.get(4)).map(|m| m.as_str());
     Some(Written { sign, integer, fraction, point, len: captures[0].len() })
+}
+
+/// A closing dash later in the text: "des tarifs -100 francs la page-
+/// demandés" is an incise between dashes, not a negative number.
+static CLOSING_DASH: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[^\s\-–—][-–](?:\s|$)").unwrap());
+
+/// Whether the mark before a number is a sign. Not after a word ("Paris-3");
+/// a dash and a space are a minus only between numbers ("7 - 2"), else they
+/// open a list item or a line of dialogue; a dash glued to the number is no
+/// sign when it opens an incise or an ordinal ("-1er février").
+fn is_sign(cursor: &Cursor, written: &Written) -> bool {
+    if cursor.continues(|c| matches!(c, ')' | '-')) {
+        return false;
+    }
+    let rest = cursor.rest();
+    if !rest.starts_with('-') {
+        return true;
+    }
+    if rest[1..].starts_with(char::is_whitespace) {
+        let before = cursor.written_before();
+        return before.ends_with(char::is_whitespace)
+            && before.trim_end().ends_with(|c: char| c.is_ascii_digit() || c == ')');
+    }
+    let after = &rest[written.len..];
+    super::ordinal::suffix_at(after, false).is_none() && !CLOSING_DASH.is_match(after)
 }
 
 /// Digits as a number, each leading zero said ("007" -> "zéro zéro sept"),
@@ -122,6 +154,9 @@ fn skip_spaces(text: &str) -> (usize, &str) {
 
 /// A number, and whatever it counts.
 pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.rest().starts_with(|c: char| c.is_ascii_digit() || matches!(c, '-' | '+' | '−')) {
+        return None;
+    }
     let number = read_written(cursor)?;
     let after = &cursor.rest()[number.len..];
     let (space, unit_text) = skip_spaces(after);
@@ -136,7 +171,7 @@ pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
         );
     }
     if let Some(unit) = data::unit_at(unit_text) {
-        let name = if number.is_plural() { unit.plural } else { unit.singular };
+        let name = unit.name(number.is_plural());
         let said = say_number(&number, unit.gender, style);
         return per(number.len + space + unit.symbol.len(), format!("{said} {name}"), cursor);
     }
@@ -159,6 +194,18 @@ fn per(len: usize, said: String, cursor: &Cursor) -> Option<Reading> {
     let Some(after) = cursor.rest()[len..].strip_prefix('/') else { return Reading::new(len, said) };
     if let Some(unit) = data::unit_at(after) {
         return Reading::new(len + 1 + unit.symbol.len(), format!("{said} par {}", unit.singular));
+    }
+    // "80 mg/100 ml": per so many units.
+    if let Some(number) = parse_written(after).filter(|n| n.sign.is_none()) {
+        let (space, unit_text) = skip_spaces(&after[number.len..]);
+        if let Some(unit) = data::unit_at(unit_text) {
+            let quantity = say_number(&number, unit.gender, cursor.style);
+            let name = unit.name(number.is_plural());
+            return Reading::new(
+                len + 1 + number.len + space + unit.symbol.len(),
+                format!("{said} par {quantity} {name}"),
+            );
+        }
     }
     let word = after.split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
     if word.is_empty() || !word.chars().all(char::is_lowercase) {
@@ -257,7 +304,7 @@ fn say_money(number: &Written, currency: &Measure, style: &Style) -> String {
                 let noun = if cents >= 2 { cent_plural } else { cent_singular };
                 return format!("{} {noun}", cardinal(cents, Gender::Masculine, style));
             }
-            let noun = if whole.is_plural() { currency.plural } else { currency.singular };
+            let noun = currency.name(whole.is_plural());
             let amount = format!("{} {noun}", say_number(&whole, currency.gender, style));
             if cents == 0 {
                 amount
@@ -266,7 +313,7 @@ fn say_money(number: &Written, currency: &Measure, style: &Style) -> String {
             }
         }
         None => {
-            let noun = if number.is_plural() { currency.plural } else { currency.singular };
+            let noun = currency.name(number.is_plural());
             let said = say_number(number, currency.gender, style);
             if number.fraction.is_none() && ends_with_large_noun(&said) {
                 format!("{said} {}{noun}", de(noun))
@@ -277,12 +324,65 @@ fn say_money(number: &Written, currency: &Measure, style: &Style) -> String {
     }
 }
 
+/// A currency before its amount: "£12 000" -> "douze mille livres", "$5
+/// millions" -> "cinq millions de dollars".
+pub(super) fn money_before(cursor: &Cursor) -> Option<Reading> {
+    if cursor.continues(|_| false) {
+        return None;
+    }
+    let currency = data::currency_before(cursor.rest())?;
+    let (space, amount) = skip_spaces(&cursor.rest()[currency.symbol.len()..]);
+    let number = parse_written(amount).filter(|n| n.sign.is_none())?;
+    let after = &amount[number.len..];
+    let joined = after.strip_prefix(['-', '–', '/']).is_some_and(|rest| !rest.starts_with(' '));
+    if !ends_word(after) || joined {
+        return None;
+    }
+    let len = currency.symbol.len() + space + number.len;
+    let (gap, next) = skip_spaces(after);
+    let large = cursor.next_word(len);
+    if ["million", "millions", "milliard", "milliards", "billion", "billions"].contains(&large)
+        && next.starts_with(large)
+    {
+        let said = say_number(&number, Gender::Masculine, cursor.style);
+        return Reading::new(
+            len + gap + large.len(),
+            format!("{said} {large} {}{}", de(currency.plural), currency.plural),
+        );
+    }
+    Reading::new(len, say_money(&number, currency, cursor.style))
+}
+
+static POWER: LazyLock<Regex> = LazyLock::new(|| Regex::new("^10([⁻⁺]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)").unwrap());
+
+/// "10¹²" -> "dix puissance douze", "10⁻³" -> "dix puissance moins trois".
+pub(super) fn power(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.at_digit() {
+        return None;
+    }
+    if cursor.continues(|_| false) {
+        return None;
+    }
+    let captures = POWER.captures(cursor.rest())?;
+    let exponent: String = captures[2]
+        .chars()
+        .filter_map(|c| "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().position(|d| d == c))
+        .map(|d| char::from(b'0' + d as u8))
+        .collect();
+    let sign = if &captures[1] == "⁻" { "moins " } else { "" };
+    let said = say_digits(&exponent, Gender::Masculine, cursor.style);
+    Reading::new(captures[0].len(), format!("dix puissance {sign}{said}"))
+}
+
 static RANGE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^([0-9]+(?:,[0-9]+)?)\s?[-–]\s?([0-9]+(?:,[0-9]+)?)").unwrap());
 
 /// "10-15 ans" -> "dix à quinze ans", "3-1" -> "trois à un". Says the first
 /// number and "à"; the second is read by the number rule, with its unit.
 pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.at_digit() {
+        return None;
+    }
     if cursor.continues(|c| matches!(c, '-' | '/' | '.' | ',')) {
         return None;
     }
@@ -292,6 +392,11 @@ pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     let second_start = captures.get(2).expect("two numbers").start();
+    let joiner = match pair_kind(cursor, &captures[1], &captures[2], after) {
+        Pair::Range => "à",
+        Pair::Identifier => "tiret",
+        Pair::Span => return None,
+    };
     let first = Written {
         sign: None,
         point: false,
@@ -300,7 +405,50 @@ pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
         len: captures[1].len(),
     };
     let gender = counted_gender(cursor, captures[0].len());
-    Reading::new(second_start, format!("{} à ", say_number(&first, gender, cursor.style)))
+    Reading::new(second_start, format!("{} {joiner} ", say_number(&first, gender, cursor.style)))
+}
+
+/// What two numbers joined by a dash are.
+enum Pair {
+    /// "10-15 ans", "3-1": from one to the other, "à".
+    Range,
+    /// "L. 642-3", "642-3": a code, its dash said "tiret".
+    Identifier,
+    /// "la saison 1974-1975", "(1901-1985)": two years read whole, the
+    /// dash kept as written ("à" would change the meaning).
+    Span,
+}
+
+fn is_year(digits: &str) -> bool {
+    digits.len() == 4 && digits.parse::<u64>().is_ok_and(|y| (1000..=2199).contains(&y))
+}
+
+fn pair_kind(cursor: &Cursor, first: &str, second: &str, after: &str) -> Pair {
+    let value = |digits: &str| digits.parse::<u64>().ok();
+    let (a, b) = (value(first), value(second));
+    let written = cursor.written_before().trim_end();
+    let code_letter = written
+        .trim_end_matches('.')
+        .rsplit([' ', '('])
+        .next()
+        .is_some_and(|w| w.chars().count() == 1 && w.starts_with(|c: char| c.is_ascii_uppercase()));
+    let numbered = data::numbers_identifiers(cursor.previous_word());
+    if code_letter || numbered || a.zip(b).is_some_and(|(a, b)| a >= 100 && b < a && !is_year(first)) {
+        return Pair::Identifier;
+    }
+    if is_year(first) {
+        let next_year = a.map(|a| a + 1);
+        let following = match second.len() {
+            4 => next_year == b,
+            2 => next_year.map(|y| y % 100) == b,
+            _ => false,
+        };
+        let bracketed = written.ends_with('(') && after.starts_with(')') && is_year(second);
+        if following || bracketed {
+            return Pair::Span;
+        }
+    }
+    Pair::Range
 }
 
 static FRACTION: LazyLock<Regex> =
@@ -322,7 +470,7 @@ pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
     if let Some(&(c, said)) = FRACTION_CHARACTERS.iter().find(|(c, _)| rest.starts_with(*c)) {
         return Reading::new(c.len_utf8(), said);
     }
-    if cursor.continues(|c| c == '/') {
+    if !cursor.at_digit() || cursor.continues(|c| c == '/') {
         return None;
     }
     let captures = FRACTION.captures(rest)?;

@@ -1,52 +1,59 @@
 //! Ordinals in figures: "1er", "1re", "2e", "2ème", "2nd", "3es", "1ᵉʳ".
+//! The suffix grammar (`data/fr/ordinal-suffixes.tsv`) is shared with
+//! Roman numerals ("XXIe", "Ier", "XVIII ème").
 
-use super::words::{ordinal as say_ordinal, Gender};
+use super::data::{self, OrdinalForm, OrdinalSuffix};
+use super::words::{self, Gender, Style};
 use super::{Cursor, Reading};
-use regex::Regex;
 use std::sync::LazyLock;
 
-/// Longest suffixes first within each alternative.
-static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^([0-9]+)(ères|ère|ers|er|res|re|èmes|ème|es|è|e|ᵉʳˢ|ᵉʳ|ʳᵉˢ|ʳᵉ|ᵉˢ|ᵉ|ndes|nde|nds|nd)").unwrap()
-});
+static DIGITS: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new("^[0-9]+").unwrap());
 
-/// What a suffix says of the ordinal: feminine, plural, "second".
-struct Suffix {
-    feminine: bool,
-    plural: bool,
-    second: bool,
+/// The suffix starting `text` and how many bytes it takes, spaces before
+/// it included. It must end a word. A space may stand before it where the
+/// numeral is Roman ("XVIII e siècle") or the suffix is long enough to be
+/// unmistakable ("18 ème").
+pub(super) fn suffix_at(text: &str, roman: bool) -> Option<(usize, &'static OrdinalSuffix)> {
+    let (space, rest) = match text.strip_prefix([' ', '\u{A0}', '\u{202F}']) {
+        Some(rest) => (text.len() - rest.len(), rest),
+        None => (0, text),
+    };
+    data::ordinal_suffixes().iter().find_map(|suffix| {
+        let after = rest.strip_prefix(suffix.spelling)?;
+        let spaced_ok = space == 0 || roman || suffix.spelling.chars().count() >= 3;
+        let ends = !after.starts_with(|c: char| c.is_alphabetic() || c == '\'' || c == '’');
+        (spaced_ok && ends).then_some((space + suffix.spelling.len(), suffix))
+    })
 }
 
-fn suffix(written: &str) -> Suffix {
-    let plural = written.ends_with('s') || written.ends_with('ˢ');
-    let feminine = matches!(written.trim_end_matches(['s', 'ˢ']), "ère" | "re" | "ʳᵉ" | "nde");
-    let second = written.starts_with('n');
-    Suffix { feminine, plural, second }
-}
-
-pub(super) fn ordinal(cursor: &Cursor) -> Option<Reading> {
-    if cursor.continues(|c| matches!(c, ',' | '.')) {
+/// `n` said as the ordinal `suffix` marks, if the suffix fits the number
+/// ("1er" yes, "2er" no; "2nd" is "second").
+pub(super) fn say(n: u64, suffix: &OrdinalSuffix, style: &Style) -> Option<String> {
+    if n == 0 || n > words::MAX_CARDINAL {
         return None;
     }
-    let captures = ORDINAL.captures(cursor.rest())?;
-    let len = captures[0].len();
-    if cursor.rest()[len..].starts_with(char::is_alphabetic) {
-        return None;
-    }
-    let n: u64 = captures[1].parse().ok()?;
-    let suffix = suffix(&captures[2]);
     let gender = if suffix.feminine { Gender::Feminine } else { Gender::Masculine };
-    let first_form = matches!(&captures[2], "er" | "ers" | "re" | "res" | "ère" | "ères" | "ᵉʳ" | "ᵉʳˢ" | "ʳᵉ" | "ʳᵉˢ");
-    if n == 0 || (n == 1) != first_form && !suffix.second || suffix.second && n != 2 {
-        return None;
-    }
-    let mut said = if suffix.second {
-        if suffix.feminine { "seconde" } else { "second" }.to_owned()
-    } else {
-        say_ordinal(n, gender, cursor.style)
+    let mut said = match suffix.form {
+        OrdinalForm::First if n == 1 => words::ordinal(1, gender, style),
+        OrdinalForm::Second if n == 2 => if suffix.feminine { "seconde" } else { "second" }.to_owned(),
+        OrdinalForm::Nth if n != 1 => words::ordinal(n, gender, style),
+        _ => return None,
     };
     if suffix.plural {
         said.push('s');
     }
-    Reading::new(len, said)
+    Some(said)
+}
+
+pub(super) fn ordinal(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.at_digit() {
+        return None;
+    }
+    if cursor.continues(|c| matches!(c, ',' | '.')) {
+        return None;
+    }
+    let digits = DIGITS.find(cursor.rest())?;
+    let (len, suffix) = suffix_at(&cursor.rest()[digits.end()..], false)?;
+    let said = say(digits.as_str().parse().ok()?, suffix, cursor.style)?;
+    Reading::new(digits.end() + len, said)
 }

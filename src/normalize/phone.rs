@@ -12,6 +12,9 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 pub(super) fn phone(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.rest().starts_with(['0', '+']) {
+        return None;
+    }
     if cursor.continues(|_| false) {
         return None;
     }

@@ -5,13 +5,13 @@
 //! ("tome III").
 
 use super::data;
-use super::words::{cardinal, ordinal, Gender};
+use super::ordinal::{say as say_ordinal, suffix_at};
+use super::words::{cardinal, Gender};
 use super::{Cursor, Reading};
 use regex::Regex;
 use std::sync::LazyLock;
 
-static ROMAN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([IVXLCDM]+)(ères|ère|ers|er|res|re|èmes|ème|es|e|ᵉʳ|ʳᵉ|ᵉ)?").unwrap());
+static NUMERAL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[IVXLCDM]+").unwrap());
 
 /// The value of a Roman numeral written the standard way, else `None`.
 pub fn value(numeral: &str) -> Option<u64> {
@@ -68,34 +68,32 @@ fn is_capitalized(word: &str) -> bool {
     word.chars().next().is_some_and(char::is_uppercase) && word.chars().skip(1).any(char::is_lowercase)
 }
 
+/// "L. 642-3" (a code), "V. Hugo" (an initial): a lone letter with a
+/// full stop before a number or a name is not a numeral.
+fn is_letter_with_stop(numeral: &str, after: &str) -> bool {
+    let Some(next) = after.strip_prefix('.') else { return false };
+    let next = next.trim_start_matches([' ', '\u{A0}', '\u{202F}']);
+    numeral.len() == 1
+        && next.len() < after.len() - 1
+        && next.starts_with(|c: char| c.is_ascii_digit() || c.is_uppercase())
+}
+
 pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
     if cursor.continues(|_| false) {
         return None;
     }
-    let captures = ROMAN.captures(cursor.rest())?;
-    let len = captures[0].len();
-    // Digits after it are a number of their own.
-    if cursor.rest()[len..].starts_with(char::is_alphabetic) {
-        return None;
-    }
-    let numeral = &captures[1];
+    let rest = cursor.rest();
+    let numeral = NUMERAL.find(rest)?.as_str();
+    let after = &rest[numeral.len()..];
     let n = value(numeral)?;
     let style = cursor.style;
-    if let Some(suffix) = captures.get(2).map(|m| m.as_str()) {
-        // "Le", "De", "Ces", "Me" are words, not numbers.
-        if numeral.len() == 1 && "LCDM".contains(numeral) {
-            return None;
-        }
-        let first = matches!(suffix, "er" | "ers" | "re" | "res" | "ère" | "ères" | "ᵉʳ" | "ʳᵉ");
-        if first != (n == 1) {
-            return None;
-        }
-        let feminine = matches!(suffix.trim_end_matches('s'), "re" | "ère" | "ʳᵉ");
-        let mut said = ordinal(n, if feminine { Gender::Feminine } else { Gender::Masculine }, style);
-        if suffix.ends_with('s') {
-            said.push('s');
-        }
-        return Reading::new(len, said);
+    // "Le", "De", "Ces", "Me" are words, not numbers.
+    let word_like = numeral.len() == 1 && "LCDM".contains(numeral);
+    if let Some((len, suffix)) = suffix_at(after, true).filter(|_| !word_like) {
+        return Reading::new(numeral.len() + len, say_ordinal(n, suffix, style)?);
+    }
+    if after.starts_with(char::is_alphabetic) || is_letter_with_stop(numeral, after) {
+        return None;
     }
     if data::is_never_roman(numeral) {
         return None;
@@ -104,10 +102,10 @@ pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
     let regnal = data::is_regnal_name(previous) || (numeral.len() >= 2 && is_capitalized(previous));
     if regnal {
         let said = if n == 1 { "premier".to_owned() } else { cardinal(n, Gender::Masculine, style) };
-        return Reading::new(len, said);
+        return Reading::new(numeral.len(), said);
     }
     if data::counts_in_roman(previous) {
-        return Reading::new(len, cardinal(n, Gender::Masculine, style));
+        return Reading::new(numeral.len(), cardinal(n, Gender::Masculine, style));
     }
     None
 }

@@ -2,6 +2,7 @@
 //! web addresses ("www.exemple.fr" -> "w w w point exemple point fr") and
 //! e-mail addresses ("arobase").
 
+use super::data;
 use super::words::{self, Gender, Style};
 use super::{Cursor, Reading};
 use regex::Regex;
@@ -85,24 +86,10 @@ pub(super) fn email(cursor: &Cursor) -> Option<Reading> {
     Reading::new(found.len(), say_address(found, cursor.style))
 }
 
-/// Symbols said whatever surrounds them.
-const SYMBOLS: [(&str, &str); 10] = [
-    ("&", "et"),
-    ("=", "égal"),
-    ("×", "fois"),
-    ("§", "paragraphe"),
-    ("%", "pour cent"),
-    ("‰", "pour mille"),
-    ("€", "euros"),
-    ("$", "dollars"),
-    ("£", "livres"),
-    ("±", "plus ou moins"),
-];
-
 pub(super) fn symbol(cursor: &Cursor) -> Option<Reading> {
     let rest = cursor.rest();
-    if let Some((symbol, said)) = SYMBOLS.iter().find(|(s, _)| rest.starts_with(s)) {
-        return Reading::new(symbol.len(), *said);
+    if let Some((symbol, said)) = data::symbol_at(rest) {
+        return Reading::new(symbol.len(), said);
     }
     let previous_is_digit = cursor.written_before().trim_end().ends_with(|c: char| c.is_ascii_digit());
     let next_is_digit = |len: usize| rest[len..].trim_start().starts_with(|c: char| c.is_ascii_digit());

@@ -144,7 +144,7 @@ fn dates() {
 #[test]
 fn ranges_and_scores() {
     check(&[
-        ("la saison 2012-2013", "la saison deux mille douze à deux mille treize"),
+        ("la saison 2012-2013", "la saison deux mille douze-deux mille treize"),
         ("1939-1945", "mille neuf cent trente-neuf à mille neuf cent quarante-cinq"),
         ("10-15 ans", "dix à quinze ans"),
         ("une victoire 3-1", "une victoire trois à un"),
@@ -247,8 +247,9 @@ fn abbreviations_and_titles() {
         ("le Pr Raoult", "le professeur Raoult"),
         ("Me Dupond-Moretti", "Maître Dupond-Moretti"),
         ("Mgr Aupetit", "Monseigneur Aupetit"),
-        ("52 av. J.-C.", "cinquante-deux avant Jésus-Christ"),
-        ("des pommes, etc.", "des pommes, et cetera"),
+        ("52 av. J.-C.", "cinquante-deux avant Jésus-Christ."),
+        ("en 52 av. J.-C. les Gaulois", "en cinquante-deux avant Jésus-Christ les Gaulois"),
+        ("des pommes, etc.", "des pommes, et cetera."),
         ("cf. le rapport", "Confer le rapport"),
         ("n° 5", "Numéro cinq"),
         ("art. 49", "Article quarante-neuf"),
@@ -282,7 +283,7 @@ fn symbols_addresses_phones_fractions() {
     check(&[
         ("Marks & Spencer", "Marks et Spencer"),
         ("3 x 4", "trois fois quatre"),
-        ("2 + 2 = 4", "deux plus deux égal quatre"),
+        ("2 + 2 = 4", "deux plus deux égale quatre"),
         ("§ 3", "paragraphe trois"),
         ("#MeToo", "hashtag MeToo"),
         ("sur www.exemple.fr", "sur w w w point exemple point fr"),

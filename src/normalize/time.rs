@@ -30,6 +30,9 @@ fn say_time(hours: u64, minutes: u64, seconds: Option<u64>, style: &Style) -> Op
 }
 
 pub(super) fn time(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.at_digit() {
+        return None;
+    }
     if cursor.continues(|c| matches!(c, ':' | ',' | '.')) {
         return None;
     }

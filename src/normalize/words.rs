@@ -186,7 +186,11 @@ fn feminine(words: String) -> String {
 }
 
 /// `n` as an ordinal: "premier", "deuxième", "vingt et unième".
+/// Beyond [`MAX_CARDINAL`] there is no ordinal word: the digits are read.
 pub fn ordinal(n: u64, gender: Gender, style: &Style) -> String {
+    if n > MAX_CARDINAL {
+        return digits(&n.to_string(), style);
+    }
     if n == 1 {
         return match gender {
             Gender::Masculine => "premier".to_owned(),
