@@ -35,8 +35,6 @@ impl Default for Pauses {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     pub pauses: Pauses,
-    /// Longest sentence handed to the engine, in characters.
-    pub max_sentence_chars: usize,
     /// How written forms become spoken French; `None` reads them as written.
     pub normalizer: Option<Normalizer>,
     /// Opening, titles and closing; `None` reads the articles alone.
@@ -45,12 +43,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            pauses: Pauses::default(),
-            max_sentence_chars: split::DEFAULT_MAX_CHARS,
-            normalizer: Some(Normalizer::default()),
-            announcements: None,
-        }
+        Options { pauses: Pauses::default(), normalizer: Some(Normalizer::default()), announcements: None }
     }
 }
 
@@ -131,7 +124,7 @@ pub fn script(articles: &[Article], options: &Options) -> Script {
 fn announcement(kind: PartKind, text: &str, options: &Options) -> Option<Part> {
     let mut segments = Vec::new();
     let pause = options.pauses.sentence;
-    push_block(&mut segments, sentences(text, options), SegmentKind::Announcement, None, pause, pause, options);
+    push_block(&mut segments, split::sentences(text), SegmentKind::Announcement, None, pause, pause, options);
     (!segments.is_empty()).then(|| Part { kind, source: String::new(), title: None, segments })
 }
 
@@ -142,17 +135,13 @@ fn script_article(article: &Article, options: &Options) -> Part {
         Some(announcements) => announcements.title(title),
         None => title.clone(),
     };
-    let title_sentences = article.title.iter().flat_map(|t| sentences(&announced(t), options));
+    let title_sentences = article.title.iter().flat_map(|t| split::sentences(&announced(t)));
     push_block(&mut segments, title_sentences, SegmentKind::Title, None, pauses.sentence, pauses.title, options);
     for (i, paragraph) in article.paragraphs.iter().enumerate() {
-        let body = sentences(paragraph, options);
+        let body = split::sentences(paragraph);
         push_block(&mut segments, body, SegmentKind::Body, Some(i), pauses.sentence, pauses.paragraph, options);
     }
     Part { kind: PartKind::Article, source: article.source.clone(), title: article.title.clone(), segments }
-}
-
-fn sentences(text: &str, options: &Options) -> Vec<String> {
-    split::sentences(text).iter().flat_map(|s| split::cut_long(s, options.max_sentence_chars)).collect()
 }
 
 fn push_block(
@@ -491,6 +480,14 @@ mod tests {
         assert_eq!(first[0].kind, SegmentKind::Title);
         assert_eq!(first[2].paragraph, Some(0));
         assert_eq!(first[3].paragraph, Some(1));
+    }
+
+    #[test]
+    fn long_sentences_stay_one_segment() {
+        let long = format!("Le conseil a siégé{}, puis il a voté.", ", tard dans la nuit".repeat(50));
+        let script = script(&[article(None, &[&format!("{long} Fin.")])], &Options::default());
+        let texts: Vec<&str> = script.segments().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, [long.as_str(), "Fin."]);
     }
 
     #[test]

@@ -51,9 +51,6 @@ struct ScriptArgs {
     /// How the inputs are written.
     #[arg(long, value_enum, default_value_t = Format::Auto)]
     format: Format,
-    /// Longest sentence sent to the voice, in characters; longer ones are cut at clause boundaries.
-    #[arg(long, default_value_t = split::DEFAULT_MAX_CHARS as u16, value_parser = clap::value_parser!(u16).range(40..))]
-    max_sentence_chars: u16,
     /// Read the text as written, without turning numbers and abbreviations into words.
     #[arg(long)]
     no_normalize: bool,
@@ -317,9 +314,6 @@ struct SplitArgs {
     /// A text file, or - for stdin.
     #[arg(default_value = "-", value_name = "FILE")]
     input: String,
-    /// Longest sentence, in characters; longer ones are cut at clause boundaries.
-    #[arg(long, default_value_t = split::DEFAULT_MAX_CHARS as u16, value_parser = clap::value_parser!(u16).range(40..))]
-    max_sentence_chars: u16,
 }
 
 fn ranged(min: f32, max: f32) -> impl Fn(&str) -> std::result::Result<f32, String> + Clone {
@@ -347,7 +341,7 @@ impl PauseArgs {
 impl ScriptArgs {
     fn options(&self) -> Result<Options> {
         let normalizer = if self.no_normalize { None } else { Some(self.reading.normalizer()?) };
-        Ok(Options { max_sentence_chars: usize::from(self.max_sentence_chars), normalizer, ..Options::default() })
+        Ok(Options { normalizer, ..Options::default() })
     }
 
     fn load(&self) -> Result<Vec<article::Article>> {
@@ -680,13 +674,7 @@ fn print_script(script: &Script) -> Result<()> {
 fn print_sentences(args: &SplitArgs) -> Result<()> {
     let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
     warn_all(&warnings);
-    let max = usize::from(args.max_sentence_chars);
-    let sentences = article::paragraphs(&text)
-        .iter()
-        .flat_map(|p| split::sentences(p))
-        .flat_map(|s| split::cut_long(&s, max))
-        .collect::<Vec<_>>();
-    print_lines(sentences)
+    print_lines(article::paragraphs(&text).iter().flat_map(|p| split::sentences(p)))
 }
 
 fn print_normalized(args: &NormalizeCommand) -> Result<()> {

@@ -129,6 +129,34 @@ fn split_prints_one_sentence_per_line() {
         .stdout("M. Dupont arrive à 1.200 km.\nIl dit : « Oui. »\nPuis part...\nUn titre\nFin\n");
 }
 
+/// A news sentence of 700 characters, many commas and no full stop inside.
+const LONG_SENTENCE: &str = "Après trois jours de négociations menées dans une salle sans fenêtre du ministère, les représentants des syndicats de cheminots, ceux de la direction de l'entreprise publique et les deux conseillers envoyés par le gouvernement, qui avaient reçu pour consigne de ne rien céder sur le calendrier de la réforme, ont fini par signer, tard dans la nuit de jeudi à vendredi, un relevé de conclusions qui prévoit une hausse progressive des salaires, un plan d'embauche de plusieurs centaines d'agents dans les régions les plus touchées par les suppressions de postes, le maintien des petites lignes jugées non rentables et la création d'une commission de suivi, chargée de rendre compte chaque trimestre de l'avancée des engagements pris par chacun.";
+
+#[test]
+fn long_sentences_stay_whole_in_the_manifest_and_subtitles() {
+    assert!(LONG_SENTENCE.chars().count() > 600);
+    briefing()
+        .arg("split")
+        .write_stdin(format!("{LONG_SENTENCE} Fin."))
+        .assert()
+        .success()
+        .stdout(format!("{LONG_SENTENCE}\nFin.\n"));
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", format!("Le titre\n\n{LONG_SENTENCE} La grève est levée.").as_bytes());
+    let out = tmp.path().join("long.wav");
+    let (_, samples, manifest) = build(&["--subtitles", "srt", input.to_str().unwrap()], &out);
+    let sentences = manifest["articles"][0]["sentences"].as_array().unwrap();
+    let texts: Vec<&str> = sentences.iter().map(|s| s["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Le titre", LONG_SENTENCE, "La grève est levée."]);
+    let srt = fs::read_to_string(out.with_extension("srt")).unwrap();
+    assert_eq!(srt.matches(" --> ").count(), 3, "one cue per sentence");
+    assert!(srt.contains(LONG_SENTENCE));
+    // Inside the sentence, clause pauses (0.2 s) but nothing as long as a sentence pause (0.4 s).
+    let speech = &samples[sample(&sentences[1], "start_sample")..sample(&sentences[1], "end_sample")];
+    let longest = speech.split(|&s| s != 0).map(<[i16]>::len).max().unwrap();
+    assert!((4000..8820).contains(&longest), "longest silence {longest} samples");
+}
+
 #[test]
 fn voices_lists_the_embedded_french_voices() {
     briefing()

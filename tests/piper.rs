@@ -153,3 +153,36 @@ fn clear_errors() {
     fs::write(&not_a_library, b"not a library").unwrap();
     fails(&voice, &not_a_library, "cannot load ONNX Runtime");
 }
+
+/// A sentence longer than the voice takes at once is cut for it alone: the
+/// manifest keeps one sentence, and its sound is exactly that of its two
+/// halves spoken apart with a comma's pause (0.2 s) between them, but for
+/// the 5 ms fades that sentences (not pieces) get at their edges.
+#[test]
+fn long_sentences_are_cut_for_the_voice_with_a_clause_pause() {
+    let Some((voice, runtime)) = piper() else { return };
+    let tmp = TempDir::new().unwrap();
+    let first = "The city council met on Tuesday evening, after weeks of quarrels over the budget, the schools, the roads and the new swimming pool, and the mayor, who had promised a calm session, opened it with a long speech about the finances of the town, the debts left by the previous team, the price of energy and the cost of the repairs that the old town hall has needed for years;";
+    let second = "the opposition, which had asked for a delay, answered that the figures were wrong, that the pool would cost twice what was planned, and that the families of the northern district, who have waited for a new school since the floods, would once again be told to wait until next year.";
+    let whole = tmp.path().join("whole.txt");
+    fs::write(&whole, format!("Council\n\n{first} {second}")).unwrap();
+    let halves = tmp.path().join("halves.txt");
+    fs::write(&halves, format!("Council\n\n{first}\n\n{second}")).unwrap();
+    let quiet = ["--noise-scale", "0", "--noise-w", "0", "--no-loudness", "--no-cache", "--pause-paragraph", "0.2"];
+    let (one, two) = (tmp.path().join("one.wav"), tmp.path().join("two.wav"));
+    build(&voice, &runtime, &whole, &one, &quiet).success();
+    build(&voice, &runtime, &halves, &two, &quiet).success();
+    let manifest: Value = serde_json::from_slice(&fs::read(one.with_extension("json")).unwrap()).unwrap();
+    let sentences = manifest["articles"][0]["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), 2, "the title and one sentence");
+    assert_eq!(sentences[1]["text"], format!("{first} {second}"));
+    let apart: Value = serde_json::from_slice(&fs::read(two.with_extension("json")).unwrap()).unwrap();
+    let halves = apart["articles"][0]["sentences"].as_array().unwrap();
+    let at = |i: usize, key: &str| halves[i][key].as_u64().unwrap() as usize;
+    assert_eq!(at(2, "start_sample") - at(1, "end_sample"), 4410, "a comma's pause");
+    let fades = [at(1, "end_sample") - 111..at(1, "end_sample"), at(2, "start_sample")..at(2, "start_sample") + 111];
+    let (one, two) = (samples(&one).1, samples(&two).1);
+    assert_eq!(one.len(), two.len());
+    let differ = (0..one.len()).find(|&i| one[i] != two[i] && !fades.iter().any(|f| f.contains(&i)));
+    assert_eq!(differ, None, "the same sound outside the fades");
+}

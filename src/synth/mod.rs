@@ -4,6 +4,7 @@
 
 mod cache;
 mod espeak;
+mod pieces;
 mod piper;
 mod rate;
 
