@@ -33,8 +33,9 @@ pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
 fn allowed(condition: Condition, cursor: &Cursor, after: &str) -> bool {
     let next = after.trim_start_matches([' ', '\u{A0}', '\u{202F}', '-']);
     let spaced = after.starts_with([' ', '\u{A0}', '\u{202F}', '-']);
-    // "V M. V" is spelled letters, not a title.
-    let after_letter = cursor.previous_word().chars().count() == 1;
+    // "V M. V" is spelled letters, not a title; "à M. Dupont" is one.
+    let previous = cursor.previous_word();
+    let after_letter = previous.chars().count() == 1 && previous.starts_with(char::is_uppercase);
     let before_name = || {
         let titled = data::civility_followers().iter().any(|word| {
             let glued = word.ends_with(['\'', '’', '-']);
@@ -45,7 +46,10 @@ fn allowed(condition: Condition, cursor: &Cursor, after: &str) -> bool {
     match condition {
         Condition::Always => true,
         Condition::BeforeName => before_name(),
-        Condition::BeforeNameNotEnglish => before_name() && !after_capitalized_word(cursor),
+        Condition::BeforeNameNotEnglish => {
+            let name = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+            before_name() && !after_capitalized_word(cursor) && !data::is_english_word(name)
+        }
         Condition::BeforeNumber => next.starts_with(|c: char| c.is_ascii_digit()),
         Condition::Era => {
             let written = cursor.written_before().trim_end();

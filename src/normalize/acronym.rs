@@ -8,10 +8,12 @@ use super::data;
 use super::roman;
 use super::{Cursor, Reading};
 
-/// The letters starting `text`; digits after them are a number of their own
-/// ("MP3", "COP21").
+/// The Latin letters starting `text`; digits after them are a number of
+/// their own ("MP3", "COP21"), and letters of another script a word of
+/// their own ("Α" is Greek alpha).
 fn capitals_word(text: &str) -> &str {
-    let end = text.find(|c: char| !c.is_alphabetic()).unwrap_or(text.len());
+    let latin = |c: char| c.is_alphabetic() && u32::from(c) < 0x370;
+    let end = text.find(|c: char| !latin(c)).unwrap_or(text.len());
     &text[..end]
 }
 

@@ -27,9 +27,28 @@ fn gender(field: &str) -> Gender {
 static FEMININE: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| lines(include_str!("../../data/fr/feminine-nouns.txt")).map(str::trim).collect());
 
-/// Whether a number before `word` takes the feminine ("une heure").
+static MASCULINE: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lines(include_str!("../../data/fr/masculine-nouns.txt")).map(str::trim).collect());
+
+static FEMININE_ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    let mut endings: Vec<&str> = lines(include_str!("../../data/fr/feminine-endings.txt")).map(str::trim).collect();
+    endings.sort_by_key(|e| std::cmp::Reverse(e.len()));
+    endings
+});
+
+/// Whether a number before `word` takes the feminine ("une heure"): a
+/// listed feminine noun, or a lower-case word with a feminine ending that
+/// is not a listed masculine noun ("requêtes", "joueuses", not "musées").
 pub fn is_feminine_noun(word: &str) -> bool {
-    FEMININE.contains(word) || FEMININE.contains(word.to_lowercase().as_str())
+    let lower = word.to_lowercase();
+    if FEMININE.contains(word) || FEMININE.contains(lower.as_str()) {
+        return true;
+    }
+    if word != lower || word.chars().count() < 4 {
+        return false;
+    }
+    let singular = lower.strip_suffix(['s', 'x']).unwrap_or(&lower);
+    !MASCULINE.contains(singular) && FEMININE_ENDINGS.iter().any(|ending| singular.ends_with(ending))
 }
 
 /// Something measured or counted after a number: a unit or a currency.
@@ -316,4 +335,12 @@ static IDENTIFIER_WORDS: LazyLock<HashSet<&'static str>> =
 /// ("article 49-3").
 pub fn numbers_identifiers(word: &str) -> bool {
     IDENTIFIER_WORDS.contains(word) || IDENTIFIER_WORDS.contains(word.to_lowercase().as_str())
+}
+
+static ENGLISH_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| lines(include_str!("../../data/en/common-words.txt")).map(str::trim).collect());
+
+/// A common English word ("Too", "The"): what follows "Me" in English.
+pub fn is_english_word(word: &str) -> bool {
+    ENGLISH_WORDS.contains(word.to_lowercase().as_str())
 }

@@ -353,9 +353,11 @@ pub(super) fn money_before(cursor: &Cursor) -> Option<Reading> {
     Reading::new(len, say_money(&number, currency, cursor.style))
 }
 
-static POWER: LazyLock<Regex> = LazyLock::new(|| Regex::new("^10([⁻⁺]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)").unwrap());
+static POWER: LazyLock<Regex> = LazyLock::new(|| Regex::new("^([0-9]+)([⁻⁺]?)([⁰¹²³⁴⁵⁶⁷⁸⁹]+)").unwrap());
 
-/// "10¹²" -> "dix puissance douze", "10⁻³" -> "dix puissance moins trois".
+/// "10¹²" -> "dix puissance douze", "10⁻³" -> "dix puissance moins trois",
+/// "2⁶⁴" -> "deux puissance soixante-quatre". A lone superscript figure
+/// after another number is a footnote call ("en 2010¹"), left alone.
 pub(super) fn power(cursor: &Cursor) -> Option<Reading> {
     if !cursor.at_digit() {
         return None;
@@ -364,14 +366,19 @@ pub(super) fn power(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     let captures = POWER.captures(cursor.rest())?;
-    let exponent: String = captures[2]
+    let base = &captures[1];
+    let exponent: String = captures[3]
         .chars()
         .filter_map(|c| "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().position(|d| d == c))
         .map(|d| char::from(b'0' + d as u8))
         .collect();
-    let sign = if &captures[1] == "⁻" { "moins " } else { "" };
+    let sign = if &captures[2] == "⁻" { "moins " } else { "" };
+    if !(matches!(base, "10" | "2") || exponent.len() >= 2 || !sign.is_empty()) {
+        return None;
+    }
+    let base = say_digits(base, Gender::Masculine, cursor.style);
     let said = say_digits(&exponent, Gender::Masculine, cursor.style);
-    Reading::new(captures[0].len(), format!("dix puissance {sign}{said}"))
+    Reading::new(captures[0].len(), format!("{base} puissance {sign}{said}"))
 }
 
 static RANGE: LazyLock<Regex> =
@@ -392,7 +399,7 @@ pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     let second_start = captures.get(2).expect("two numbers").start();
-    let joiner = match pair_kind(cursor, &captures[1], &captures[2], after) {
+    let joiner = match pair_kind(cursor, &captures[1], &captures[2], after)? {
         Pair::Range => "à",
         Pair::Identifier => "tiret",
         Pair::Span => return None,
@@ -423,7 +430,13 @@ fn is_year(digits: &str) -> bool {
     digits.len() == 4 && digits.parse::<u64>().is_ok_and(|y| (1000..=2199).contains(&y))
 }
 
-fn pair_kind(cursor: &Cursor, first: &str, second: &str, after: &str) -> Pair {
+/// "7 - 2 = 5": an equation, read by the number rule ("moins").
+static EQUATION: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*[=≠<>≤≥]").unwrap());
+
+fn pair_kind(cursor: &Cursor, first: &str, second: &str, after: &str) -> Option<Pair> {
+    if EQUATION.is_match(after) {
+        return None;
+    }
     let value = |digits: &str| digits.parse::<u64>().ok();
     let (a, b) = (value(first), value(second));
     let written = cursor.written_before().trim_end();
@@ -434,7 +447,7 @@ fn pair_kind(cursor: &Cursor, first: &str, second: &str, after: &str) -> Pair {
         .is_some_and(|w| w.chars().count() == 1 && w.starts_with(|c: char| c.is_ascii_uppercase()));
     let numbered = data::numbers_identifiers(cursor.previous_word());
     if code_letter || numbered || a.zip(b).is_some_and(|(a, b)| a >= 100 && b < a && !is_year(first)) {
-        return Pair::Identifier;
+        return Some(Pair::Identifier);
     }
     if is_year(first) {
         let next_year = a.map(|a| a + 1);
@@ -445,10 +458,10 @@ fn pair_kind(cursor: &Cursor, first: &str, second: &str, after: &str) -> Pair {
         };
         let bracketed = written.ends_with('(') && after.starts_with(')') && is_year(second);
         if following || bracketed {
-            return Pair::Span;
+            return Some(Pair::Span);
         }
     }
-    Pair::Range
+    Some(Pair::Range)
 }
 
 static FRACTION: LazyLock<Regex> =

@@ -7,12 +7,14 @@ use super::words::{self, Gender, Style};
 use super::{Cursor, Reading};
 use std::sync::LazyLock;
 
-static DIGITS: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new("^[0-9]+").unwrap());
+/// Digits, perhaps grouped by thousands ("1 000e").
+static DIGITS: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new("^(?:[0-9]{1,3}(?:[ \u{A0}\u{202F}][0-9]{3})+|[0-9]+)").unwrap());
 
 /// The suffix starting `text` and how many bytes it takes, spaces before
 /// it included. It must end a word. A space may stand before it where the
-/// numeral is Roman ("XVIII e siècle") or the suffix is long enough to be
-/// unmistakable ("18 ème").
+/// numeral is a Roman one of several letters (`roman`: "XVIII e siècle")
+/// or the suffix is long enough to be unmistakable ("18 ème").
 pub(super) fn suffix_at(text: &str, roman: bool) -> Option<(usize, &'static OrdinalSuffix)> {
     let (space, rest) = match text.strip_prefix([' ', '\u{A0}', '\u{202F}']) {
         Some(rest) => (text.len() - rest.len(), rest),
@@ -54,6 +56,7 @@ pub(super) fn ordinal(cursor: &Cursor) -> Option<Reading> {
     }
     let digits = DIGITS.find(cursor.rest())?;
     let (len, suffix) = suffix_at(&cursor.rest()[digits.end()..], false)?;
-    let said = say(digits.as_str().parse().ok()?, suffix, cursor.style)?;
+    let value: String = digits.as_str().chars().filter(char::is_ascii_digit).collect();
+    let said = say(value.parse().ok()?, suffix, cursor.style)?;
     Reading::new(digits.end() + len, said)
 }

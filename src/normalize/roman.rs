@@ -69,13 +69,11 @@ fn is_capitalized(word: &str) -> bool {
 }
 
 /// "L. 642-3" (a code), "V. Hugo" (an initial): a lone letter with a
-/// full stop before a number or a name is not a numeral.
+/// full stop and more text after it is not a numeral ("Charles V." ending
+/// a sentence is).
 fn is_letter_with_stop(numeral: &str, after: &str) -> bool {
     let Some(next) = after.strip_prefix('.') else { return false };
-    let next = next.trim_start_matches([' ', '\u{A0}', '\u{202F}']);
-    numeral.len() == 1
-        && next.len() < after.len() - 1
-        && next.starts_with(|c: char| c.is_ascii_digit() || c.is_uppercase())
+    numeral.len() == 1 && !next.trim().is_empty()
 }
 
 pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
@@ -89,7 +87,7 @@ pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
     let style = cursor.style;
     // "Le", "De", "Ces", "Me" are words, not numbers.
     let word_like = numeral.len() == 1 && "LCDM".contains(numeral);
-    if let Some((len, suffix)) = suffix_at(after, true).filter(|_| !word_like) {
+    if let Some((len, suffix)) = suffix_at(after, numeral.len() > 1).filter(|_| !word_like) {
         return Reading::new(numeral.len() + len, say_ordinal(n, suffix, style)?);
     }
     if after.starts_with(char::is_alphabetic) || is_letter_with_stop(numeral, after) {

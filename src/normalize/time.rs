@@ -51,7 +51,15 @@ pub(super) fn time(cursor: &Cursor) -> Option<Reading> {
     }
     let hours = captures[1].parse().ok()?;
     let minutes = captures.get(2).map_or(Some(0), |m| m.as_str().parse().ok())?;
-    let said = say_time(hours, minutes, seconds, cursor.style)?;
+    let mut said = say_time(hours, minutes, seconds, cursor.style)?;
+    // "2 h 15 min": a duration, its minutes named.
+    let len = match MINUTES.find(&rest[len..]) {
+        Some(unit) if captures.get(2).is_some() && seconds.is_none() => {
+            said.push_str(if minutes >= 2 { " minutes" } else { " minute" });
+            len + unit.end()
+        }
+        _ => len,
+    };
     // "14h30-16h": the second time follows "à".
     match UNTIL.find(&rest[len..]) {
         Some(dash) if HOURS.is_match(&rest[len + dash.end()..]) || CLOCK.is_match(&rest[len + dash.end()..]) => {
@@ -61,4 +69,5 @@ pub(super) fn time(cursor: &Cursor) -> Option<Reading> {
     }
 }
 
+static MINUTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[ \u{A0}\u{202F}]?(?:min|mn)\b").unwrap());
 static UNTIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[ \u{A0}]?[-–][ \u{A0}]?").unwrap());
