@@ -25,10 +25,10 @@ fn gender(field: &str) -> Gender {
 }
 
 static FEMININE: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lines(include_str!("../../data/fr/feminine-nouns.txt")).map(str::trim).collect());
+    LazyLock::new(|| word_set(include_str!("../../data/fr/feminine-nouns.txt")));
 
 static MASCULINE: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lines(include_str!("../../data/fr/masculine-nouns.txt")).map(str::trim).collect());
+    LazyLock::new(|| word_set(include_str!("../../data/fr/masculine-nouns.txt")));
 
 static FEMININE_ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     let mut endings: Vec<&str> = lines(include_str!("../../data/fr/feminine-endings.txt")).map(str::trim).collect();
@@ -322,6 +322,14 @@ pub fn symbol_at(text: &str) -> Option<(&'static str, &'static str)> {
 static CIVILITY_FOLLOWERS: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| lines(include_str!("../../data/fr/civility-followers.txt")).map(str::trim).collect());
 
+static WEB_DOMAINS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| lines(include_str!("../../data/fr/web-domains.txt")).map(str::trim).collect());
+
+/// Domain endings of web addresses, as listed (longer ones first).
+pub fn web_domains() -> &'static [&'static str] {
+    &WEB_DOMAINS
+}
+
 /// Lower-case words after which a civility is still a title ("M. le
 /// maire", "M. de Villepin").
 pub fn civility_followers() -> &'static [&'static str] {
@@ -329,7 +337,7 @@ pub fn civility_followers() -> &'static [&'static str] {
 }
 
 static IDENTIFIER_WORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lines(include_str!("../../data/fr/identifier-words.txt")).map(str::trim).collect());
+    LazyLock::new(|| word_set(include_str!("../../data/fr/identifier-words.txt")));
 
 /// Whether two numbers joined by a dash after `word` are an identifier
 /// ("article 49-3").
@@ -338,9 +346,29 @@ pub fn numbers_identifiers(word: &str) -> bool {
 }
 
 static ENGLISH_WORDS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| lines(include_str!("../../data/en/common-words.txt")).map(str::trim).collect());
+    LazyLock::new(|| word_set(include_str!("../../data/en/common-words.txt")));
 
 /// A common English word ("Too", "The"): what follows "Me" in English.
 pub fn is_english_word(word: &str) -> bool {
     ENGLISH_WORDS.contains(word.to_lowercase().as_str())
+}
+
+/// A set of words from a data file, one a line.
+fn word_set(data: &'static str) -> HashSet<&'static str> {
+    lines(data).map(str::trim).collect()
+}
+
+static NOT_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_set(include_str!("../../data/fr/not-nouns.txt")));
+static ADJECTIVES: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_set(include_str!("../../data/fr/adjectives-before-nouns.txt")));
+
+/// "et" in "un million et demi": no noun, so no "de".
+pub fn is_not_noun(word: &str) -> bool {
+    NOT_NOUNS.contains(word.to_lowercase().as_str())
+}
+
+/// "nouvelles" in "21 nouvelles personnes": the noun comes after it.
+pub fn is_adjective_before_noun(word: &str) -> bool {
+    ADJECTIVES.contains(word)
 }

@@ -216,11 +216,7 @@ fn per(len: usize, said: String, cursor: &Cursor) -> Option<Reading> {
 
 /// "un million d'habitants", but not "un million et demi".
 fn takes_de(next: &str) -> bool {
-    const NOT_NOUNS: [&str; 16] = [
-        "de", "d", "et", "ou", "à", "en", "pour", "par", "sur", "dans", "avec", "sans", "selon", "contre", "entre",
-        "vers",
-    ];
-    next.starts_with(|c: char| c.is_alphabetic()) && !NOT_NOUNS.contains(&next.to_lowercase().as_str())
+    next.starts_with(|c: char| c.is_alphabetic()) && !data::is_not_noun(next)
 }
 
 /// The gender of the noun counted by the number ending `len` bytes after
@@ -230,19 +226,7 @@ fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
     if data::is_feminine_noun(next) {
         return Gender::Feminine;
     }
-    const ADJECTIVES: [&str; 10] = [
-        "nouvelles",
-        "premières",
-        "dernières",
-        "autres",
-        "grandes",
-        "petites",
-        "jeunes",
-        "seules",
-        "longues",
-        "bonnes",
-    ];
-    if ADJECTIVES.contains(&next) {
+    if data::is_adjective_before_noun(next) {
         let rest = &cursor.rest()[len..];
         let after_adjective = rest.find(next).map_or(len, |i| len + i + next.len());
         if data::is_feminine_noun(cursor.next_word(after_adjective)) {

@@ -8,9 +8,14 @@ use super::{Cursor, Reading};
 use regex::Regex;
 use std::sync::LazyLock;
 
+/// A web address ending in one of the domains of `data/fr/web-domains.txt`.
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:https?://)?(?:www\.)?[a-zA-Z0-9][a-zA-Z0-9-]*(?:\.[a-zA-Z0-9-]+)*\.(?:fr|com|org|net|eu|be|ch|ca|info|io|tv|gouv\.fr|co\.uk|de|it|es|ma|dz|tn|sn|ci)(?:/[^\s]*[^\s.,;:!?»)])?")
-        .unwrap()
+    let domains: Vec<String> = data::web_domains().iter().map(|d| regex::escape(d)).collect();
+    let pattern = format!(
+        r"^(?:https?://)?(?:www\.)?[a-zA-Z0-9][a-zA-Z0-9-]*(?:\.[a-zA-Z0-9-]+)*\.(?:{})(?:/[^\s]*[^\s.,;:!?»)])?",
+        domains.join("|")
+    );
+    Regex::new(&pattern).unwrap()
 });
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+").unwrap());
