@@ -6,11 +6,35 @@ use assert_cmd::Command;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Once;
 
 pub const ARTICLES: &str = "examples/articles";
 
+/// The binary, with config and cache folders of its own: no test reads the
+/// user's `briefing.toml` or lexicon, nor fills the user's sentence cache.
+/// The folders live in the target's temporary folder; those of earlier
+/// test processes are removed on first use.
 pub fn briefing() -> Command {
-    Command::cargo_bin("briefing").unwrap()
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    static CLEAN: Once = Once::new();
+    let root = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let prefix = format!("home-{}-", std::process::id());
+    CLEAN.call_once(|| {
+        for entry in fs::read_dir(root).into_iter().flatten().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with("home-") && !name.starts_with(&prefix) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    });
+    let home = root.join(format!("{prefix}{}", COUNT.fetch_add(1, Ordering::Relaxed)));
+    let (config, cache) = (home.join("config"), home.join("cache"));
+    fs::create_dir_all(&config).unwrap();
+    fs::create_dir_all(&cache).unwrap();
+    let mut command = Command::cargo_bin("briefing").unwrap();
+    command.env("XDG_CONFIG_HOME", config).env("XDG_CACHE_HOME", cache);
+    command
 }
 
 pub fn article(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
