@@ -43,12 +43,19 @@ fn front_matter_title(yaml: &str) -> Option<String> {
 
 /// Title and paragraphs of a Markdown article, clutter removed.
 pub fn parse(markdown: &str) -> (Option<String>, Vec<String>) {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_FOOTNOTES;
     let mut state = Blocks::default();
     for event in Parser::new_ext(markdown, options) {
         match event {
-            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock) => state.muted += 1,
-            Event::End(TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock) => state.muted -= 1,
+            Event::Start(Tag::Image { .. } | Tag::CodeBlock(_) | Tag::HtmlBlock | Tag::FootnoteDefinition(_)) => {
+                state.muted += 1
+            }
+            Event::End(TagEnd::Image | TagEnd::CodeBlock | TagEnd::HtmlBlock | TagEnd::FootnoteDefinition) => {
+                state.muted -= 1
+            }
             Event::Start(Tag::MetadataBlock(_)) => state.in_metadata = true,
             Event::End(TagEnd::MetadataBlock(_)) => state.in_metadata = false,
             Event::Start(Tag::Paragraph | Tag::Item | Tag::Heading { .. } | Tag::TableRow | Tag::TableHead) => {
@@ -59,11 +66,25 @@ pub fn parse(markdown: &str) -> (Option<String>, Vec<String>) {
             Event::End(TagEnd::TableCell) => state.text(", "),
             Event::Text(t) | Event::Code(t) => state.text(&t),
             Event::SoftBreak | Event::HardBreak => state.text(" "),
+            // "un<br>deux": a line break between words, other tags nothing.
+            Event::InlineHtml(html) if is_line_break(&html) => state.text(" "),
             _ => {}
         }
     }
     state.flush(false);
     into_article(state)
+}
+
+/// `<br>`, `<br/>`, `<BR />`.
+fn is_line_break(html: &str) -> bool {
+    let tag: String = html.chars().filter(|c| !c.is_whitespace() && *c != '/').collect();
+    tag.eq_ignore_ascii_case("<br>")
+}
+
+/// The same title, whatever its case and spacing.
+fn same_title(a: &str, b: &str) -> bool {
+    let words = |t: &str| t.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>();
+    words(a) == words(b)
 }
 
 fn into_article(state: Blocks) -> (Option<String>, Vec<String>) {
@@ -73,6 +94,11 @@ fn into_article(state: Blocks) -> (Option<String>, Vec<String>) {
         .filter_map(|(heading, b)| Some((heading, clutter::clean_line(b.trim_end_matches([',', ' ']))?)))
         .collect();
     let title = match (state.front_title, blocks.first()) {
+        // The page repeats its front-matter title as a heading: said once.
+        (Some(title), Some((true, heading))) if same_title(&title, heading) => {
+            blocks.remove(0);
+            Some(title)
+        }
         (Some(title), _) => Some(title),
         (None, Some((true, _))) => Some(blocks.remove(0).1),
         _ => None,
@@ -109,6 +135,14 @@ mod tests {
     fn front_matter_gives_the_title_and_is_not_read() {
         let md = "---\ntitle: \"Budget 2026\"\ndate: 2026-11-24\n---\n\nLe texte.\n";
         assert_eq!(parse(md), (Some("Budget 2026".to_owned()), vec!["Le texte.".to_owned()]));
+    }
+
+    #[test]
+    fn line_breaks_footnotes_and_repeated_titles() {
+        let md = "---\ntitle: Le budget\n---\n\n# Le budget\n\nUn<br>deux<br/>trois[^1].\n\n## Suite\n\nFin.\n\n[^1]: Source : le ministère.\n";
+        let (title, paragraphs) = parse(md);
+        assert_eq!(title.as_deref(), Some("Le budget"));
+        assert_eq!(paragraphs, ["Un deux trois.", "Suite", "Fin."]);
     }
 
     #[test]

@@ -205,34 +205,46 @@ struct JsonArticle {
     body: String,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum JsonInput {
-    Many(Vec<JsonArticle>),
-    One(JsonArticle),
-}
-
-/// A JSON input: `[{"title": ..., "body": ...}, ...]` or a single such object.
+/// A JSON input: `[{"title": ..., "body": ...}, ...]`, a single such object,
+/// or one object per line (NDJSON). A problem is named precisely: a syntax
+/// error by line and column, a missing or mistyped field by article.
 fn parse_json(name: &str, text: &str) -> Result<Vec<Article>> {
-    let parsed: JsonInput = serde_json::from_str(text).or_else(|_| {
-        // Untagged enums hide the real problem; parse again to report it.
-        serde_json::from_str::<Vec<JsonArticle>>(text)
-            .map(JsonInput::Many)
-            .map_err(|e| Error::input(name, format!("invalid JSON article list: {e}")))
-    })?;
-    let list = match parsed {
-        JsonInput::Many(list) => list,
-        JsonInput::One(one) => vec![one],
+    let invalid = |problem: String| Error::input(name, format!("invalid JSON: {problem}"));
+    let values = serde_json::Deserializer::from_str(text)
+        .into_iter::<serde_json::Value>()
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| invalid(format!("{} at line {}, column {}", syntax_problem(&e), e.line(), e.column())))?;
+    let items = match values.as_slice() {
+        [serde_json::Value::Array(list)] => list.clone(),
+        [] => return Err(invalid("no article in it".to_owned())),
+        _ => values,
     };
-    Ok(list
+    items
         .into_iter()
         .enumerate()
-        .map(|(i, a)| Article {
-            source: format!("{name}#{}", i + 1),
-            title: a.title.as_deref().and_then(clutter::clean_line).map(|t| clutter::strip_label(&t).to_owned()),
-            paragraphs: text::paragraphs(&a.body),
+        .map(|(i, value)| {
+            let article: JsonArticle =
+                serde_json::from_value(value).map_err(|e| invalid(format!("article {}: {e}", i + 1)))?;
+            Ok(Article {
+                source: format!("{name}#{}", i + 1),
+                title: article
+                    .title
+                    .as_deref()
+                    .and_then(clutter::clean_line)
+                    .map(|t| clutter::strip_label(&t).to_owned()),
+                paragraphs: text::paragraphs(&article.body),
+            })
         })
-        .collect())
+        .collect()
+}
+
+/// serde_json's message without its own position, which is given apart.
+fn syntax_problem(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message,
+    }
 }
 
 #[cfg(test)]
@@ -257,9 +269,28 @@ mod tests {
 
     #[test]
     fn invalid_json_names_the_problem() {
-        let err = load_one("feed.json", br#"[{"title": 3}]"#, Format::Auto).unwrap_err();
-        let message = err.to_string();
-        assert!(message.starts_with("feed.json: invalid JSON"), "{message}");
+        let message = |json: &str| load_one("feed.json", json.as_bytes(), Format::Auto).unwrap_err().to_string();
+        assert_eq!(
+            message(r#"[{"title": 3}]"#),
+            "feed.json: invalid JSON: article 1: invalid type: integer `3`, expected a string"
+        );
+        assert_eq!(
+            message(r#"{"title": "Un", "body": "Texte" "#),
+            "feed.json: invalid JSON: EOF while parsing an object at line 1, column 32"
+        );
+        assert_eq!(message(r#"{"title": "Un"}"#), "feed.json: invalid JSON: article 1: missing field `body`");
+        assert_eq!(
+            message("[{\"body\": \"Un.\"},\n {\"titre\": \"Deux\"}]"),
+            "feed.json: invalid JSON: article 2: missing field `body`"
+        );
+    }
+
+    #[test]
+    fn one_json_object_per_line_is_a_list() {
+        let ndjson = "{\"title\": \"Un\", \"body\": \"Premier.\"}\n{\"body\": \"Second.\"}\n";
+        let loaded = load_one("feed.json", ndjson.as_bytes(), Format::Auto).unwrap();
+        assert_eq!(loaded.articles.len(), 2);
+        assert_eq!(loaded.articles[1].paragraphs, ["Second."]);
     }
 
     #[test]
