@@ -11,6 +11,7 @@ pub mod audio;
 pub mod briefing;
 pub mod cli;
 pub mod config;
+pub mod data;
 pub mod error;
 pub mod master;
 pub mod normalize;

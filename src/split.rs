@@ -3,36 +3,32 @@
 //! pause (`synth::pieces`), so a sentence is one sentence in the plan, the
 //! manifest and the subtitles. Pure functions of text.
 
+use crate::data::{self, Stop};
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-/// Abbreviations whose full stop does not end a sentence, from
-/// `data/abbreviations-nonfinal.txt`: those that never end one, and those
-/// that do not before a number (they are also words, or follow what they
-/// count).
+/// Abbreviations whose full stop does not end a sentence, from the table
+/// the normalizer reads too (`data/fr/abbreviations.tsv`), by the word
+/// before the full stop: those that never end one, and those that do not
+/// before a number (they are also words, or follow what they count).
 struct Abbreviations {
     always: HashSet<&'static str>,
     before_number: HashSet<&'static str>,
 }
 
-static ABBREVIATIONS: LazyLock<Abbreviations> =
-    LazyLock::new(|| Abbreviations::parse(include_str!("../data/abbreviations-nonfinal.txt")));
+static ABBREVIATIONS: LazyLock<Abbreviations> = LazyLock::new(Abbreviations::load);
 
 impl Abbreviations {
-    /// One entry a line, `#` comments; entries after `[before a number]`
-    /// hold the sentence only before a number.
-    fn parse(text: &'static str) -> Self {
+    fn load() -> Self {
         let mut abbreviations = Abbreviations { always: HashSet::new(), before_number: HashSet::new() };
-        let mut before_number = false;
-        for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-            if line == "[before a number]" {
-                before_number = true;
-            } else if before_number {
-                abbreviations.before_number.insert(line);
-            } else {
-                abbreviations.always.insert(line);
-            }
+        for abbreviation in data::abbreviations() {
+            let word = abbreviation.written.strip_suffix('.').unwrap_or(abbreviation.written);
+            match abbreviation.stop {
+                Stop::Holds => abbreviations.always.insert(word),
+                Stop::HoldsBeforeNumber => abbreviations.before_number.insert(word),
+                Stop::MayEnd | Stop::Unknown => false,
+            };
         }
         abbreviations
     }
@@ -62,13 +58,8 @@ fn is_number(word: &str) -> bool {
 
 /// Words that open sentences and are no surname, from
 /// `data/sentence-openers.txt`.
-static OPENERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("../data/sentence-openers.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
-});
+static OPENERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| data::word_set(include_str!("../data/sentence-openers.txt")));
 
 /// "J", "J.-Y", "A.B": initials whose full stop is not a sentence end.
 static INITIALS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\p{Lu}\.-?)*\p{Lu}$").unwrap());

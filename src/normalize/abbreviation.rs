@@ -3,6 +3,7 @@
 
 use super::data::{self, Condition};
 use super::{Cursor, Reading};
+use crate::data::Stop;
 
 pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
     if cursor.continues(|c| c == '.') {
@@ -10,6 +11,7 @@ pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
     }
     let rest = cursor.rest();
     data::abbreviations_at(rest).iter().find_map(|a| {
+        let spoken = a.spoken?;
         let after = rest.strip_prefix(a.written)?;
         // A whole word: "Me" is not the start of "Mesure", "M." not of "M.A.".
         if after.starts_with(char::is_alphabetic) || (!a.written.ends_with('.') && after.starts_with('.')) {
@@ -20,8 +22,8 @@ pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
         }
         // A sentence still starts with a capital: "Madame Lefèvre a dit".
         let starts_text = cursor.before().trim().is_empty();
-        let mut spoken = if starts_text { capitalize(a.spoken) } else { a.spoken.to_owned() };
-        if a.final_stop && a.written.ends_with('.') && ends_text(after) {
+        let mut spoken = if starts_text { capitalize(spoken) } else { spoken.to_owned() };
+        if a.stop == Stop::MayEnd && a.written.ends_with('.') && ends_text(after) {
             spoken.push('.');
         }
         Some(Reading { len: a.written.len(), spoken })

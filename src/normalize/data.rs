@@ -4,17 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::words::Gender;
-
-/// Data lines: not empty, not comments.
-fn lines(data: &'static str) -> impl Iterator<Item = &'static str> {
-    data.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-}
-
-fn fields(line: &'static str, count: usize, file: &str) -> Vec<&'static str> {
-    let fields: Vec<&str> = line.split('\t').collect();
-    assert!(fields.len() >= count, "data/fr/{file}: {count} tab-separated fields expected in {line:?}");
-    fields
-}
+use crate::data::{fields, lines, word_set};
+pub use crate::data::{Abbreviation, Condition};
 
 fn gender(field: &str) -> Gender {
     if field == "f" {
@@ -148,52 +139,13 @@ pub fn currency_before(text: &str) -> Option<&'static Measure> {
     CURRENCY_INDEX.starting(text).iter().copied().filter(|m| m.before).find(|m| text.starts_with(m.symbol))
 }
 
-/// An abbreviation and when it may be expanded.
-#[derive(Debug)]
-pub struct Abbreviation {
-    pub written: &'static str,
-    pub spoken: &'static str,
-    pub condition: Condition,
-    /// It may end a sentence ("etc.", "J.-C."): there its full stop stays.
-    pub final_stop: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Condition {
-    Always,
-    /// A capitalized word follows ("M. Dupont"), or a title ("M. le maire").
-    BeforeName,
-    /// Likewise, and no capitalized word stands before it: "Me" is English
-    /// in "Didn't Like Me".
-    BeforeNameNotEnglish,
-    /// A number follows ("p. 12").
-    BeforeNumber,
-    /// After a number or "avant"/"après" ("52 J.-C.").
-    Era,
-}
-
-static ABBREVIATION_LIST: LazyLock<Vec<Abbreviation>> = LazyLock::new(|| {
-    lines(include_str!("../../data/fr/abbreviations.tsv"))
-        .map(|line| {
-            let f = fields(line, 2, "abbreviations.tsv");
-            let condition = match f.get(2).copied().unwrap_or("") {
-                "name" => Condition::BeforeName,
-                "name-fr" => Condition::BeforeNameNotEnglish,
-                "number" => Condition::BeforeNumber,
-                "era" => Condition::Era,
-                "" => Condition::Always,
-                other => panic!("data/fr/abbreviations.tsv: unknown condition {other:?}"),
-            };
-            let final_stop = f.get(3).is_some_and(|f| *f == "final");
-            Abbreviation { written: f[0], spoken: f[1], condition, final_stop }
-        })
-        .collect()
+static ABBREVIATIONS: LazyLock<ByFirst<Abbreviation>> = LazyLock::new(|| {
+    let said: &'static [Abbreviation] = crate::data::abbreviations();
+    ByFirst::new(said, |a| a.written)
 });
 
-static ABBREVIATIONS: LazyLock<ByFirst<Abbreviation>> =
-    LazyLock::new(|| ByFirst::new(&ABBREVIATION_LIST, |a| a.written));
-
-/// The abbreviations that may start `text`, longest first.
+/// The abbreviations that may start `text`, longest first (those the
+/// normalizer leaves as written included: it checks `spoken`).
 pub fn abbreviations_at(text: &str) -> &'static [&'static Abbreviation] {
     ABBREVIATIONS.starting(text)
 }
@@ -351,11 +303,6 @@ static ENGLISH_WORDS: LazyLock<HashSet<&'static str>> =
 /// A common English word ("Too", "The"): what follows "Me" in English.
 pub fn is_english_word(word: &str) -> bool {
     ENGLISH_WORDS.contains(word.to_lowercase().as_str())
-}
-
-/// A set of words from a data file, one a line.
-fn word_set(data: &'static str) -> HashSet<&'static str> {
-    lines(data).map(str::trim).collect()
 }
 
 static NOT_NOUNS: LazyLock<HashSet<&'static str>> =
