@@ -18,11 +18,7 @@ pub fn find(explicit: Option<&Path>) -> Option<PathBuf> {
     if here.is_file() {
         return Some(here);
     }
-    let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
-    let config = std::env::var_os("XDG_CONFIG_HOME")
-        .and_then(absolute)
-        .or_else(|| std::env::var_os("HOME").and_then(absolute).map(|h| h.join(".config")))?;
-    Some(config.join("briefing").join("briefing.toml")).filter(|p| p.is_file())
+    Some(crate::paths::config_dir()?.join("briefing.toml")).filter(|p| p.is_file())
 }
 
 /// The options a command `command` takes, as `--flag value` arguments for

@@ -16,6 +16,7 @@ pub mod error;
 pub mod master;
 pub mod normalize;
 pub mod output;
+pub mod paths;
 pub mod split;
 pub mod synth;
 

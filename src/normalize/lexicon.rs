@@ -33,11 +33,8 @@ impl Lexicon {
     /// The lexicon at `$XDG_CONFIG_HOME/briefing/lexicon.toml` (or
     /// `~/.config/...`, or `lexicon.json`), if there is one.
     pub fn default_path() -> Option<PathBuf> {
-        let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
-        let config = std::env::var_os("XDG_CONFIG_HOME")
-            .and_then(absolute)
-            .or_else(|| std::env::var_os("HOME").and_then(absolute).map(|h| h.join(".config")))?;
-        ["lexicon.toml", "lexicon.json"].iter().map(|f| config.join("briefing").join(f)).find(|p| p.is_file())
+        let config = crate::paths::config_dir()?;
+        ["lexicon.toml", "lexicon.json"].iter().map(|f| config.join(f)).find(|p| p.is_file())
     }
 
     pub fn from_entries(entries: HashMap<String, String>) -> std::result::Result<Self, String> {

@@ -26,7 +26,7 @@ pub struct Cached {
 
 /// The default cache folder: `$XDG_CACHE_HOME/briefing/sentences`.
 pub fn default_dir() -> PathBuf {
-    super::espeak::cache_root().join("sentences")
+    crate::paths::cache_dir().join("sentences")
 }
 
 impl Cached {

@@ -32,7 +32,7 @@ pub struct PiperOptions {
 
 /// Where `scripts/fetch-onnxruntime.sh` puts the library.
 pub fn default_onnxruntime() -> PathBuf {
-    super::espeak::cache_root().join("onnxruntime").join("libonnxruntime.so")
+    crate::paths::cache_dir().join("onnxruntime").join("libonnxruntime.so")
 }
 
 #[derive(Debug, Deserialize)]

@@ -34,22 +34,11 @@ pub const LANGUAGES: [&str; 5] = ["fr", "fr-be", "fr-ch", "en", "en-us"];
 /// when several processes start at once: each extracts into its own
 /// temporary directory and the first rename wins.
 pub fn data_dir() -> io::Result<PathBuf> {
-    match ensure_in(&cache_root()) {
+    match ensure_in(&crate::paths::cache_dir()) {
         Ok(dir) => Ok(dir),
         // An unwritable cache (read-only home, say) must not stop the program.
         Err(_) => ensure_in(&std::env::temp_dir().join("briefing-cache")),
     }
-}
-
-/// `$XDG_CACHE_HOME/briefing`, else `~/.cache/briefing`, else in the
-/// temporary directory.
-pub fn cache_root() -> PathBuf {
-    let absolute = |v: std::ffi::OsString| Some(PathBuf::from(v)).filter(|p| p.is_absolute());
-    std::env::var_os("XDG_CACHE_HOME")
-        .and_then(absolute)
-        .or_else(|| std::env::var_os("HOME").and_then(absolute).map(|h| h.join(".cache")))
-        .unwrap_or_else(|| std::env::temp_dir().join("briefing-cache"))
-        .join("briefing")
 }
 
 fn ensure_in(root: &Path) -> io::Result<PathBuf> {

@@ -5,7 +5,6 @@
 mod data;
 mod safe_text;
 
-pub use data::cache_root;
 
 use super::pieces::{self, CLAUSE_GAP_SECONDS};
 use super::{Engine, VoiceInfo, VoiceOptions};
