@@ -423,27 +423,7 @@ pub fn render(script: &Script, synthesis: &mut Synthesis, sink: &mut dyn Sink) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// An engine that "speaks" one sample per character, so timings are known.
-    struct Counting;
-
-    impl Engine for Counting {
-        fn describe(&self) -> String {
-            "counting".into()
-        }
-        fn sample_rate(&self) -> u32 {
-            10
-        }
-        fn cache_key(&self) -> String {
-            "counting".into()
-        }
-        fn prepare(&self, text: &str) -> String {
-            text.to_uppercase()
-        }
-        fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
-            Ok(prepared.chars().map(|_| 0.5).collect())
-        }
-    }
+    use crate::synth::fake::Fake;
 
     /// Lays sentences and pauses end to end in memory.
     struct Collect(Vec<f32>);
@@ -531,7 +511,7 @@ mod tests {
             ..Options::default()
         };
         let script = script(&[article(Some("Ab"), &["Cde. Fg."]), article(None, &["Hij."])], &options);
-        let (samples, manifest) = render_all(&script, Counting, 0).unwrap();
+        let (samples, manifest) = render_all(&script, Fake::new("counting"), 0).unwrap();
         let spans: Vec<(usize, usize)> =
             manifest.sentences().map(|s| (s.span.start_sample, s.span.end_sample)).collect();
         // "Ab" 2, pause 20; "Cde." 4, pause 5; "Fg." 3, pause 30; "Hij." 4.
@@ -544,32 +524,13 @@ mod tests {
 
     #[test]
     fn engine_and_sink_errors_stop_rendering() {
-        struct Failing;
-        impl Engine for Failing {
-            fn describe(&self) -> String {
-                "failing".into()
-            }
-            fn sample_rate(&self) -> u32 {
-                10
-            }
-            fn cache_key(&self) -> String {
-                "failing".into()
-            }
-            fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
-                match prepared {
-                    p if p.contains("boom") => Err(Error::engine("failing", "cannot say boom")),
-                    p if p.contains("crash") => panic!("engine bug"),
-                    _ => Ok(vec![0.5; 3]),
-                }
-            }
-        }
         let options = Options::default();
         let script = script(&[article(Some("Titre"), &["Un. Deux boom. Trois."])], &options);
-        let error = render_all(&script, Failing, 0).unwrap_err();
+        let error = render_all(&script, Fake::new("failing"), 0).unwrap_err();
         assert_eq!(error.to_string(), "voice failing: cannot say boom");
         let crashing = super::script(&[article(None, &["Un crash."])], &options);
-        let error = render_all(&crashing, Failing, 0).unwrap_err();
-        assert_eq!(error.to_string(), "voice failing: crashed on \"Un crash.\"");
+        let error = render_all(&crashing, Fake::new("failing"), 0).unwrap_err();
+        assert_eq!(error.to_string(), "voice failing: crashed on \"UN CRASH.\"");
 
         struct Full(usize);
         impl Sink for Full {
@@ -582,7 +543,7 @@ mod tests {
             }
         }
         let mut synthesis =
-            Synthesis::start(Arc::new(Counting), script.segments().map(|s| s.spoken.as_str()), 0).unwrap();
+            Synthesis::start(Arc::new(Fake::new("counting")), script.segments().map(|s| s.spoken.as_str()), 0).unwrap();
         let mut full = Full(0);
         let error = render(&script, &mut synthesis, &mut full).unwrap_err();
         assert_eq!((full.0, error.to_string()), (1, "out.wav: cannot write: disk full".to_owned()));
@@ -594,7 +555,7 @@ mod tests {
         let first = script(&[article(None, &["Un. Deux."])], &options);
         let second = script(&[article(None, &["Trois quatre."])], &options);
         let spoken = first.segments().chain(second.segments()).map(|s| s.spoken.as_str());
-        let mut synthesis = Synthesis::start(Arc::new(Counting), spoken, 2).unwrap();
+        let mut synthesis = Synthesis::start(Arc::new(Fake::new("counting")), spoken, 2).unwrap();
         let (mut a, mut b) = (Collect(Vec::new()), Collect(Vec::new()));
         render(&first, &mut synthesis, &mut a).unwrap();
         let manifest = render(&second, &mut synthesis, &mut b).unwrap();
@@ -607,6 +568,9 @@ mod tests {
         let paragraphs: Vec<String> = (0..40).map(|i| format!("Phrase numéro {i}. Suite {}.", "x".repeat(i))).collect();
         let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
         let script = script(&[article(Some("T"), &refs)], &Options::default());
-        assert_eq!(render_all(&script, Counting, 1).unwrap(), render_all(&script, Counting, 4).unwrap());
+        assert_eq!(
+            render_all(&script, Fake::new("counting"), 1).unwrap(),
+            render_all(&script, Fake::new("counting"), 4).unwrap()
+        );
     }
 }

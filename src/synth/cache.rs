@@ -118,28 +118,12 @@ impl Engine for Cached {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Echo;
-
-    impl Engine for Echo {
-        fn describe(&self) -> String {
-            "echo".into()
-        }
-        fn sample_rate(&self) -> u32 {
-            8000
-        }
-        fn cache_key(&self) -> String {
-            "echo v1".into()
-        }
-        fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
-            Ok(prepared.bytes().map(|b| f32::from(b) / 256.0).collect())
-        }
-    }
+    use crate::synth::fake::Fake;
 
     #[test]
     fn second_time_comes_from_the_cache_unchanged() {
         let dir = tempfile::tempdir().unwrap();
-        let cached = Cached::new(Box::new(Echo), Some(dir.path()));
+        let cached = Cached::new(Box::new(Fake::at("echo", 8000)), Some(dir.path()));
         let first = cached.synthesize("bonjour").unwrap();
         let again = cached.synthesize("bonjour").unwrap();
         assert_eq!(first, again);
@@ -151,7 +135,7 @@ mod tests {
     #[test]
     fn corrupt_entries_are_made_again() {
         let dir = tempfile::tempdir().unwrap();
-        let cached = Cached::new(Box::new(Echo), Some(dir.path()));
+        let cached = Cached::new(Box::new(Fake::at("echo", 8000)), Some(dir.path()));
         let fresh = cached.synthesize("bonjour").unwrap();
         let entry = cached.entry("bonjour").unwrap();
         let mut bytes = std::fs::read(&entry).unwrap();
@@ -168,24 +152,12 @@ mod tests {
     #[test]
     fn the_engine_identity_is_part_of_the_key() {
         let dir = tempfile::tempdir().unwrap();
-        struct Other;
-        impl Engine for Other {
-            fn describe(&self) -> String {
-                "echo".into()
-            }
-            fn sample_rate(&self) -> u32 {
-                8000
-            }
-            fn cache_key(&self) -> String {
-                "echo v2".into()
-            }
-            fn synthesize(&self, _: &str) -> Result<Vec<f32>> {
-                Ok(vec![0.5])
-            }
-        }
-        Cached::new(Box::new(Echo), Some(dir.path())).synthesize("x").unwrap();
-        assert_eq!(Cached::new(Box::new(Other), Some(dir.path())).synthesize("x").unwrap(), [0.5]);
-        let off = Cached::new(Box::new(Echo), None);
+        let first = Cached::new(Box::new(Fake::at("echo", 8000)), Some(dir.path())).synthesize("x").unwrap();
+        let other = Fake::at("another echo", 8000);
+        let expected = other.synthesize("X").unwrap();
+        assert_ne!(first, expected);
+        assert_eq!(Cached::new(Box::new(other), Some(dir.path())).synthesize("x").unwrap(), expected);
+        let off = Cached::new(Box::new(Fake::at("echo", 8000)), None);
         off.synthesize("x").unwrap();
         off.synthesize("x").unwrap();
         assert_eq!(off.counts(), (0, 2));

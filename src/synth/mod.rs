@@ -4,6 +4,8 @@
 
 mod cache;
 mod espeak;
+#[cfg(test)]
+pub(crate) mod fake;
 mod pieces;
 mod piper;
 mod rate;

@@ -1,0 +1,53 @@
+//! The one fake engine of the unit tests: it "speaks" one sample a
+//! character, at 10 samples a second unless told otherwise, so that every
+//! timing is known; "boom" in a sentence is an engine error and "crash" a
+//! panic, to test how failures travel.
+
+use super::Engine;
+use crate::error::{Error, Result};
+
+pub struct Fake {
+    name: &'static str,
+    rate: u32,
+}
+
+impl Fake {
+    /// A fake voice called `name`, a tenth of a second a character.
+    pub fn new(name: &'static str) -> Self {
+        Fake { name, rate: 10 }
+    }
+
+    /// The same at `rate` samples a second.
+    pub fn at(name: &'static str, rate: u32) -> Self {
+        Fake { name, rate }
+    }
+}
+
+impl Engine for Fake {
+    fn describe(&self) -> String {
+        self.name.to_owned()
+    }
+
+    fn sample_rate(&self) -> u32 {
+        self.rate
+    }
+
+    fn cache_key(&self) -> String {
+        format!("fake {}", self.name)
+    }
+
+    /// In capitals: what the engine was sent differs from the text.
+    fn prepare(&self, text: &str) -> String {
+        text.to_uppercase()
+    }
+
+    /// One non-zero sample a character; two voices give different ones.
+    fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
+        if prepared.contains("BOOM") {
+            return Err(Error::engine(self.name, "cannot say boom"));
+        }
+        assert!(!prepared.contains("CRASH"), "engine bug");
+        let level = 0.25 + (self.name.len() % 16) as f32 / 64.0;
+        Ok(prepared.chars().map(|_| level).collect())
+    }
+}
