@@ -263,3 +263,25 @@ fn stdout_stream_equals_the_file() {
             .stderr(predicate::str::contains("-o -"));
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    use std::io::Read;
+    let tmp = TempDir::new().unwrap();
+    let input =
+        article(tmp.path(), "a.txt", "Titre\n\nUne phrase assez longue pour remplir le tuyau. Une autre.".as_bytes());
+    let mut child = std::process::Command::new(briefing().get_program())
+        .args(["build", "--no-loudness", "--no-cache", input.to_str().unwrap(), "-o", "-"])
+        .envs(briefing().get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(&head[..4], b"RIFF");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+}

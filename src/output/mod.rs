@@ -44,7 +44,7 @@ pub fn write(
     let wav = match destination {
         Destination::File(path) => path,
         Destination::Stdout => {
-            let mut out = std::io::stdout().lock();
+            let mut out = ClosedPipeIsFine { out: std::io::stdout().lock(), closed: false };
             write_wav(&mut out, "stdout", program, manifest)?;
             return out.flush().map(|()| Vec::new()).map_err(|e| Error::output("stdout", io_problem(&e)));
         }
@@ -70,6 +70,36 @@ pub fn write(
         publish(file, path)?;
     }
     Ok(sidecar_paths)
+}
+
+/// Standard output that a reader may close early (`| head -c 100`): the
+/// rest is dropped and the run ends quietly, as Unix tools do.
+struct ClosedPipeIsFine<W> {
+    out: W,
+    closed: bool,
+}
+
+impl<W: Write> Write for ClosedPipeIsFine<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        match self.out.write(buf) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(buf.len())
+            }
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self.out.flush() {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            _ if self.closed => Ok(()),
+            other => other,
+        }
+    }
 }
 
 /// Checks that `wav` can be a file and creates its folder; returns the folder.
