@@ -7,10 +7,11 @@
 //! and carry a checksum: a corrupt one is detected and made again.
 
 use super::Engine;
-use crate::error::Result;
+use crate::error::{io_problem, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// Bumped whenever the entry layout or what engines return changes.
 const FORMAT: &[u8; 8] = b"BRFC0001";
@@ -22,6 +23,8 @@ pub struct Cached {
     key: String,
     hits: AtomicUsize,
     misses: AtomicUsize,
+    /// Why the cache could not be written, the first time it could not.
+    write_failure: Mutex<Option<String>>,
 }
 
 /// The default cache folder: `$XDG_CACHE_HOME/briefing/sentences`.
@@ -33,7 +36,8 @@ impl Cached {
     pub fn new(inner: Box<dyn Engine>, dir: Option<&Path>) -> Self {
         let key = format!("briefing {} | {}", env!("CARGO_PKG_VERSION"), inner.cache_key());
         let dir = dir.map(Path::to_path_buf);
-        Cached { inner, dir, key, hits: AtomicUsize::new(0), misses: AtomicUsize::new(0) }
+        let (hits, misses) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        Cached { inner, dir, key, hits, misses, write_failure: Mutex::new(None) }
     }
 
     /// Sentences read from the cache, and made anew, so far.
@@ -59,8 +63,9 @@ impl Cached {
         Some(samples.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
     }
 
-    /// Best effort: a cache that cannot be written only costs time.
-    fn write(path: &Path, samples: &[f32]) {
+    /// Best effort: a cache that cannot be written only costs time, and
+    /// the first failure is kept to be told once.
+    fn write(&self, path: &Path, samples: &[f32]) {
         let mut body = FORMAT.to_vec();
         body.extend(samples.iter().flat_map(|s| s.to_le_bytes()));
         let checksum = Sha256::digest(&body);
@@ -71,7 +76,13 @@ impl Cached {
             std::io::Write::write_all(&mut file, &body)?;
             file.persist(path).map(drop).map_err(|e| e.error)
         });
-        drop(written);
+        if let Err(e) = written {
+            let mut failure = self.write_failure.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            failure.get_or_insert_with(|| {
+                let dir = self.dir.as_deref().unwrap_or(folder).display();
+                format!("the sentence cache {dir} cannot be written ({}): sentences are not kept", io_problem(&e))
+            });
+        }
     }
 }
 
@@ -105,13 +116,14 @@ impl Engine for Cached {
         let samples = self.inner.synthesize(prepared)?;
         self.misses.fetch_add(1, Ordering::Relaxed);
         if let Some(path) = path {
-            Self::write(&path, &samples);
+            self.write(&path, &samples);
         }
         Ok(samples)
     }
 
     fn warnings(&self) -> Vec<String> {
-        self.inner.warnings()
+        let failure = self.write_failure.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.inner.warnings().into_iter().chain(failure.clone()).collect()
     }
 }
 
@@ -161,5 +173,18 @@ mod tests {
         off.synthesize("x").unwrap();
         off.synthesize("x").unwrap();
         assert_eq!(off.counts(), (0, 2));
+    }
+
+    #[test]
+    fn an_unwritable_cache_is_told_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocked = dir.path().join("file");
+        std::fs::write(&blocked, b"not a folder").unwrap();
+        let cached = Cached::new(Box::new(Fake::at("echo", 8000)), Some(&blocked));
+        assert_eq!(cached.synthesize("un").unwrap(), cached.synthesize("un").unwrap());
+        cached.synthesize("deux").unwrap();
+        let warnings = cached.warnings();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].starts_with(&format!("the sentence cache {} cannot be written", blocked.display())));
     }
 }
