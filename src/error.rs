@@ -19,6 +19,9 @@ pub enum Error {
     /// Options that contradict each other or are out of range.
     #[error("{0}")]
     Usage(String),
+    /// Several inputs that cannot be read, told together on one line.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Inputs(Vec<Error>),
 }
 
 impl Error {
@@ -28,6 +31,15 @@ impl Error {
 
     pub fn output(name: impl Into<String>, problem: impl Display) -> Self {
         Error::Output { name: name.into(), problem: problem.to_string() }
+    }
+
+    /// One error for all of `errors` (at least one).
+    pub fn all(mut errors: Vec<Error>) -> Self {
+        if errors.len() == 1 {
+            errors.remove(0)
+        } else {
+            Error::Inputs(errors)
+        }
     }
 
     pub fn engine(voice: impl Into<String>, problem: impl Display) -> Self {

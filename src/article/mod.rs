@@ -62,26 +62,37 @@ pub struct Loaded {
 /// Extensions read when a folder is given.
 const ARTICLE_EXTENSIONS: [&str; 5] = ["txt", "text", "md", "markdown", "json"];
 
-/// Reads every input in order. Articles with nothing to say are skipped with
-/// a warning; it is an error if none remain.
+/// Reads every input in order. In a folder, an article that cannot be read
+/// is skipped with a warning naming it and the problem, and the bulletin is
+/// made from the rest; an input named on its own that cannot be read is an
+/// error, every such problem told in one run. Articles with nothing to say
+/// are skipped with a warning; it is an error if none remain.
 pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
     let mut loaded = Loaded::default();
+    let mut problems = Vec::new();
+    let mut skipped = Vec::new();
     for input in inputs {
-        match input {
-            Input::Stdin => {
-                let bytes = read_stdin()?;
-                load_bytes("stdin", None, &bytes, format, &mut loaded)?;
-            }
-            Input::Path(path) if path.is_dir() => {
-                let files = folder_articles(path)?;
+        let outcome = match input {
+            Input::Stdin => read_stdin().and_then(|bytes| load_bytes("stdin", None, &bytes, format, &mut loaded)),
+            Input::Path(path) if path.is_dir() => folder_articles(path).map(|files| {
                 for file in files {
-                    load_file(&file, format, &mut loaded)?;
+                    if let Err(problem) = load_file(&file, format, &mut loaded) {
+                        loaded.warnings.push(format!("{problem} (skipped)"));
+                        skipped.push(problem);
+                    }
                 }
-            }
-            Input::Path(path) => load_file(path, format, &mut loaded)?,
-        }
+            }),
+            Input::Path(path) => load_file(path, format, &mut loaded),
+        };
+        problems.extend(outcome.err());
+    }
+    if !problems.is_empty() {
+        return Err(Error::all(problems));
     }
     if loaded.articles.is_empty() {
+        if !skipped.is_empty() {
+            return Err(Error::all(skipped));
+        }
         let names: Vec<String> = inputs.iter().map(display_input).collect();
         return Err(Error::input(names.join(", "), "no speakable text in any article"));
     }
@@ -318,5 +329,31 @@ mod tests {
     fn empty_article_is_an_error() {
         let err = load_one("vide.txt", b"  \n\n", Format::Auto).unwrap_err();
         assert_eq!(err.to_string(), "vide.txt: empty article");
+    }
+
+    #[test]
+    fn a_folder_skips_bad_articles_and_named_ones_are_all_told() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        write("1.txt", "Titre\n\nUne phrase.".as_bytes());
+        let empty = write("2.txt", b"  \n");
+        let broken = write("3.json", br#"{"title": "x""#);
+        let loaded = load(&[Input::Path(dir.path().to_path_buf())], Format::Auto).unwrap();
+        assert_eq!(loaded.articles.len(), 1);
+        assert_eq!(loaded.warnings.len(), 2, "{:?}", loaded.warnings);
+        assert!(loaded.warnings[0].starts_with(&format!("{}: empty article", empty.display())));
+        assert!(loaded.warnings[1].starts_with(&format!("{}: invalid JSON", broken.display())));
+
+        let error = load(&[Input::Path(empty.clone()), Input::Path(broken.clone())], Format::Auto).unwrap_err();
+        let message = error.to_string();
+        assert!(message.starts_with(&format!(
+            "{}: empty article; {}: invalid JSON",
+            empty.display(),
+            broken.display()
+        )));
     }
 }
