@@ -285,3 +285,31 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
     assert!(output.status.success(), "{stderr}");
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
+
+#[test]
+fn a_failure_to_publish_leaves_every_previous_output_as_it_was() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", "Titre\n\nUne phrase.".as_bytes());
+    let out = tmp.path().join("b.wav");
+    fs::write(&out, b"previous bulletin").unwrap();
+    fs::create_dir(tmp.path().join("b.json")).unwrap();
+    briefing()
+        .args(["build", "--no-loudness", input.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("b.json: cannot write: is a folder"));
+    assert_eq!(fs::read(&out).unwrap(), b"previous bulletin");
+    let mut left = leftovers(tmp.path());
+    left.sort();
+    assert_eq!(left, ["b.json", "b.wav"], "no staging file left");
+
+    fs::remove_dir(tmp.path().join("b.json")).unwrap();
+    fs::write(tmp.path().join("b.json"), b"previous manifest").unwrap();
+    fs::create_dir(tmp.path().join("b.srt")).unwrap();
+    briefing()
+        .args(["build", "--no-loudness", "--subtitles", "srt", input.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .code(1);
+    assert_eq!(fs::read(&out).unwrap(), b"previous bulletin");
+    assert_eq!(fs::read(tmp.path().join("b.json")).unwrap(), b"previous manifest");
+}

@@ -65,10 +65,9 @@ pub fn write(
         })?;
         staged_sidecars.push(file);
     }
-    publish(wav_file, wav)?;
-    for (file, path) in staged_sidecars.into_iter().zip(&sidecar_paths) {
-        publish(file, path)?;
-    }
+    let mut files = vec![(wav_file, wav.clone())];
+    files.extend(staged_sidecars.into_iter().zip(sidecar_paths.iter().cloned()));
+    publish_all(files)?;
     Ok(sidecar_paths)
 }
 
@@ -182,6 +181,43 @@ fn wav_header(sample_rate: u32, data_bytes: u32, trailing: usize) -> Option<Vec<
     Some(header)
 }
 
-fn publish(file: NamedTempFile, to: &Path) -> Result<()> {
-    file.persist(to).map(drop).map_err(|e| Error::output(to.display().to_string(), io_problem(&e.error)))
+/// Publishes staged files together: every destination is checked first,
+/// the files already there are set aside, and if any rename fails the new
+/// files are removed and the old ones put back, so that a failure leaves
+/// every previous output as it was.
+fn publish_all(files: Vec<(NamedTempFile, PathBuf)>) -> Result<()> {
+    let failed = |to: &Path, problem: String| Error::output(to.display().to_string(), problem);
+    if let Some((_, to)) = files.iter().find(|(_, to)| to.is_dir()) {
+        return Err(failed(to, "is a folder".to_owned()));
+    }
+    let mut set_aside: Vec<(tempfile::TempPath, PathBuf)> = Vec::new();
+    let mut published: Vec<PathBuf> = Vec::new();
+    let mut outcome = Ok(());
+    for (file, to) in files {
+        let folder = to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        if to.exists() {
+            let aside = tempfile::Builder::new().prefix(".briefing-").suffix(".old").tempfile_in(folder);
+            match aside.map(NamedTempFile::into_temp_path) {
+                Ok(aside) => match std::fs::rename(&to, &aside) {
+                    Ok(()) => set_aside.push((aside, to.clone())),
+                    Err(e) => outcome = Err(failed(&to, io_problem(&e))),
+                },
+                Err(e) => outcome = Err(failed(&to, io_problem(&e))),
+            }
+        }
+        if outcome.is_ok() {
+            outcome = file.persist(&to).map(drop).map_err(|e| failed(&to, io_problem(&e.error)));
+        }
+        if outcome.is_err() {
+            break;
+        }
+        published.push(to);
+    }
+    if outcome.is_err() {
+        published.iter().for_each(|path| drop(std::fs::remove_file(path)));
+        for (aside, to) in set_aside {
+            drop(aside.persist(&to));
+        }
+    }
+    outcome
 }
