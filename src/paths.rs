@@ -25,3 +25,24 @@ pub fn config_dir() -> Option<PathBuf> {
 pub fn cache_dir() -> PathBuf {
     base("XDG_CACHE_HOME", ".cache").unwrap_or_else(|| std::env::temp_dir().join("briefing-cache")).join("briefing")
 }
+
+/// How old a staging file must be to be taken for one a killed run left.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+/// Removes from `folder` the staging files (names starting with one of
+/// `prefixes`) older than a day: what a killed run left behind. A run in
+/// progress never has one that old. Best effort: what cannot be removed
+/// stays.
+pub fn remove_stale_staging(folder: &std::path::Path, prefixes: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(folder) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !prefixes.iter().any(|p| name.to_string_lossy().starts_with(p)) {
+            continue;
+        }
+        let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if age.is_some_and(|age| age > STALE_AFTER) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}

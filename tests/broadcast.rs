@@ -313,3 +313,17 @@ fn a_failure_to_publish_leaves_every_previous_output_as_it_was() {
     assert_eq!(fs::read(&out).unwrap(), b"previous bulletin");
     assert_eq!(fs::read(tmp.path().join("b.json")).unwrap(), b"previous manifest");
 }
+
+#[test]
+fn staging_files_a_killed_run_left_are_cleaned_after_a_day() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", "Titre\n\nUne phrase.".as_bytes());
+    let (old, fresh) = (tmp.path().join(".briefing-old.part"), tmp.path().join(".briefing-running.part"));
+    fs::write(&old, b"half").unwrap();
+    fs::write(&fresh, b"half").unwrap();
+    let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
+    fs::File::options().write(true).open(&old).unwrap().set_modified(two_days_ago).unwrap();
+    build(&["--no-loudness", input.to_str().unwrap()], &tmp.path().join("b.wav"));
+    assert!(!old.exists(), "stale staging file removed");
+    assert!(fresh.exists(), "another run's staging file kept");
+}

@@ -111,15 +111,19 @@ fn prepare_folder(wav: &Path) -> Result<PathBuf> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&folder).map_err(|e| Error::output(folder.display().to_string(), io_problem(&e)))?;
+    crate::paths::remove_stale_staging(&folder, &[STAGING_PREFIX]);
     Ok(folder)
 }
 
 type Staging<'a> = BufWriter<&'a mut std::fs::File>;
 
+/// Names of the files a run stages beside its outputs.
+const STAGING_PREFIX: &str = ".briefing-";
+
 fn staged(folder: &Path, name: &str, fill: impl FnOnce(&mut Staging) -> Result<()>) -> Result<NamedTempFile> {
     let problem = |e: std::io::Error| Error::output(name, io_problem(&e));
     let mut file =
-        tempfile::Builder::new().prefix(".briefing-").suffix(".part").tempfile_in(folder).map_err(problem)?;
+        tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".part").tempfile_in(folder).map_err(problem)?;
     make_shareable(file.as_file()).map_err(problem)?;
     let mut writer = BufWriter::new(file.as_file_mut());
     fill(&mut writer)?;
@@ -196,7 +200,7 @@ fn publish_all(files: Vec<(NamedTempFile, PathBuf)>) -> Result<()> {
     for (file, to) in files {
         let folder = to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         if to.exists() {
-            let aside = tempfile::Builder::new().prefix(".briefing-").suffix(".old").tempfile_in(folder);
+            let aside = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".old").tempfile_in(folder);
             match aside.map(NamedTempFile::into_temp_path) {
                 Ok(aside) => match std::fs::rename(&to, &aside) {
                     Ok(()) => set_aside.push((aside, to.clone())),

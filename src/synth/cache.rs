@@ -36,6 +36,9 @@ impl Cached {
     pub fn new(inner: Box<dyn Engine>, dir: Option<&Path>) -> Self {
         let key = format!("briefing {} | {}", env!("CARGO_PKG_VERSION"), inner.cache_key());
         let dir = dir.map(Path::to_path_buf);
+        if let Some(dir) = &dir {
+            remove_stale(dir);
+        }
         let (hits, misses) = (AtomicUsize::new(0), AtomicUsize::new(0));
         Cached { inner, dir, key, hits, misses, write_failure: Mutex::new(None) }
     }
@@ -72,7 +75,7 @@ impl Cached {
         body.extend_from_slice(&checksum);
         let Some(folder) = path.parent() else { return };
         let written = std::fs::create_dir_all(folder).and_then(|()| {
-            let mut file = tempfile::NamedTempFile::new_in(folder)?;
+            let mut file = tempfile::Builder::new().prefix(STAGING_PREFIX).tempfile_in(folder)?;
             std::io::Write::write_all(&mut file, &body)?;
             file.persist(path).map(drop).map_err(|e| e.error)
         });
@@ -83,6 +86,17 @@ impl Cached {
                 format!("the sentence cache {dir} cannot be written ({}): sentences are not kept", io_problem(&e))
             });
         }
+    }
+}
+
+/// Names of entries being written.
+const STAGING_PREFIX: &str = ".briefing-";
+
+/// Entries a killed run left half-written, in any of the cache's folders.
+fn remove_stale(dir: &Path) {
+    let Ok(folders) = std::fs::read_dir(dir) else { return };
+    for folder in folders.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_dir())) {
+        crate::paths::remove_stale_staging(&folder.path(), &[STAGING_PREFIX, ".tmp"]);
     }
 }
 
@@ -186,5 +200,19 @@ mod tests {
         let warnings = cached.warnings();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].starts_with(&format!("the sentence cache {} cannot be written", blocked.display())));
+    }
+
+    #[test]
+    fn entries_a_killed_run_left_are_removed_after_a_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("ab");
+        std::fs::create_dir(&folder).unwrap();
+        let (old, fresh) = (folder.join(".briefing-old"), folder.join(".tmpfresh"));
+        std::fs::write(&old, b"half").unwrap();
+        std::fs::write(&fresh, b"half").unwrap();
+        let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
+        std::fs::File::options().write(true).open(&old).unwrap().set_modified(two_days_ago).unwrap();
+        Cached::new(Box::new(Fake::at("echo", 8000)), Some(dir.path()));
+        assert!(!old.exists() && fresh.exists());
     }
 }
