@@ -39,6 +39,9 @@ enum Command {
     Split(SplitArgs),
     /// Print a text as it is spoken, one output line per input line.
     Normalize(NormalizeCommand),
+    /// Print the phonemes an embedded voice says (IPA, as `espeak-ng --ipa`),
+    /// one output line per input line.
+    Phonemes(PhonemesArgs),
     /// List the available voices.
     Voices,
 }
@@ -310,6 +313,21 @@ struct PauseArgs {
 }
 
 #[derive(Debug, Args)]
+struct PhonemesArgs {
+    /// A text file, or - for stdin.
+    #[arg(default_value = "-", value_name = "FILE")]
+    input: String,
+    /// An embedded voice: fr-FR, fr-BE or fr-CH.
+    #[arg(long, default_value = synth::DEFAULT_VOICE)]
+    voice: String,
+    /// Read the text as written, without turning numbers and abbreviations into words.
+    #[arg(long)]
+    no_normalize: bool,
+    #[command(flatten)]
+    reading: ReadingArgs,
+}
+
+#[derive(Debug, Args)]
 struct SplitArgs {
     /// A text file, or - for stdin.
     #[arg(default_value = "-", value_name = "FILE")]
@@ -401,6 +419,7 @@ impl Command {
             Command::Text(_) => "text",
             Command::Split(_) => "split",
             Command::Normalize(_) => "normalize",
+            Command::Phonemes(_) => "phonemes",
             Command::Voices => "voices",
         }
     }
@@ -412,6 +431,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Text(args) => print_script(&args.script(&args.options()?)?),
         Command::Split(args) => print_sentences(&args),
         Command::Normalize(args) => print_normalized(&args),
+        Command::Phonemes(args) => print_phonemes(&args),
         Command::Voices => {
             print_lines(synth::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))
         }
@@ -689,6 +709,24 @@ fn print_normalized(args: &NormalizeCommand) -> Result<()> {
         let spans = rewrites.iter().map(|r| format!("\n  {} → {} [{}]", r.written, r.spoken, r.rule));
         said + &spans.collect::<String>()
     }))
+}
+
+fn print_phonemes(args: &PhonemesArgs) -> Result<()> {
+    let normalizer = if args.no_normalize { None } else { Some(args.reading.normalizer()?) };
+    let voice = synth::VoicePhonemes::open(&args.voice)?;
+    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    warn_all(&warnings);
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let sentences = split::sentences(line).into_iter().map(|sentence| match &normalizer {
+                Some(normalizer) => voice.sentence(&normalizer.normalize(&sentence)),
+                None => voice.sentence(&sentence),
+            });
+            Ok(sentences.collect::<Result<Vec<_>>>()?.join(" "))
+        })
+        .collect::<Result<_>>()?;
+    print_lines(lines)
 }
 
 fn warn_all(warnings: &[String]) {

@@ -72,6 +72,31 @@ pub struct VoiceInfo {
     pub description: &'static str,
 }
 
+/// What an embedded voice says, as phonemes: `briefing phonemes`.
+pub struct VoicePhonemes {
+    engine: espeak::Espeak,
+}
+
+impl VoicePhonemes {
+    /// The embedded voice called `voice` ("fr-FR", "fr-BE", "fr-CH").
+    pub fn open(voice: &str) -> Result<Self> {
+        match espeak::open(voice, &VoiceOptions::default())? {
+            Some(engine) => Ok(VoicePhonemes { engine }),
+            None => {
+                let known: Vec<&str> = espeak::voices().iter().map(|v| v.name).collect();
+                Err(crate::Error::engine(voice, format!("no phonemes for this voice (embedded: {})", known.join(", "))))
+            }
+        }
+    }
+
+    /// IPA of a sentence (already normalized, if it is to be) exactly as the
+    /// voice says it: made engine-safe, then clause by clause, in the
+    /// notation of `espeak-ng -q --ipa` with clause breaks as spaces.
+    pub fn sentence(&self, text: &str) -> Result<String> {
+        self.engine.phonemes(&self.engine.prepare(text))
+    }
+}
+
 /// The default voice: embedded, needs nothing installed.
 pub const DEFAULT_VOICE: &str = "fr-FR";
 

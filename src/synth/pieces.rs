@@ -86,13 +86,16 @@ fn boundaries(text: &str) -> Vec<Boundary> {
 /// of silence between pieces, so that a cut sounds like a comma. Each
 /// piece's own leading and trailing silence is trimmed first; pieces
 /// without speech add nothing.
-pub fn speak_joined(
-    pieces: &[String],
-    gap: usize,
-    mut speak: impl FnMut(&str) -> Result<Vec<f32>>,
-) -> Result<Vec<f32>> {
+pub fn speak_joined(pieces: &[String], gap: usize, speak: impl FnMut(&str) -> Result<Vec<f32>>) -> Result<Vec<f32>> {
+    let spaced: Vec<(&str, usize)> = pieces.iter().map(|piece| (piece.as_str(), gap)).collect();
+    speak_spaced(&spaced, speak)
+}
+
+/// Like [`speak_joined`], each piece with the silence (in samples) put
+/// before it when something was said before.
+pub fn speak_spaced(pieces: &[(&str, usize)], mut speak: impl FnMut(&str) -> Result<Vec<f32>>) -> Result<Vec<f32>> {
     let mut out = Vec::new();
-    for piece in pieces {
+    for &(piece, gap) in pieces {
         let samples = speak(piece)?;
         let speech = audio::trim_silence(&samples);
         if speech.is_empty() {

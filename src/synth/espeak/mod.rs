@@ -3,10 +3,11 @@
 //! of neural voices trained on espeak-ng phonemes.
 
 mod data;
+mod english;
+mod respell;
 mod safe_text;
 
-
-use super::pieces::{self, CLAUSE_GAP_SECONDS};
+use super::pieces;
 use super::{Engine, VoiceInfo, VoiceOptions};
 use crate::audio;
 use crate::error::{Error, Result};
@@ -23,6 +24,10 @@ const VOICES: [(&str, &str, &str); 3] = [
 
 /// espeak-ng's normal pace and the range it accepts, words per minute.
 const NORMAL_RATE_WPM: f32 = 175.0;
+/// At the same nominal rate the crate speaks slower than C espeak-ng (its
+/// speech, pauses left out, lasted 1.139 times C's on the example articles:
+/// `scripts/bench-voice.sh`); `--rate 1` is C's default pace.
+const PACE_TO_MATCH_C: f32 = 1.14;
 const RATE_RANGE_WPM: (u32, u32) = (80, 450);
 /// Longest piece of a clause handed to the engine at once. It needs no cut:
 /// a clause of 100 to 50,000 characters without punctuation was measured
@@ -32,6 +37,12 @@ const RATE_RANGE_WPM: (u32, u32) = (80, 450);
 const LONGEST_PIECE_CHARS: usize = 10_000;
 /// espeak's default voice `pitch 80 118`, the reference for a voice's own.
 const DEFAULT_PITCH: (f64, f64) = (80.0, 118.0);
+/// The pause at a comma (and between clauses) at `--rate 1`: C espeak-ng's
+/// measure 0.15 to 0.20 s.
+const CLAUSE_GAP_SECONDS: f32 = 0.17;
+/// The silence between two pieces of a clause synthesized apart so that no
+/// liaison crosses a quote or a bracket, as C espeak-ng makes none there.
+const WORD_GAP_SECONDS: f32 = 0.05;
 /// 16-bit samples to [-1, 1].
 const PCM_SCALE: f32 = 32768.0;
 
@@ -49,6 +60,8 @@ pub struct Espeak {
     phonemes: PhonemeData,
     params: VoiceParams,
     clause_gap: usize,
+    word_gap: usize,
+    english: english::EnglishWords,
 }
 
 /// The espeak voice called `voice`, or `None` if it is not one of ours.
@@ -61,10 +74,17 @@ pub fn open(voice: &str, options: &VoiceOptions) -> Result<Option<Espeak>> {
     let translator = Translator::new(language, Some(&data)).map_err(|e| failed(&e))?;
     let mut phonemes = PhonemeData::load(&data).map_err(|e| failed(&e))?;
     translate::select_phoneme_table(&mut phonemes, &data, language).map_err(|e| failed(&e))?;
-    let rate = ((NORMAL_RATE_WPM * options.rate).round() as u32).clamp(RATE_RANGE_WPM.0, RATE_RANGE_WPM.1);
+    let rate = engine_wpm(options.rate);
     let params = voice_params(&data, language, rate, u32::from(options.pitch.min(100)));
     let clause_gap = audio::samples_in(CLAUSE_GAP_SECONDS / options.rate, params.sample_rate);
-    Ok(Some(Espeak { voice: name, translator, phonemes, params, clause_gap }))
+    let english = english::EnglishWords::new(&data, language).map_err(|e| failed(&e))?;
+    let word_gap = audio::samples_in(WORD_GAP_SECONDS / options.rate, params.sample_rate);
+    Ok(Some(Espeak { voice: name, translator, phonemes, params, clause_gap, word_gap, english }))
+}
+
+/// The rate handed to the crate for a `--rate`, words per minute.
+fn engine_wpm(rate: f32) -> u32 {
+    ((NORMAL_RATE_WPM * PACE_TO_MATCH_C * rate).round() as u32).clamp(RATE_RANGE_WPM.0, RATE_RANGE_WPM.1)
 }
 
 /// Voice parameters as `EspeakNg` derives them for a voice without variant,
@@ -92,6 +112,18 @@ fn voice_params(data: &Path, language: &str, rate_wpm: u32, pitch: u32) -> Voice
 }
 
 impl Espeak {
+    /// IPA of what [`Engine::synthesize`] says for prepared text, in the
+    /// notation of `espeak-ng -q --ipa` (stress marks, ties), from the very
+    /// pieces the engine is given; clause breaks are spaces.
+    pub fn phonemes(&self, prepared: &str) -> Result<String> {
+        let mut said = Vec::new();
+        for (piece, _) in engine_pieces(prepared) {
+            let ipa = self.translator.text_to_ipa(&piece).map_err(|e| Error::engine(self.voice, e))?;
+            said.extend(ipa.split_whitespace().map(str::to_owned));
+        }
+        Ok(said.join(" "))
+    }
+
     fn speak(&self, clause: &str) -> Result<Vec<f32>> {
         let failed = |e: espeak_ng::Error| Error::engine(self.voice, e);
         let codes = self.translator.translate_to_codes(clause).map_err(failed)?;
@@ -111,22 +143,25 @@ impl Engine for Espeak {
 
     fn cache_key(&self) -> String {
         let p = &self.params;
-        let (voice, gap) = (self.voice, self.clause_gap);
+        let (voice, gap, word_gap) = (self.voice, self.clause_gap, self.word_gap);
         format!(
-            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} piece={LONGEST_PIECE_CHARS}",
+            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=1",
             p.user_rate_wpm, p.user_pitch
         )
     }
 
     fn prepare(&self, text: &str) -> String {
-        safe_text::engine_safe(text)
+        self.english.shield(&respell::respell(&safe_text::engine_safe(text)))
     }
 
     /// Clause by clause: the engine carries liaison across commas and every
     /// other mark ("grands, et" read "grand-z-et"), so each clause is spoken
     /// on its own and joined with the pause the engine would have made.
     fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
-        pieces::speak_joined(&engine_pieces(prepared), self.clause_gap, |piece| self.speak(piece))
+        let pieces = engine_pieces(prepared);
+        let gap = |join| if join == Join::Word { self.word_gap } else { self.clause_gap };
+        let spaced: Vec<(&str, usize)> = pieces.iter().map(|(piece, join)| (piece.as_str(), gap(*join))).collect();
+        pieces::speak_spaced(&spaced, |piece| self.speak(piece))
     }
 }
 
@@ -134,6 +169,8 @@ impl Engine for Espeak {
 /// espeak-ng phonemes expect them.
 pub struct Phonemizer {
     engine: EspeakNg,
+    /// The French voices' shields (English spellings), as for the embedded voice.
+    english: Option<english::EnglishWords>,
 }
 
 impl Phonemizer {
@@ -146,13 +183,22 @@ impl Phonemizer {
         }
         let data = data::data_dir().map_err(|e| Error::engine(&language, format!("cannot extract voice data: {e}")))?;
         let engine = EspeakNg::with_data_dir(&language, &data).map_err(|e| Error::engine(&language, e))?;
-        Ok(Phonemizer { engine })
+        let english = if language.starts_with("fr") {
+            Some(english::EnglishWords::new(&data, &language).map_err(|e| Error::engine(&language, e))?)
+        } else {
+            None
+        };
+        Ok(Phonemizer { engine, english })
     }
 
     /// The text made safe for the phonemizer, which shares the engine's
     /// defects.
     pub fn prepare(&self, text: &str) -> String {
-        safe_text::engine_safe(text)
+        let safe = safe_text::engine_safe(text);
+        match &self.english {
+            Some(english) => english.shield(&respell::respell(&safe)),
+            None => safe,
+        }
     }
 
     /// Phonemes of prepared text, clause by clause so that no liaison
@@ -160,17 +206,60 @@ impl Phonemizer {
     pub fn phonemes(&self, prepared: &str) -> Result<String> {
         let clauses: Vec<String> = engine_pieces(prepared)
             .iter()
-            .map(|clause| self.engine.text_to_phonemes_phonemizer(clause))
+            .map(|(clause, _)| self.engine.text_to_phonemes_phonemizer(clause))
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| Error::engine("phonemizer", e))?;
         Ok(clauses.iter().map(|c| c.trim()).collect::<Vec<_>>().join(" "))
     }
 }
 
-/// What the engine is given of a sentence, in order: its clauses, cut
-/// further where one is longer than the engine takes at once.
-fn engine_pieces(sentence: &str) -> Vec<String> {
-    clauses(sentence).iter().flat_map(|clause| pieces::cut(clause, LONGEST_PIECE_CHARS)).collect()
+/// How a piece the engine is given follows the one before it: after a
+/// clause pause, or at once (a quote or a bracket between them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Join {
+    Clause,
+    Word,
+}
+
+/// What the engine is given of a sentence, in order: its clauses, each cut
+/// where a liaison must not cross, and further where one is longer than the
+/// engine takes at once.
+fn engine_pieces(sentence: &str) -> Vec<(String, Join)> {
+    let mut out = Vec::new();
+    for clause in clauses(sentence) {
+        for (g, group) in liaison_groups(&clause).iter().enumerate() {
+            for (p, piece) in pieces::cut(group, LONGEST_PIECE_CHARS).into_iter().enumerate() {
+                out.push((piece, if g > 0 && p == 0 { Join::Word } else { Join::Clause }));
+            }
+        }
+    }
+    out
+}
+
+/// A clause cut at its quotes and brackets: C espeak-ng makes no liaison
+/// across them (`"troupes jihadistes" ont`, `familles (adultes`), the crate
+/// does, so the parts are spoken apart. A mark stays with the words it
+/// encloses; a straight quote opens when a word follows it.
+fn liaison_groups(clause: &str) -> Vec<String> {
+    let chars: Vec<char> = clause.chars().collect();
+    let mut groups = Vec::new();
+    let mut current = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let space_before = i > 0 && chars[i - 1].is_whitespace();
+        let space_after = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
+        let opening = matches!(c, '«' | '“' | '(' | '[') || (c == '"' && !space_after);
+        let closing = matches!(c, '»' | '”' | ')' | ']') || (c == '"' && space_after && !space_before);
+        if opening && space_before && !current.trim().is_empty() {
+            groups.push(std::mem::take(&mut current).trim().to_owned());
+        }
+        current.push(c);
+        if closing && space_after && i + 1 < chars.len() {
+            groups.push(std::mem::take(&mut current).trim().to_owned());
+        }
+    }
+    groups.push(current.trim().to_owned());
+    groups.retain(|g| !g.is_empty());
+    groups
 }
 
 /// Clauses of a sentence, each keeping its own punctuation so the engine
@@ -178,9 +267,9 @@ fn engine_pieces(sentence: &str) -> Vec<String> {
 fn clauses(sentence: &str) -> Vec<String> {
     let mut clauses = Vec::new();
     let mut current = String::new();
-    let mut chars = sentence.chars().peekable();
-    while let Some(c) = chars.next() {
-        let spaced_after = chars.peek().is_some_and(|n| n.is_whitespace());
+    let all: Vec<char> = sentence.chars().collect();
+    for (i, &c) in all.iter().enumerate() {
+        let spaced_after = all.get(i + 1).is_some_and(|n| n.is_whitespace());
         let spaced_dash = matches!(c, '–' | '—') && spaced_after && current.ends_with(' ');
         if spaced_dash {
             current.truncate(current.trim_end().len());
@@ -188,13 +277,27 @@ fn clauses(sentence: &str) -> Vec<String> {
         } else {
             current.push(c);
         }
-        if spaced_dash || (matches!(c, ',' | ';' | ':') && spaced_after) {
+        if spaced_dash || (matches!(c, ',' | ';' | ':') && spaced_after) || ends_inner_sentence(&all, i) {
             clauses.push(std::mem::take(&mut current).trim().to_owned());
         }
     }
     clauses.push(current.trim().to_owned());
     clauses.retain(|c| !c.is_empty());
     clauses
+}
+
+/// Whether the mark at `i` ends a sentence inside the text (a line with
+/// several, as `briefing phonemes --no-normalize` reads them), where C
+/// espeak-ng starts a clause and makes no liaison: ".", "!", "?" or "…"
+/// after a word of three letters or more ("M. Dupont" and "J.-C." go on),
+/// then a space and a capital or an opening mark.
+fn ends_inner_sentence(chars: &[char], i: usize) -> bool {
+    if !matches!(chars[i], '.' | '!' | '?' | '…') || !chars.get(i + 1).is_some_and(|c| c.is_whitespace()) {
+        return false;
+    }
+    let word = chars[..i].iter().rev().take_while(|c| c.is_alphabetic()).count();
+    let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
+    word >= 3 && next.is_some_and(|&n| n.is_uppercase() || matches!(n, '«' | '"' | '“' | '(' | '—' | '–'))
 }
 
 #[cfg(test)]
@@ -215,7 +318,7 @@ mod tests {
             for (rate, pitch) in [(1.0, 50), (0.6, 20), (2.2, 90)] {
                 let ours = open(name, &VoiceOptions { rate, pitch, ..VoiceOptions::default() }).unwrap().unwrap();
                 let mut reference = EspeakNg::with_data_dir(language, &data::data_dir().unwrap()).unwrap();
-                reference.set_parameter(Parameter::Rate, (175.0 * rate).round() as i32);
+                reference.set_parameter(Parameter::Rate, engine_wpm(rate) as i32);
                 reference.set_parameter(Parameter::Pitch, i32::from(pitch));
                 let (expected, rate_hz) = reference.synth(text).unwrap();
                 let expected: Vec<f32> = expected.iter().map(|&s| f32::from(s) / PCM_SCALE).collect();
@@ -312,7 +415,9 @@ mod tests {
         let sentence = format!("{}, et la séance est levée.", unpunctuated(LONGEST_PIECE_CHARS * 3 / 2));
         let pieces = engine_pieces(&sentence);
         assert_eq!(pieces.len(), 3, "the long clause in two pieces, then the last clause");
-        assert!(pieces.iter().all(|p| p.chars().count() <= LONGEST_PIECE_CHARS));
+        assert!(pieces.iter().all(|(p, _)| p.chars().count() <= LONGEST_PIECE_CHARS));
+        assert!(pieces.iter().all(|(_, join)| *join == Join::Clause));
+        let pieces: Vec<String> = pieces.into_iter().map(|(piece, _)| piece).collect();
         assert_eq!(pieces.join(" "), sentence);
         let spoken: usize = pieces.iter().map(|p| audio::trim_silence(&engine.speak(p).unwrap()).len()).sum();
         let gaps = 2 * engine.clause_gap;
@@ -332,11 +437,30 @@ mod tests {
     }
 
     #[test]
+    fn no_liaison_crosses_a_quote_or_a_bracket() {
+        assert_eq!(
+            liaison_groups(r#"Des "troupes jihadistes" ont vu des familles (adultes et enfants) ici"#),
+            [r#"Des"#, r#""troupes jihadistes""#, "ont vu des familles", "(adultes et enfants)", "ici"]
+        );
+        assert_eq!(liaison_groups("« Qui paiera ? »"), ["« Qui paiera ? »"]);
+        assert_eq!(liaison_groups("le « dernier » explique"), ["le", "« dernier »", "explique"]);
+        let engine = open("fr-FR", &VoiceOptions::default()).unwrap().unwrap();
+        let said = engine.phonemes(r#"Des "troupes jihadistes" ont été vues."#).unwrap();
+        assert!(said.contains("ʒjadˈist ˈɔ̃t") || said.contains("ʒjadist ɔ̃t"), "{said}");
+        let pieces = engine_pieces("Il a dit « oui », puis (enfin) non.");
+        let joins: Vec<Join> = pieces.iter().map(|(_, join)| *join).collect();
+        assert_eq!(joins, [Join::Clause, Join::Word, Join::Clause, Join::Word, Join::Word]);
+    }
+
+    #[test]
     fn sentences_split_into_clauses() {
         assert_eq!(
             clauses("Ils sont grands, et forts; dit-il: oui – vraiment — non."),
             ["Ils sont grands,", "et forts;", "dit-il:", "oui,", "vraiment,", "non."]
         );
         assert_eq!(clauses("3,5 % et 1.200 km"), ["3,5 % et 1.200 km"]);
+        assert_eq!(clauses("Ils sont partis. Arrivés, ils"), ["Ils sont partis.", "Arrivés,", "ils"]);
+        assert_eq!(clauses("M. Dupont et J.-C. Martin. Eux"), ["M. Dupont et J.-C. Martin.", "Eux"]);
+        assert_eq!(clauses("« Qui paiera ? » dit-il"), ["« Qui paiera ? » dit-il"]);
     }
 }
