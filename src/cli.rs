@@ -132,9 +132,9 @@ struct BuildArgs {
     /// Also write subtitles beside the WAV: one cue per sentence.
     #[arg(long, value_enum, value_name = "FORMAT")]
     subtitles: Option<Subtitles>,
-    /// Synthesis threads (0: one per core).
-    #[arg(short, long, default_value_t = 0)]
-    jobs: usize,
+    /// Synthesis threads (0: one per core), at most 256.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+    jobs: u16,
     /// Voice: a name from `briefing voices`, or a Piper model (voice.onnx,
     /// with voice.onnx.json beside it).
     #[arg(long, default_value = synth::DEFAULT_VOICE)]
@@ -451,9 +451,15 @@ fn build(args: &BuildArgs) -> Result<()> {
     if args.dry_run {
         return bulletins.iter().try_for_each(|(_, script)| print_script(script));
     }
+    let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
+    sidecars.extend(args.subtitles.as_ref().map(|s| s as &dyn Sidecar));
+    bulletins.iter().try_for_each(|(destination, _)| output::check(destination, &sidecars))?;
     clock.lap("read and split");
     let sentences: usize = bulletins.iter().map(|(_, s)| s.segments().count()).sum();
-    let threads = if args.jobs == 0 { std::thread::available_parallelism().map_or(1, usize::from) } else { args.jobs };
+    let threads = match usize::from(args.jobs) {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        jobs => jobs,
+    };
     let voice = synth::VoiceOptions {
         rate: args.rate,
         pitch: args.pitch,
@@ -468,9 +474,7 @@ fn build(args: &BuildArgs) -> Result<()> {
     clock.lap("load voice and music");
 
     let spoken = bulletins.iter().flat_map(|(_, s)| s.segments().map(|s| s.spoken.as_str()));
-    let mut synthesis = Synthesis::start(engine.clone(), spoken, args.jobs)?;
-    let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
-    sidecars.extend(args.subtitles.as_ref().map(|s| s as &dyn Sidecar));
+    let mut synthesis = Synthesis::start(engine.clone(), spoken, usize::from(args.jobs))?;
     let progress = Progress::new(sentences, engine.sample_rate(), args.quiet || args.json);
     let mut written = Written::default();
     for (destination, script) in &bulletins {

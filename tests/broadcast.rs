@@ -327,3 +327,31 @@ fn staging_files_a_killed_run_left_are_cleaned_after_a_day() {
     assert!(!old.exists(), "stale staging file removed");
     assert!(fresh.exists(), "another run's staging file kept");
 }
+
+#[test]
+fn an_unwritable_output_is_told_before_any_synthesis() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", "Titre\n\nUne phrase.".as_bytes());
+    // The output is checked before the voice is even opened.
+    briefing()
+        .args(["build", "--voice", "missing.onnx", input.to_str().unwrap(), "-o", "/proc/briefing/b.wav"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::starts_with("briefing: error: /proc/briefing"));
+    fs::create_dir(tmp.path().join("b.json")).unwrap();
+    let out = tmp.path().join("b.wav");
+    briefing()
+        .args(["build", "--voice", "missing.onnx", input.to_str().unwrap(), "-o", out.to_str().unwrap()])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("b.json: cannot write: is a folder"));
+}
+
+#[test]
+fn jobs_are_bounded() {
+    briefing()
+        .args(["build", "--jobs", "100000", ARTICLES])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("100000 is not in 0..=256"));
+}

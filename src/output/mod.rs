@@ -71,6 +71,20 @@ pub fn write(
     Ok(sidecar_paths)
 }
 
+/// Checks, before any synthesis, that the bulletin and its sidecars can be
+/// written where they are going: the folder can be made and written in, no
+/// destination is a folder. A long run must not fail only at its end.
+pub fn check(destination: &Destination, sidecars: &[&dyn Sidecar]) -> Result<()> {
+    let Destination::File(wav) = destination else { return Ok(()) };
+    let folder = prepare_folder(wav)?;
+    let paths = std::iter::once(wav.clone()).chain(sidecars.iter().map(|s| wav.with_extension(s.extension())));
+    if let Some(folder_path) = paths.into_iter().find(|p| p.is_dir()) {
+        return Err(Error::output(folder_path.display().to_string(), "is a folder"));
+    }
+    let probe = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".part").tempfile_in(&folder);
+    probe.map(drop).map_err(|e| Error::output(wav.display().to_string(), io_problem(&e)))
+}
+
 /// Standard output that a reader may close early (`| head -c 100`): the
 /// rest is dropped and the run ends quietly, as Unix tools do.
 struct ClosedPipeIsFine<W> {
