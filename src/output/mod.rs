@@ -162,10 +162,8 @@ fn make_shareable(_: &std::fs::File) -> std::io::Result<()> {
 fn write_wav(out: &mut dyn Write, name: &str, program: &mut Program, manifest: &Manifest) -> Result<()> {
     let chapters = chapters::chunks(manifest);
     let failed = |e: std::io::Error| Error::output(name, io_problem(&e));
-    let too_long = || Error::output(name, "too long for one WAV file (4 GiB)");
-    let data_bytes = u32::try_from(program.samples * 2).map_err(|_| too_long())?;
-    let header = wav_header(manifest.sample_rate, data_bytes, chapters.len()).ok_or_else(too_long)?;
-    out.write_all(&header).map_err(failed)?;
+    let data_bytes = program.samples as u64 * 2;
+    out.write_all(&wav_header(manifest.sample_rate, data_bytes, chapters.len() as u64)).map_err(failed)?;
     let mut bytes = Vec::new();
     program.pcm16(&mut |pcm| {
         bytes.clear();
@@ -175,28 +173,55 @@ fn write_wav(out: &mut dyn Write, name: &str, program: &mut Program, manifest: &
     out.write_all(&chapters).map_err(failed)
 }
 
+/// The size field that says "see the ds64 chunk" in an RF64 file.
+const SEE_DS64: u32 = u32::MAX;
+
 /// RIFF header, `fmt ` chunk (mono 16-bit PCM) and the `data` chunk header,
 /// with room counted for `trailing` bytes of chunks after the samples.
-fn wav_header(sample_rate: u32, data_bytes: u32, trailing: usize) -> Option<Vec<u8>> {
-    let riff_size = 4u32
-        .checked_add(8 + 16)?
-        .checked_add(8)?
-        .checked_add(data_bytes)?
-        .checked_add(u32::try_from(trailing).ok()?)?;
-    let mut header = Vec::with_capacity(44);
-    header.extend_from_slice(b"RIFF");
-    header.extend_from_slice(&riff_size.to_le_bytes());
-    header.extend_from_slice(b"WAVEfmt ");
-    header.extend_from_slice(&16u32.to_le_bytes());
-    header.extend_from_slice(&1u16.to_le_bytes()); // PCM
-    header.extend_from_slice(&1u16.to_le_bytes()); // mono
-    header.extend_from_slice(&sample_rate.to_le_bytes());
-    header.extend_from_slice(&(sample_rate * 2).to_le_bytes()); // bytes per second
-    header.extend_from_slice(&2u16.to_le_bytes()); // bytes per frame
-    header.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
-    header.extend_from_slice(b"data");
-    header.extend_from_slice(&data_bytes.to_le_bytes());
-    Some(header)
+/// Past the 4 GiB a RIFF size can count (about 27 hours at 22 kHz), an RF64
+/// header (EBU Tech 3306, read by broadcast tools) carries the sizes on 64
+/// bits in a `ds64` chunk.
+fn wav_header(sample_rate: u32, data_bytes: u64, trailing: u64) -> Vec<u8> {
+    let fmt = fmt_chunk(sample_rate);
+    let classic_size = 4 + fmt.len() as u64 + 8 + data_bytes + trailing;
+    let mut header = Vec::with_capacity(80);
+    match (u32::try_from(classic_size), u32::try_from(data_bytes)) {
+        (Ok(riff_size), Ok(data_size)) => {
+            header.extend_from_slice(b"RIFF");
+            header.extend_from_slice(&riff_size.to_le_bytes());
+            header.extend_from_slice(b"WAVE");
+            header.extend_from_slice(&fmt);
+            header.extend_from_slice(b"data");
+            header.extend_from_slice(&data_size.to_le_bytes());
+        }
+        _ => {
+            header.extend_from_slice(b"RF64");
+            header.extend_from_slice(&SEE_DS64.to_le_bytes());
+            header.extend_from_slice(b"WAVEds64");
+            header.extend_from_slice(&28u32.to_le_bytes());
+            header.extend_from_slice(&(classic_size + 8 + 28).to_le_bytes());
+            header.extend_from_slice(&data_bytes.to_le_bytes());
+            header.extend_from_slice(&(data_bytes / 2).to_le_bytes()); // samples, mono
+            header.extend_from_slice(&0u32.to_le_bytes()); // no other sizes in the table
+            header.extend_from_slice(&fmt);
+            header.extend_from_slice(b"data");
+            header.extend_from_slice(&SEE_DS64.to_le_bytes());
+        }
+    }
+    header
+}
+
+/// The `fmt ` chunk of mono 16-bit PCM.
+fn fmt_chunk(sample_rate: u32) -> Vec<u8> {
+    let mut chunk = b"fmt ".to_vec();
+    chunk.extend_from_slice(&16u32.to_le_bytes());
+    chunk.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    chunk.extend_from_slice(&1u16.to_le_bytes()); // mono
+    chunk.extend_from_slice(&sample_rate.to_le_bytes());
+    chunk.extend_from_slice(&(sample_rate * 2).to_le_bytes()); // bytes per second
+    chunk.extend_from_slice(&2u16.to_le_bytes()); // bytes per frame
+    chunk.extend_from_slice(&16u16.to_le_bytes()); // bits per sample
+    chunk
 }
 
 /// Publishes staged files together: every destination is checked first,
@@ -238,4 +263,44 @@ fn publish_all(files: Vec<(NamedTempFile, PathBuf)>) -> Result<()> {
         }
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn u32_at(bytes: &[u8], at: usize) -> u32 {
+        u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap())
+    }
+
+    fn u64_at(bytes: &[u8], at: usize) -> u64 {
+        u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap())
+    }
+
+    #[test]
+    fn a_wav_under_4_gib_has_the_classic_header() {
+        let header = wav_header(22050, 1000, 10);
+        assert_eq!(header.len(), 44);
+        assert_eq!(&header[..4], b"RIFF");
+        assert_eq!(u32_at(&header, 4), 36 + 1000 + 10);
+        assert_eq!(&header[36..40], b"data");
+        assert_eq!(u32_at(&header, 40), 1000);
+    }
+
+    #[test]
+    fn a_longer_one_is_rf64_with_its_sizes_in_ds64() {
+        let data = 5_000_000_000u64;
+        let header = wav_header(22050, data, 10);
+        assert_eq!(&header[..4], b"RF64");
+        assert_eq!(u32_at(&header, 4), u32::MAX);
+        assert_eq!(&header[8..16], b"WAVEds64");
+        assert_eq!(u32_at(&header, 16), 28);
+        // The file's size less 8: everything after the RIFF size field.
+        assert_eq!(u64_at(&header, 20), header.len() as u64 - 8 + data + 10);
+        assert_eq!(u64_at(&header, 28), data);
+        assert_eq!(u64_at(&header, 36), data / 2);
+        assert_eq!(&header[48..52], b"fmt ");
+        assert_eq!(&header[header.len() - 8..header.len() - 4], b"data");
+        assert_eq!(u32_at(&header, header.len() - 4), u32::MAX);
+    }
 }
