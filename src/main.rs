@@ -1,3 +1,12 @@
 fn main() -> std::process::ExitCode {
+    // An interrupted run (Ctrl-C, a termination signal) leaves no staging
+    // file behind: they are removed before the process ends.
+    let handler = ctrlc::set_handler(|| {
+        briefing::paths::remove_staging();
+        std::process::exit(130);
+    });
+    if let Err(e) = handler {
+        eprintln!("briefing: warning: interruptions may leave staging files behind: {e}");
+    }
     briefing::cli::main()
 }

@@ -46,3 +46,35 @@ pub fn remove_stale_staging(folder: &std::path::Path, prefixes: &[&str]) {
         }
     }
 }
+
+/// Staging files being written now, removed if the run is interrupted.
+static STAGING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A staging file known to the interruption handler for as long as this
+/// lives: once the file is published or dropped, it is forgotten.
+pub struct Staging(PathBuf);
+
+impl Staging {
+    pub fn register(path: &std::path::Path) -> Self {
+        STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(path.to_path_buf());
+        Staging(path.to_path_buf())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let mut staging = STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(i) = staging.iter().position(|p| *p == self.0) {
+            staging.swap_remove(i);
+        }
+    }
+}
+
+/// Removes every staging file being written: what an interrupted run
+/// (Ctrl-C, a termination signal) must not leave behind.
+pub fn remove_staging() {
+    let staging = STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    for path in staging.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}

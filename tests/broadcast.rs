@@ -355,3 +355,42 @@ fn jobs_are_bounded() {
         .code(2)
         .stderr(predicate::str::contains("100000 is not in 0..=256"));
 }
+
+/// Whether `folder` holds a file this program stages.
+fn has_staging(folder: &Path) -> bool {
+    names(folder).iter().any(|n| n.starts_with(".briefing-"))
+}
+
+#[test]
+fn an_interrupted_run_leaves_no_staging_file() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("b.wav");
+    let home = briefing();
+    // Interrupted while the bulletin is being written: retried if the write
+    // was over before the signal could be sent.
+    for _ in 0..5 {
+        let mut child = std::process::Command::new(home.get_program())
+            .args(["build", "--no-cache", "-q", ARTICLES, "-o", out.to_str().unwrap()])
+            .envs(home.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
+            .spawn()
+            .unwrap();
+        let mut seen = false;
+        while child.try_wait().unwrap().is_none() {
+            if has_staging(tmp.path()) {
+                std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+                seen = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        let status = child.wait().unwrap();
+        if seen && status.code() == Some(130) {
+            assert!(!has_staging(tmp.path()), "{:?}", names(tmp.path()));
+            assert!(!out.exists(), "nothing published");
+            return;
+        }
+        let _ = fs::remove_file(&out);
+        let _ = fs::remove_file(out.with_extension("json"));
+    }
+    panic!("the run was never interrupted while writing");
+}

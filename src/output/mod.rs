@@ -134,15 +134,23 @@ type Staging<'a> = BufWriter<&'a mut std::fs::File>;
 /// Names of the files a run stages beside its outputs.
 const STAGING_PREFIX: &str = ".briefing-";
 
-fn staged(folder: &Path, name: &str, fill: impl FnOnce(&mut Staging) -> Result<()>) -> Result<NamedTempFile> {
+/// A file being written beside its destination, known to the interruption
+/// handler until it is published.
+struct StagedFile {
+    file: NamedTempFile,
+    _registered: crate::paths::Staging,
+}
+
+fn staged(folder: &Path, name: &str, fill: impl FnOnce(&mut Staging) -> Result<()>) -> Result<StagedFile> {
     let problem = |e: std::io::Error| Error::output(name, io_problem(&e));
     let mut file =
         tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".part").tempfile_in(folder).map_err(problem)?;
+    let registered = crate::paths::Staging::register(file.path());
     make_shareable(file.as_file()).map_err(problem)?;
     let mut writer = BufWriter::new(file.as_file_mut());
     fill(&mut writer)?;
     writer.into_inner().map_err(|e| problem(e.into_error()))?;
-    Ok(file)
+    Ok(StagedFile { file, _registered: registered })
 }
 
 /// Temporary files are private; a bulletin is meant to be published.
@@ -228,7 +236,7 @@ fn fmt_chunk(sample_rate: u32) -> Vec<u8> {
 /// the files already there are set aside, and if any rename fails the new
 /// files are removed and the old ones put back, so that a failure leaves
 /// every previous output as it was.
-fn publish_all(files: Vec<(NamedTempFile, PathBuf)>) -> Result<()> {
+fn publish_all(files: Vec<(StagedFile, PathBuf)>) -> Result<()> {
     let failed = |to: &Path, problem: String| Error::output(to.display().to_string(), problem);
     if let Some((_, to)) = files.iter().find(|(_, to)| to.is_dir()) {
         return Err(failed(to, "is a folder".to_owned()));
@@ -236,7 +244,7 @@ fn publish_all(files: Vec<(NamedTempFile, PathBuf)>) -> Result<()> {
     let mut set_aside: Vec<(tempfile::TempPath, PathBuf)> = Vec::new();
     let mut published: Vec<PathBuf> = Vec::new();
     let mut outcome = Ok(());
-    for (file, to) in files {
+    for (staged, to) in files {
         let folder = to.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         if to.exists() {
             let aside = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".old").tempfile_in(folder);
@@ -249,7 +257,7 @@ fn publish_all(files: Vec<(NamedTempFile, PathBuf)>) -> Result<()> {
             }
         }
         if outcome.is_ok() {
-            outcome = file.persist(&to).map(drop).map_err(|e| failed(&to, io_problem(&e.error)));
+            outcome = staged.file.persist(&to).map(drop).map_err(|e| failed(&to, io_problem(&e.error)));
         }
         if outcome.is_err() {
             break;

@@ -76,6 +76,7 @@ impl Cached {
         let Some(folder) = path.parent() else { return };
         let written = std::fs::create_dir_all(folder).and_then(|()| {
             let mut file = tempfile::Builder::new().prefix(STAGING_PREFIX).tempfile_in(folder)?;
+            let _registered = crate::paths::Staging::register(file.path());
             std::io::Write::write_all(&mut file, &body)?;
             file.persist(path).map(drop).map_err(|e| e.error)
         });
