@@ -1,47 +1,92 @@
 //! Words with English spellings. Where its French spelling rules meet an
 //! English spelling ("Trump", "football", "meeting"), C espeak-ng switches to
-//! its English rules for the word; the crate cuts the word off there instead
-//! ("tʁ", "fbal", "mt"). Such words are found by asking the French rules
-//! themselves (their phonemes hold a language switch, or no vowel at all
-//! for a word that has some), phonemized by the
-//! bundled English voice as C does, and respelled in French letters that say
-//! those sounds ([`data/espeak/english-sounds.tsv`]), which the French
-//! voice reads whole: "Trump" is said "Treumhpe", "meeting" "mitinng".
+//! its English rules and phoneme table for the word; the crate cuts the word
+//! off there instead ("tʁ", "fbal", "mt"), or drops its first letters when
+//! the switch comes first ("Wembanyama" read "ɑ̃bama", "easyJet" "s ʒɛ").
+//! Such words are found by asking the French rules themselves (their
+//! phonemes hold a language switch, or no vowel at all for a word that has
+//! some) and marked in the text, so that the voice says them with the
+//! bundled English voice, as C does: the text is cut into [`runs`] of one
+//! language each.
 
 use espeak_ng::dictionary::stress::StressOpts;
 use espeak_ng::dictionary::Dictionary;
 use espeak_ng::phoneme::PHON_SWITCH;
 use espeak_ng::translate::{word_to_phonemes, LangOptions};
-use espeak_ng::{PhonemeData, Translator};
+use espeak_ng::PhonemeData;
 use std::path::Path;
-use std::sync::LazyLock;
 
-const SOUNDS_TSV: &str = include_str!("../../../data/espeak/english-sounds.tsv");
+/// Marks an English word (or several in a row) in prepared text: a private
+/// use character before, another after (any the text brings is dropped),
+/// which the engine is never given.
+const ENGLISH_START: char = '\u{E000}';
+const ENGLISH_END: char = '\u{E001}';
 
-/// (English sound in IPA, French letters, is a vowel), longest sound first.
-static SOUNDS: LazyLock<Vec<(&'static str, &'static str, bool)>> = LazyLock::new(|| parse_sounds(SOUNDS_TSV));
-
-fn parse_sounds(data: &'static str) -> Vec<(&'static str, &'static str, bool)> {
-    let mut sounds: Vec<_> = data
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|line| {
-            let fields: Vec<&str> = line.split('\t').collect();
-            assert!(fields.len() == 3 && matches!(fields[2], "V" | "C"), "english-sounds.tsv: sound, letters, V or C");
-            (fields[0], fields[1], fields[2] == "V")
-        })
-        .collect();
-    sounds.sort_by_key(|(sound, ..)| std::cmp::Reverse(sound.chars().count()));
-    sounds
+/// Whether `c` is one of the marks of English words.
+pub(super) fn is_mark(c: char) -> bool {
+    c == ENGLISH_START || c == ENGLISH_END
 }
 
-/// The French rules, asked word by word, and the English voice.
+/// The language of a run of prepared text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Language {
+    French,
+    English,
+}
+
+/// Prepared text cut where the language changes, marks removed, in order.
+/// A run with nothing to say (a comma, a closing quote after an English
+/// word) goes with the run before it, so that it still gives its
+/// intonation.
+pub(super) fn runs(text: &str) -> Vec<(String, Language)> {
+    let mut runs: Vec<(String, Language)> = Vec::new();
+    let mut push = |run: &str, language: Language| {
+        // Its marks up to its first word go with the run before.
+        let marks = run.find(char::is_alphanumeric).unwrap_or(run.len());
+        let (leading, run) = run.split_at(marks);
+        if let Some((last, _)) = runs.last_mut().filter(|_| !leading.trim().is_empty()) {
+            if leading.starts_with(char::is_whitespace) {
+                last.push(' ');
+            }
+            last.push_str(leading.trim());
+        } else if !leading.trim().is_empty() {
+            runs.push((leading.trim().to_owned(), language));
+        }
+        let run = run.trim();
+        if !run.is_empty() {
+            runs.push((run.to_owned(), language));
+        }
+    };
+    // A piece cut from a longer text may hold one mark of a pair: what
+    // comes before an end mark, or after a start mark, is English all the same.
+    let (mut language, mut current) = (Language::French, String::new());
+    for c in text.chars() {
+        match c {
+            ENGLISH_START => {
+                push(&current, language);
+                language = Language::English;
+            }
+            ENGLISH_END => {
+                push(&current, Language::English);
+                language = Language::French;
+            }
+            c => {
+                current.push(c);
+                continue;
+            }
+        }
+        current.clear();
+    }
+    push(&current, language);
+    runs
+}
+
+/// The French rules, asked word by word.
 pub(super) struct EnglishWords {
     dictionary: Dictionary,
     phonemes: PhonemeData,
     stress: StressOpts,
     language: LangOptions,
-    english: Translator,
 }
 
 impl EnglishWords {
@@ -50,44 +95,30 @@ impl EnglishWords {
         let mut phonemes = PhonemeData::load(data).map_err(|e| e.to_string())?;
         espeak_ng::translate::select_phoneme_table(&mut phonemes, data, language).map_err(|e| e.to_string())?;
         let stress = StressOpts::for_lang_in(language, data);
-        let english = Translator::new("en", Some(data)).map_err(|e| e.to_string())?;
-        Ok(EnglishWords { dictionary, phonemes, stress, language: LangOptions::for_lang(language), english })
+        Ok(EnglishWords { dictionary, phonemes, stress, language: LangOptions::for_lang(language) })
     }
 
-    /// Whether the crate would cut `word` off: its French rules hand it to
-    /// English part way, which the crate cannot follow, or it says no vowel
-    /// of a word of three letters or more that has some. A word the dictionary
-    /// lists ("and", "week-end": English) is read properly.
-    fn cut_off(&self, word: &str) -> bool {
-        if self.listed(word) {
-            return false;
-        }
-        let said = self.french_codes(word);
+    /// Whether C espeak-ng says `word` in English: its French rules (or its
+    /// dictionary entry) switch to English. Also a word of three letters or
+    /// more with vowel letters of which the crate says no vowel at all: it
+    /// would be lost, and the English rules read it whole.
+    fn is_english(&self, word: &str) -> bool {
+        let said =
+            word_to_phonemes(&word.to_lowercase(), &self.dictionary, &self.phonemes, &self.stress, &self.language);
+        let said: Vec<u8> = said.phonemes.into_iter().take_while(|&c| c != 0).collect();
         let vowel_letters =
             word.chars().count() >= 3 && word.chars().any(|c| "aeiouyAEIOUY".contains(c) || !c.is_ascii());
         let vowels = said.iter().filter(|&&code| self.phonemes.get(code).is_some_and(|ph| ph.typ == PH_VOWEL)).count();
         said.contains(&PHON_SWITCH) || (vowel_letters && vowels == 0)
     }
 
-    /// Whether the dictionary gives the whole word.
-    fn listed(&self, word: &str) -> bool {
-        let said =
-            word_to_phonemes(&word.to_lowercase(), &self.dictionary, &self.phonemes, &self.stress, &self.language);
-        let codes = said.phonemes.iter().take_while(|&&c| c != 0).count();
-        said.found_in_list || (said.phonemes.first() == Some(&PHON_SWITCH) && codes > 1)
-    }
-
-    fn french_codes(&self, word: &str) -> Vec<u8> {
-        let said =
-            word_to_phonemes(&word.to_lowercase(), &self.dictionary, &self.phonemes, &self.stress, &self.language);
-        said.phonemes.into_iter().take_while(|&c| c != 0).collect()
-    }
-
-    /// `text` with every word the French rules would cut off respelled.
-    pub(super) fn shield(&self, text: &str) -> String {
+    /// `text` with every word C says in English marked.
+    pub(super) fn mark(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut word = String::new();
-        for c in text.chars().chain(std::iter::once(' ')) {
+        // The text's own private use characters are dropped: they would
+        // be taken for marks.
+        for c in text.chars().filter(|&c| !is_mark(c)).chain(std::iter::once(' ')) {
             if c.is_alphabetic() || ((c == '\'' || c == '-') && !word.is_empty()) {
                 word.push(c);
                 continue;
@@ -97,55 +128,35 @@ impl EnglishWords {
             out.push(c);
         }
         out.pop();
-        out
+        // Two English words in a row make one run: "Wall Street",
+        // "week-end".
+        out.replace(&format!("{ENGLISH_END} {ENGLISH_START}"), " ")
+            .replace(&format!("{ENGLISH_END}-{ENGLISH_START}"), "-")
     }
 
     fn push_word(&self, word: &str, out: &mut String) {
         // No word is that long: whatever it is, it is not English.
-        if word.is_empty() || word.chars().count() > LONGEST_WORD_CHARS || self.listed(word) {
+        if word.is_empty() || word.chars().count() > LONGEST_WORD_CHARS {
             out.push_str(word);
             return;
         }
+        let english = |w: &str, out: &mut String| {
+            out.push(ENGLISH_START);
+            out.push_str(w);
+            out.push(ENGLISH_END);
+        };
         for (i, part) in word.split('-').enumerate() {
             if i > 0 {
                 out.push('-');
             }
-            // After an elision ("l'", "d'", "qu'") only the word itself.
-            let (elided, rest) = part.rfind('\'').map_or(("", part), |at| part.split_at(at + 1));
-            out.push_str(elided);
-            if rest.chars().any(char::is_alphabetic) && self.cut_off(rest) {
-                out.push_str(&self.respelled(rest));
+            // After an elision ("l'", "d'", "qu'") the word itself is asked;
+            // C then says the elision in English with it ("d'Elizabeth").
+            let rest = part.rfind('\'').map_or(part, |at| &part[at + 1..]);
+            if rest.chars().any(char::is_alphabetic) && self.is_english(rest) {
+                english(part, out);
             } else {
-                out.push_str(rest);
+                out.push_str(part);
             }
-        }
-    }
-
-    /// The word as the English voice says it, in French letters: the first
-    /// spelling the French rules read whole of the plain one, the one
-    /// without its final "e", with its last consonant doubled ("spotte"),
-    /// or cut into syllables with hyphens.
-    fn respelled(&self, word: &str) -> String {
-        let ipa = self.english.text_to_ipa(&word.to_lowercase()).unwrap_or_default();
-        let french = french_letters(&ipa);
-        if french.is_empty() {
-            return word.to_owned();
-        }
-        let mut candidates = vec![french.clone()];
-        if let Some(stem) = french.strip_suffix('e') {
-            candidates.push(stem.to_owned());
-            if let Some(last) = stem.chars().last().filter(|c| c.is_ascii_alphabetic() && !is_vowel_letter(*c)) {
-                candidates.push(format!("{stem}{last}e"));
-            }
-        }
-        candidates.push(syllables(&french));
-        let chosen = candidates.iter().find(|c| !self.cut_off(c)).unwrap_or(&candidates[candidates.len() - 1]).clone();
-        match word.chars().next() {
-            Some(first) if first.is_uppercase() => {
-                let mut chars = chosen.chars();
-                chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-            }
-            _ => chosen,
         }
     }
 }
@@ -155,86 +166,6 @@ const LONGEST_WORD_CHARS: usize = 60;
 
 /// espeak's phoneme type of a vowel.
 const PH_VOWEL: u8 = 2;
-
-fn is_vowel_letter(c: char) -> bool {
-    "aeiouyéèïê".contains(c)
-}
-
-/// French letters cut with hyphens before each consonant that starts a
-/// syllable: "i-li-ze-bes".
-fn syllables(letters: &str) -> String {
-    let chars: Vec<char> = letters.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        let starts = i > 0
-            && is_vowel_letter(chars[i - 1])
-            && !is_vowel_letter(c)
-            && chars.get(i + 1).is_some_and(|&n| is_vowel_letter(n));
-        if starts {
-            out.push('-');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// English IPA in French letters, with the French rules of context: "nh"
-/// or a doubled "n" where a single one would make a nasal vowel, "ss"
-/// between vowels, "gu" before e and i, "h" between two vowels, and a final "e"
-/// so that a last consonant is said.
-pub(super) fn french_letters(ipa: &str) -> String {
-    let mut sounds: Vec<(&str, bool)> = Vec::new();
-    let mut rest = ipa;
-    while let Some(c) = rest.chars().next() {
-        match SOUNDS.iter().find(|(sound, ..)| rest.starts_with(sound)) {
-            Some((sound, letters, vowel)) => {
-                sounds.push((letters, *vowel));
-                rest = &rest[sound.len()..];
-            }
-            None => rest = &rest[c.len_utf8()..],
-        }
-    }
-    sounds.retain(|(letters, _)| !letters.is_empty());
-    let mut out = String::new();
-    for (i, &(letters, vowel)) in sounds.iter().enumerate() {
-        let after_vowel = i > 0 && sounds[i - 1].1;
-        let next = sounds.get(i + 1);
-        let before_vowel = next.is_some_and(|n| n.1);
-        let last = next.is_none();
-        let ends_in_vowel =
-            out.chars().last().is_some_and(is_vowel_letter) && !out.ends_with("gu") && !out.ends_with("qu");
-        if vowel {
-            if letters == "e" && last {
-                out.push_str("eu");
-            } else if ends_in_vowel && letters.starts_with('i') {
-                // Two vowels, not one: "boing" would be read /bwɛ̃/.
-                out.push('h');
-                out.push_str(letters);
-            } else {
-                out.push_str(letters);
-            }
-            continue;
-        }
-        match letters {
-            // Not nasal: "nh" before a consonant, "nne" at the end.
-            "m" | "n" | "nng" if after_vowel && !last && !before_vowel => {
-                out.push_str(&letters[..1]);
-                out.push('h');
-            }
-            "m" | "n" if after_vowel && last => {
-                out.push_str(letters);
-                out.push_str(letters);
-            }
-            "s" if after_vowel && before_vowel => out.push_str("ss"),
-            "g" if next.is_some_and(|n| n.0.starts_with(['e', 'i', 'é', 'è', 'ï', 'y'])) => out.push_str("gu"),
-            _ => out.push_str(letters),
-        }
-        if last && letters != "nng" {
-            out.push('e');
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -246,37 +177,8 @@ mod tests {
     }
 
     #[test]
-    fn english_sounds_in_french_letters() {
-        assert_eq!(french_letters("tɹˈʌmp"), "treumhpe");
-        assert_eq!(french_letters("hˈaŋks"), "hanhkse");
-        assert_eq!(french_letters("dʒˈɒnsən"), "djonhsenne");
-        assert_eq!(french_letters("mˈiːtɪŋ"), "mitinng");
-        assert_eq!(french_letters("bˈəʊɪŋ"), "bohinng");
-        assert_eq!(french_letters("dʒˈɒɡɪŋ"), "djoguinng");
-        assert_eq!(french_letters("skˈuːtə"), "skouteu");
-    }
-
-    #[test]
-    fn only_words_the_french_rules_cut_off_are_respelled() {
+    fn words_the_french_rules_hand_to_english_are_english() {
         let words = words();
-        for word in
-            ["Trump", "football", "parking", "meeting", "Boeing", "Facebook", "Street", "Beach", "Modrow", "Avilly"]
-        {
-            assert!(words.cut_off(word), "{word}");
-        }
-        for word in ["maison", "gouvernement", "week-end", "Paris", "jeudi", "and", "l", "qu", "s"] {
-            assert!(!words.cut_off(word), "{word}");
-        }
-        let said = words.shield("Le parking de Donald Trump, l'UMP et le week-end.");
-        assert!(said.starts_with("Le pakinng de Donald Treumhpe, l'") && said.ends_with(" et le week-end."), "{said}");
-    }
-
-    /// Respelled, no word is cut off any more: each says at least as many
-    /// sounds as it has syllables in English.
-    #[test]
-    fn respelled_words_are_read_whole() {
-        let words = words();
-        let french = Translator::new("fr", Some(&data::data_dir().unwrap())).unwrap();
         for word in [
             "Trump",
             "football",
@@ -286,23 +188,40 @@ mod tests {
             "Facebook",
             "Street",
             "Beach",
-            "Modrow",
-            "Avilly",
-            "Nomeny",
-            "Johnson",
-            "Wall",
-            "scooter",
-            "Hastings",
-            "Elizabeth",
-            "spot",
-            "burn",
+            "Wembanyama",
+            "easyJet",
+            "Wembley",
+            "week-end",
         ] {
-            let respelled = words.respelled(word);
-            assert!(!words.cut_off(&respelled), "{word} → {respelled} still cut off");
-            let english = words.english.text_to_ipa(&word.to_lowercase()).unwrap();
-            let said = french.text_to_ipa(&respelled).unwrap();
-            let sounds = |ipa: &str| ipa.chars().filter(|c| c.is_alphabetic()).count();
-            assert!(4 * sounds(&said) >= 3 * sounds(&english), "{word} → {respelled}: {said} for {english}");
+            assert!(words.is_english(word), "{word}");
         }
+        for word in ["maison", "gouvernement", "Paris", "jeudi", "Beauvais", "l", "qu", "s"] {
+            assert!(!words.is_english(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn english_words_are_marked_and_cut_into_runs() {
+        let words = words();
+        let marked = words.mark("Le parking de Donald Trump, l'easyJet et Wall Street.");
+        let said = runs(&marked);
+        let english = Language::English;
+        let french = Language::French;
+        let expected = [
+            ("Le", french),
+            ("parking", english),
+            ("de Donald", french),
+            ("Trump,", english),
+            ("l'easyJet", english),
+            ("et", french),
+            ("Wall Street.", english),
+        ];
+        let expected: Vec<(String, Language)> = expected.iter().map(|&(t, l)| (t.to_owned(), l)).collect();
+        assert_eq!(said, expected);
+        assert_eq!(runs("une maison"), [("une maison".to_owned(), french)]);
+        assert_eq!(words.mark("une \u{E000}maison"), "une maison");
+        let cut = ["le \u{E000}Wall", "Street\u{E001} ferme"].map(runs);
+        assert_eq!(cut[0], [("le".to_owned(), french), ("Wall".to_owned(), english)]);
+        assert_eq!(cut[1], [("Street".to_owned(), english), ("ferme".to_owned(), french)]);
     }
 }

@@ -12,6 +12,7 @@ use super::{Engine, VoiceInfo, VoiceOptions};
 use crate::audio;
 use crate::error::{Error, Result};
 use espeak_ng::synthesize::{intonation, setlengths};
+use espeak_ng::translate::PhonemeCode;
 use espeak_ng::{translate, voices, EspeakNg, PhonemeData, Synthesizer, Translator, VoiceParams};
 use std::path::Path;
 
@@ -22,6 +23,13 @@ const VOICES: [(&str, &str, &str); 3] = [
     ("fr-CH", "fr-ch", "French (Switzerland), embedded"),
 ];
 
+/// The espeak language C espeak-ng switches to for English words.
+const ENGLISH: &str = "en";
+/// A French word put after a French run that an English one follows, so
+/// that the run is said as inside a clause, then left off; it starts with a
+/// consonant, so no liaison reaches it. Its IPA, stress marks removed.
+const CONTEXT_WORD: &str = "pas";
+const CONTEXT_IPA: &str = "pa";
 /// espeak-ng's normal pace and the range it accepts, words per minute.
 const NORMAL_RATE_WPM: f32 = 175.0;
 /// At the same nominal rate the crate speaks slower than C espeak-ng (its
@@ -62,6 +70,10 @@ pub struct Espeak {
     clause_gap: usize,
     word_gap: usize,
     english: english::EnglishWords,
+    /// English words are said with the English rules and phoneme table, in
+    /// the French voice, as C espeak-ng says them.
+    english_translator: Translator,
+    english_phonemes: PhonemeData,
 }
 
 /// The espeak voice called `voice`, or `None` if it is not one of ours.
@@ -78,8 +90,21 @@ pub fn open(voice: &str, options: &VoiceOptions) -> Result<Option<Espeak>> {
     let params = voice_params(&data, language, rate, u32::from(options.pitch.min(100)));
     let clause_gap = audio::samples_in(CLAUSE_GAP_SECONDS / options.rate, params.sample_rate);
     let english = english::EnglishWords::new(&data, language).map_err(|e| failed(&e))?;
+    let english_translator = Translator::new(ENGLISH, Some(&data)).map_err(|e| failed(&e))?;
+    let mut english_phonemes = PhonemeData::load(&data).map_err(|e| failed(&e))?;
+    translate::select_phoneme_table(&mut english_phonemes, &data, ENGLISH).map_err(|e| failed(&e))?;
     let word_gap = audio::samples_in(WORD_GAP_SECONDS / options.rate, params.sample_rate);
-    Ok(Some(Espeak { voice: name, translator, phonemes, params, clause_gap, word_gap, english }))
+    Ok(Some(Espeak {
+        voice: name,
+        translator,
+        phonemes,
+        params,
+        clause_gap,
+        word_gap,
+        english,
+        english_translator,
+        english_phonemes,
+    }))
 }
 
 /// The rate handed to the crate for a `--rate`, words per minute.
@@ -115,20 +140,96 @@ impl Espeak {
     /// IPA of what [`Engine::synthesize`] says for prepared text, in the
     /// notation of `espeak-ng -q --ipa` (stress marks, ties), from the very
     /// pieces the engine is given; clause breaks are spaces.
+    /// English words are printed inline, as C prints them between its
+    /// "(en)" and "(fr)" marks.
     pub fn phonemes(&self, prepared: &str) -> Result<String> {
-        let mut said = Vec::new();
+        let mut said: Vec<String> = Vec::new();
         for (piece, _) in engine_pieces(prepared) {
-            let ipa = self.translator.text_to_ipa(&piece).map_err(|e| Error::engine(self.voice, e))?;
-            said.extend(ipa.split_whitespace().map(str::to_owned));
+            let mut hyphen = false;
+            let runs = english::runs(&piece);
+            for (i, (run, language)) in runs.iter().enumerate() {
+                let (translator, _) = self.language(*language);
+                let failed = |e| Error::engine(self.voice, e);
+                let ipa = match *language {
+                    english::Language::French if i + 1 < runs.len() => {
+                        let said = translator.text_to_ipa(&format!("{run} {CONTEXT_WORD}")).map_err(failed)?;
+                        match said.trim_end().rsplit_once(char::is_whitespace) {
+                            Some((before, last)) if last.replace(['ˈ', 'ˌ'], "") == CONTEXT_IPA => before.to_owned(),
+                            _ => translator.text_to_ipa(run).map_err(failed)?,
+                        }
+                    }
+                    _ => translator.text_to_ipa(run).map_err(failed)?,
+                };
+                let mut words = ipa.split_whitespace().map(str::to_owned);
+                // A word whose parts are in two languages ("burn-out":
+                // English, then French) is one word, as C prints it.
+                if let Some(last) = said.last_mut().filter(|_| hyphen) {
+                    last.push_str(&words.next().unwrap_or_default());
+                }
+                said.extend(words);
+                hyphen = run.ends_with('-');
+            }
         }
         Ok(said.join(" "))
     }
 
-    fn speak(&self, clause: &str) -> Result<Vec<f32>> {
+    /// The rules and phoneme table of a language.
+    fn language(&self, language: english::Language) -> (&Translator, &PhonemeData) {
+        match language {
+            english::Language::French => (&self.translator, &self.phonemes),
+            english::Language::English => (&self.english_translator, &self.english_phonemes),
+        }
+    }
+
+    /// A piece of a clause, spoken run by run, each in its own language;
+    /// the runs' edges are trimmed and they are joined with no pause, as C
+    /// espeak-ng switches language between two words.
+    fn speak(&self, piece: &str) -> Result<Vec<f32>> {
+        let runs = english::runs(piece);
+        if let [(run, language)] = runs.as_slice() {
+            return self.speak_in(run, *language, false);
+        }
+        let mut samples = Vec::new();
+        let last = runs.len().saturating_sub(1);
+        for (i, (run, language)) in runs.iter().enumerate() {
+            if run.chars().any(char::is_alphanumeric) {
+                samples.extend_from_slice(audio::trim_silence(&self.speak_in(run, *language, i < last)?));
+            }
+        }
+        Ok(samples)
+    }
+
+    /// `text` in one language; `followed` when another run comes after it
+    /// in the clause, so that a French run's last word is said as inside a
+    /// clause ("le" unstressed and short before "meeting"), not as its end.
+    fn speak_in(&self, text: &str, language: english::Language, followed: bool) -> Result<Vec<f32>> {
         let failed = |e: espeak_ng::Error| Error::engine(self.voice, e);
-        let codes = self.translator.translate_to_codes(clause).map_err(failed)?;
-        let pcm = Synthesizer::new(self.params.clone()).synthesize_codes(&codes, &self.phonemes).map_err(failed)?;
+        let (translator, phonemes) = self.language(language);
+        let codes = match language {
+            english::Language::French if followed => self.codes_in_context(text)?,
+            _ => translator.translate_to_codes(text).map_err(failed)?,
+        };
+        let pcm = Synthesizer::new(self.params.clone()).synthesize_codes(&codes, phonemes).map_err(failed)?;
         Ok(pcm.iter().map(|&s| f32::from(s) / PCM_SCALE).collect())
+    }
+
+    /// French codes of `text` as said before another word: those of `text`
+    /// and [`CONTEXT_WORD`], the word's own left off (or, should the rules
+    /// have joined the two, those of `text` alone).
+    fn codes_in_context(&self, text: &str) -> Result<Vec<PhonemeCode>> {
+        let failed = |e: espeak_ng::Error| Error::engine(self.voice, e);
+        let sounds = |codes: &[PhonemeCode]| -> Vec<u8> {
+            codes.iter().filter(|c| !c.is_boundary && c.marker.is_none()).map(|c| c.code).collect()
+        };
+        let word = self.translator.translate_to_codes(CONTEXT_WORD).map_err(failed)?;
+        let mut codes = self.translator.translate_to_codes(&format!("{text} {CONTEXT_WORD}")).map_err(failed)?;
+        match codes.iter().rposition(|c| c.is_boundary) {
+            Some(cut) if sounds(&codes[cut..]) == sounds(&word) => {
+                codes.truncate(cut);
+                Ok(codes)
+            }
+            _ => self.translator.translate_to_codes(text).map_err(failed),
+        }
     }
 }
 
@@ -145,13 +246,13 @@ impl Engine for Espeak {
         let p = &self.params;
         let (voice, gap, word_gap) = (self.voice, self.clause_gap, self.word_gap);
         format!(
-            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=1",
+            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=3",
             p.user_rate_wpm, p.user_pitch
         )
     }
 
     fn prepare(&self, text: &str) -> String {
-        self.english.shield(&respell::respell(&safe_text::engine_safe(text)))
+        self.english.mark(&respell::respell(&safe_text::engine_safe(text)))
     }
 
     /// Clause by clause: the engine carries liaison across commas and every
@@ -169,8 +270,9 @@ impl Engine for Espeak {
 /// espeak-ng phonemes expect them.
 pub struct Phonemizer {
     engine: EspeakNg,
-    /// The French voices' shields (English spellings), as for the embedded voice.
-    english: Option<english::EnglishWords>,
+    /// For the French voices: their English words, found and phonemized in
+    /// English as by the embedded voice (and by C espeak-ng).
+    english: Option<(english::EnglishWords, EspeakNg)>,
 }
 
 impl Phonemizer {
@@ -184,7 +286,9 @@ impl Phonemizer {
         let data = data::data_dir().map_err(|e| Error::engine(&language, format!("cannot extract voice data: {e}")))?;
         let engine = EspeakNg::with_data_dir(&language, &data).map_err(|e| Error::engine(&language, e))?;
         let english = if language.starts_with("fr") {
-            Some(english::EnglishWords::new(&data, &language).map_err(|e| Error::engine(&language, e))?)
+            let words = english::EnglishWords::new(&data, &language).map_err(|e| Error::engine(&language, e))?;
+            let engine = EspeakNg::with_data_dir(ENGLISH, &data).map_err(|e| Error::engine(ENGLISH, e))?;
+            Some((words, engine))
         } else {
             None
         };
@@ -196,7 +300,7 @@ impl Phonemizer {
     pub fn prepare(&self, text: &str) -> String {
         let safe = safe_text::engine_safe(text);
         match &self.english {
-            Some(english) => english.shield(&respell::respell(&safe)),
+            Some((words, _)) => words.mark(&respell::respell(&safe)),
             None => safe,
         }
     }
@@ -204,12 +308,19 @@ impl Phonemizer {
     /// Phonemes of prepared text, clause by clause so that no liaison
     /// crosses a comma.
     pub fn phonemes(&self, prepared: &str) -> Result<String> {
-        let clauses: Vec<String> = engine_pieces(prepared)
-            .iter()
-            .map(|(clause, _)| self.engine.text_to_phonemes_phonemizer(clause))
-            .collect::<std::result::Result<_, _>>()
-            .map_err(|e| Error::engine("phonemizer", e))?;
-        Ok(clauses.iter().map(|c| c.trim()).collect::<Vec<_>>().join(" "))
+        let mut said = Vec::new();
+        for (clause, _) in engine_pieces(prepared) {
+            for (run, language) in english::runs(&clause) {
+                let engine = match (&self.english, language) {
+                    (Some((_, english)), english::Language::English) => english,
+                    _ => &self.engine,
+                };
+                let phonemes = engine.text_to_phonemes_phonemizer(&run).map_err(|e| Error::engine("phonemizer", e))?;
+                said.push(phonemes.trim().to_owned());
+            }
+        }
+        said.retain(|p| !p.is_empty());
+        Ok(said.join(" "))
     }
 }
 
@@ -295,7 +406,7 @@ fn ends_inner_sentence(chars: &[char], i: usize) -> bool {
     if !matches!(chars[i], '.' | '!' | '?' | '…') || !chars.get(i + 1).is_some_and(|c| c.is_whitespace()) {
         return false;
     }
-    let word = chars[..i].iter().rev().take_while(|c| c.is_alphabetic()).count();
+    let word = chars[..i].iter().rev().filter(|&&c| !english::is_mark(c)).take_while(|c| c.is_alphabetic()).count();
     let next = chars[i + 1..].iter().find(|c| !c.is_whitespace());
     word >= 3 && next.is_some_and(|&n| n.is_uppercase() || matches!(n, '«' | '"' | '“' | '(' | '—' | '–'))
 }
@@ -434,6 +545,29 @@ mod tests {
         let english = Phonemizer::new("en-US").unwrap();
         assert!(english.phonemes("Hello world.").unwrap().starts_with("həlˈoʊ"));
         assert!(Phonemizer::new("de").is_err());
+    }
+
+    /// An English word is said by the English rules and phoneme table, its
+    /// run joined to the French ones edge to edge, and printed inline.
+    #[test]
+    fn english_words_are_said_in_english_without_a_pause() {
+        let engine = open("fr-FR", &VoiceOptions::default()).unwrap().unwrap();
+        let prepared = engine.prepare("Donald Trump a parlé.");
+        let said = engine.phonemes(&prepared).unwrap();
+        assert!(said.contains("tɹˈʌmp"), "{said}");
+        let runs = english::runs(&prepared);
+        assert_eq!(runs.len(), 3, "{runs:?}");
+        let parts: usize = runs
+            .iter()
+            .enumerate()
+            .map(|(i, (run, language))| audio::trim_silence(&engine.speak_in(run, *language, i < 2).unwrap()).len())
+            .sum();
+        let whole = engine.synthesize(&prepared).unwrap();
+        assert_eq!(whole.len(), parts);
+        assert_eq!(whole, engine.synthesize(&prepared).unwrap());
+        let french = Phonemizer::new("fr").unwrap();
+        let said = french.phonemes(&french.prepare("Donald Trump, oui.")).unwrap();
+        assert!(said.contains("tɹˈʌmp"), "{said}");
     }
 
     #[test]
