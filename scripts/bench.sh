@@ -14,10 +14,7 @@ cd "$(dirname "$0")/.."
 source scripts/timing.sh
 runs=${1:-5}
 
-if ! command -v espeak-ng >/dev/null; then
-    echo "installing the C reference (Debian package espeak-ng)..." >&2
-    apt-get update -qq >/dev/null && apt-get install -y -qq espeak-ng >/dev/null
-fi
+bash scripts/install-espeak-ng.sh
 cargo build --release --quiet
 bin=target/release/briefing
 
