@@ -142,8 +142,11 @@ fn de(word: &str) -> &'static str {
     }
 }
 
+/// Nouns of large numbers, followed by "de" before what they count.
+const LARGE_NOUNS: [&str; 6] = ["million", "millions", "milliard", "milliards", "billion", "billions"];
+
 fn ends_with_large_noun(said: &str) -> bool {
-    ["million", "millions", "milliard", "milliards", "billion", "billions"].iter().any(|noun| said.ends_with(noun))
+    LARGE_NOUNS.iter().any(|noun| said.ends_with(noun))
 }
 
 /// Spaces French puts between a number and its unit.
@@ -325,9 +328,7 @@ pub(super) fn money_before(cursor: &Cursor) -> Option<Reading> {
     let len = currency.symbol.len() + space + number.len;
     let (gap, next) = skip_spaces(after);
     let large = cursor.next_word(len);
-    if ["million", "millions", "milliard", "milliards", "billion", "billions"].contains(&large)
-        && next.starts_with(large)
-    {
+    if LARGE_NOUNS.contains(&large) && next.starts_with(large) {
         let said = say_number(&number, Gender::Masculine, cursor.style);
         return Reading::new(
             len + gap + large.len(),
@@ -343,10 +344,7 @@ static POWER: LazyLock<Regex> = LazyLock::new(|| Regex::new("^([0-9]+)([⁻⁺]?
 /// "2⁶⁴" -> "deux puissance soixante-quatre". A lone superscript figure
 /// after another number is a footnote call ("en 2010¹"), left alone.
 pub(super) fn power(cursor: &Cursor) -> Option<Reading> {
-    if !cursor.at_digit() {
-        return None;
-    }
-    if cursor.continues(|_| false) {
+    if !cursor.at_digit() || cursor.continues(|_| false) {
         return None;
     }
     let captures = POWER.captures(cursor.rest())?;
