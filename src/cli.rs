@@ -481,7 +481,9 @@ fn build(args: &BuildArgs) -> Result<()> {
         let mut master = Master::new(master.clone(), &music)?;
         let mut manifest =
             briefing::render(script, &mut synthesis, &mut Tracked { sink: &mut master, progress: &progress })?;
+        progress.stage("mastering: loudness and peaks");
         let mut program = master.finish(&mut manifest)?;
+        progress.stage(&format!("writing {}", destination.name()));
         let beside = output::write(destination, &mut program, &mut manifest, &sidecars)?;
         written.add(destination, beside, &manifest);
     }
@@ -614,26 +616,49 @@ struct Progress {
     bar: indicatif::ProgressBar,
     sample_rate: u32,
     samples: std::cell::Cell<usize>,
+    /// Showing a stage after synthesis rather than the sentence count.
+    in_stage: std::cell::Cell<bool>,
 }
 
 impl Progress {
     fn new(sentences: usize, sample_rate: u32, hidden: bool) -> Self {
-        let bar = if hidden {
-            indicatif::ProgressBar::hidden()
-        } else {
-            indicatif::ProgressBar::with_draw_target(Some(sentences as u64), indicatif::ProgressDrawTarget::stderr())
-        };
-        let style =
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} sentences, {msg} of audio, {eta} left")
-                .expect("a valid template");
-        bar.set_style(style);
-        Progress { bar, sample_rate, samples: std::cell::Cell::new(0) }
+        let target =
+            if hidden { indicatif::ProgressDrawTarget::hidden() } else { indicatif::ProgressDrawTarget::stderr() };
+        Self::drawn_on(target, sentences, sample_rate)
+    }
+
+    fn drawn_on(target: indicatif::ProgressDrawTarget, sentences: usize, sample_rate: u32) -> Self {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(sentences as u64), target);
+        bar.set_style(Self::sentences_style());
+        let (samples, in_stage) = (std::cell::Cell::new(0), std::cell::Cell::new(false));
+        Progress { bar, sample_rate, samples, in_stage }
+    }
+
+    fn sentences_style() -> indicatif::ProgressStyle {
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} sentences, {msg} of audio, {eta} left")
+            .expect("a valid template")
     }
 
     fn sentence(&self, samples: usize) {
+        if self.in_stage.replace(false) {
+            self.bar.disable_steady_tick();
+            self.bar.set_style(Self::sentences_style());
+        }
         self.samples.set(self.samples.get() + samples);
         self.bar.set_message(format!("{:.0} s", self.samples.get() as f64 / f64::from(self.sample_rate)));
         self.bar.inc(1);
+    }
+
+    /// A stage after synthesis (mastering, writing), which can take most of
+    /// a long run: shown with a spinner and the time it has taken.
+    fn stage(&self, what: &str) {
+        if !self.in_stage.replace(true) {
+            let style = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed} so far)")
+                .expect("a valid template");
+            self.bar.set_style(style);
+            self.bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+        self.bar.set_message(what.to_owned());
     }
 
     fn finish(&self) {
@@ -752,6 +777,24 @@ fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn progress_shows_the_stages_after_synthesis() {
+        let term = indicatif::InMemoryTerm::new(4, 100);
+        let progress = Progress::drawn_on(indicatif::ProgressDrawTarget::term_like(Box::new(term.clone())), 2, 10);
+        progress.sentence(20);
+        progress.bar.tick();
+        assert!(term.contents().contains("1/2 sentences, 2 s of audio"), "{}", term.contents());
+        progress.stage("mastering: loudness and peaks");
+        progress.bar.tick();
+        assert!(term.contents().contains("mastering: loudness and peaks"), "{}", term.contents());
+        progress.stage("writing out.wav");
+        progress.bar.tick();
+        assert!(term.contents().contains("writing out.wav"), "{}", term.contents());
+        progress.sentence(10);
+        progress.bar.tick();
+        assert!(term.contents().contains("2/2 sentences, 3 s of audio"), "{}", term.contents());
+    }
 
     #[test]
     fn flags_are_consistent() {
