@@ -366,6 +366,34 @@ fn linear(decibels: f64) -> f64 {
     10f64.powf(decibels / 20.0)
 }
 
+/// The temporary program file could not be written. When the disk is
+/// full, say how much room a run needs and where: the program is spooled
+/// as 32-bit floats in the temporary folder, then written as 16-bit samples
+/// beside the output.
 fn spool_failed(error: &std::io::Error) -> Error {
-    Error::output("temporary program file", io_problem(error))
+    let mut problem = io_problem(error);
+    if error.kind() == std::io::ErrorKind::StorageFull {
+        problem.push_str(&format!(
+            ": a bulletin needs about {} MB an hour of audio at 22.05 kHz in {} (TMPDIR chooses it), and half as much again beside the output",
+            SPOOL_BYTES_PER_SAMPLE * 22_050 * 3600 / 1_000_000,
+            std::env::temp_dir().display()
+        ));
+    }
+    Error::output("temporary program file", problem)
+}
+
+/// Bytes the spool takes for one sample.
+const SPOOL_BYTES_PER_SAMPLE: u64 = 4;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_says_how_much_room_a_run_needs() {
+        let full = std::io::Error::from(std::io::ErrorKind::StorageFull);
+        let message = spool_failed(&full).to_string();
+        assert!(message.starts_with("temporary program file: cannot write: "), "{message}");
+        assert!(message.contains("about 317 MB an hour of audio"), "{message}");
+    }
 }
