@@ -9,7 +9,6 @@ use crate::master::{Bed, LoudnessTarget, Master, MasterOptions, Music};
 use crate::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
 use crate::output::Destination;
 use crate::output::{Json, Sidecar, Subtitles};
-use crate::synth::Engine;
 use crate::{config, output, split, synth};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use std::io::Write;
@@ -467,8 +466,9 @@ fn build(args: &BuildArgs) -> Result<()> {
         piper: args.piper.options(),
     };
     let cache_dir = args.cache_dir.clone().unwrap_or_else(synth::default_cache_dir);
-    let cached = synth::Cached::new(synth::open(&args.voice, &voice)?, (!args.no_cache).then_some(cache_dir.as_path()));
-    let engine = Arc::new(synth::AtRate::new(cached, args.sound.sample_rate));
+    let cache = (!args.no_cache).then_some(cache_dir.as_path());
+    let voice = synth::Voice::open(&args.voice, &voice, cache, args.sound.sample_rate)?;
+    let engine = Arc::clone(&voice.engine);
     let master = args.sound.master(engine.sample_rate(), args.volume / 100.0);
     let music = Music::load(&master)?;
     clock.lap("load voice and music");
@@ -493,7 +493,7 @@ fn build(args: &BuildArgs) -> Result<()> {
     if args.timings {
         eprint!("{}", clock.report());
     }
-    let (cache_hits, synthesized) = engine.inner().counts();
+    let (cache_hits, synthesized) = voice.counts();
     if args.json {
         print_lines([written.summary(cache_hits, synthesized, clock.total()).to_string()])?;
     } else if !args.quiet {

@@ -11,7 +11,7 @@ use crate::error::{io_problem, Result};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Bumped whenever the entry layout or what engines return changes.
 const FORMAT: &[u8; 8] = b"BRFC0001";
@@ -21,10 +21,23 @@ pub struct Cached {
     /// `None`: nothing is read or kept, sentences are only counted.
     dir: Option<PathBuf>,
     key: String,
-    hits: AtomicUsize,
-    misses: AtomicUsize,
+    counts: Arc<CacheCounts>,
     /// Why the cache could not be written, the first time it could not.
     write_failure: Mutex<Option<String>>,
+}
+
+/// Sentences a cache answered, and those made anew.
+#[derive(Debug, Default)]
+pub struct CacheCounts {
+    hits: AtomicUsize,
+    misses: AtomicUsize,
+}
+
+impl CacheCounts {
+    /// (read from the cache, synthesized) so far.
+    pub fn get(&self) -> (usize, usize) {
+        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+    }
 }
 
 /// The default cache folder: `$XDG_CACHE_HOME/briefing/sentences`.
@@ -39,13 +52,17 @@ impl Cached {
         if let Some(dir) = &dir {
             remove_stale(dir);
         }
-        let (hits, misses) = (AtomicUsize::new(0), AtomicUsize::new(0));
-        Cached { inner, dir, key, hits, misses, write_failure: Mutex::new(None) }
+        Cached { inner, dir, key, counts: Arc::default(), write_failure: Mutex::new(None) }
     }
 
     /// Sentences read from the cache, and made anew, so far.
     pub fn counts(&self) -> (usize, usize) {
-        (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
+        self.counts.get()
+    }
+
+    /// The counts, readable after the cache is wrapped in other engines.
+    pub fn counts_handle(&self) -> Arc<CacheCounts> {
+        Arc::clone(&self.counts)
     }
 
     fn entry(&self, prepared: &str) -> Option<PathBuf> {
@@ -125,11 +142,11 @@ impl Engine for Cached {
     fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
         let path = self.entry(prepared);
         if let Some(samples) = path.as_deref().and_then(Self::read) {
-            self.hits.fetch_add(1, Ordering::Relaxed);
+            self.counts.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(samples);
         }
         let samples = self.inner.synthesize(prepared)?;
-        self.misses.fetch_add(1, Ordering::Relaxed);
+        self.counts.misses.fetch_add(1, Ordering::Relaxed);
         if let Some(path) = path {
             self.write(&path, &samples);
         }

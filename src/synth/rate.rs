@@ -17,10 +17,6 @@ impl<E: Engine> AtRate<E> {
         let from = inner.sample_rate();
         AtRate { resampler: Resampler::new(from, rate.unwrap_or(from)), inner }
     }
-
-    pub fn inner(&self) -> &E {
-        &self.inner
-    }
 }
 
 impl<E: Engine> Engine for AtRate<E> {
