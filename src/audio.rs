@@ -91,7 +91,7 @@ impl Resampler {
 pub fn read_clip(path: &Path, rate: u32) -> Result<Vec<f32>> {
     let name = path.display().to_string();
     let problem = |e: hound::Error| match e {
-        hound::Error::IoError(io) => Error::input(&name, crate::error::io_problem(&io)),
+        hound::Error::IoError(io) => Error::reading(&name, io),
         other => Error::input(&name, format!("not a readable WAV file ({other})")),
     };
     let mut reader = hound::WavReader::open(path).map_err(problem)?;

@@ -379,14 +379,14 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             eprintln!("briefing: error: {error}");
-            return ExitCode::FAILURE;
+            return ExitCode::from(error.exit_code());
         }
     };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("briefing: error: {error}");
-            ExitCode::FAILURE
+            ExitCode::from(error.exit_code())
         }
     }
 }

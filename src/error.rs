@@ -10,9 +10,23 @@ pub enum Error {
     /// An input that cannot be read as an article.
     #[error("{name}: {problem}")]
     Input { name: String, problem: String },
+    /// An input the system could not read, with the system's error.
+    #[error("{name}: {}", io_problem(.source))]
+    Read {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// An output that cannot be written.
     #[error("{name}: cannot write: {problem}")]
     Output { name: String, problem: String },
+    /// An output the system could not write, with the system's error.
+    #[error("{name}: cannot write: {}", io_problem(.source))]
+    Write {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A voice engine that cannot start or speak.
     #[error("voice {voice}: {problem}")]
     Engine { voice: String, problem: String },
@@ -29,6 +43,16 @@ impl Error {
         Error::Input { name: name.into(), problem: problem.to_string() }
     }
 
+    /// `name` could not be read: the system's error is kept as the cause.
+    pub fn reading(name: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Read { name: name.into(), source }
+    }
+
+    /// `name` could not be written: the system's error is kept as the cause.
+    pub fn writing(name: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Write { name: name.into(), source }
+    }
+
     pub fn output(name: impl Into<String>, problem: impl Display) -> Self {
         Error::Output { name: name.into(), problem: problem.to_string() }
     }
@@ -42,16 +66,41 @@ impl Error {
         }
     }
 
+    /// The process exit code: 2 for a misused option, 1 for anything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Usage(_) => 2,
+            _ => 1,
+        }
+    }
+
     pub fn engine(voice: impl Into<String>, problem: impl Display) -> Self {
         Error::Engine { voice: voice.into(), problem: problem.to_string() }
     }
 }
 
 /// An OS error without the "(os error 2)" suffix, which tells a user nothing.
-pub(crate) fn io_problem(error: &std::io::Error) -> String {
+pub fn io_problem(error: &std::io::Error) -> String {
     let text = error.to_string();
     match text.find(" (os error") {
         Some(cut) => text[..cut].to_owned(),
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::error::Error as _;
+
+    #[test]
+    fn system_errors_are_kept_as_the_cause_and_told_on_one_line() {
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let error = Error::reading("a.txt", missing);
+        assert_eq!(error.to_string(), "a.txt: entity not found");
+        assert!(error.source().is_some_and(|cause| cause.is::<std::io::Error>()));
+        let full = Error::writing("b.wav", std::io::Error::from_raw_os_error(28));
+        assert_eq!(full.to_string(), "b.wav: cannot write: No space left on device");
+        assert!(full.source().is_some());
     }
 }

@@ -188,7 +188,7 @@ fn announcements_and_a_ducked_bed_open_the_bulletin() {
         .arg(&dir)
         .assert()
         .failure()
-        .code(1)
+        .code(2)
         .stderr(predicate::str::contains("add --announce"));
 }
 
@@ -215,7 +215,7 @@ fn announcement_templates_come_from_the_config_file() {
         .arg(&input)
         .assert()
         .failure()
-        .code(1)
+        .code(2)
         .stderr("briefing: error: closing template: unknown placeholder {jour} (it may use {date}, {time})\n");
 }
 
@@ -258,7 +258,7 @@ fn stdout_stream_equals_the_file() {
             .args(conflict)
             .assert()
             .failure()
-            .code(1)
+            .code(2)
             .stdout("")
             .stderr(predicate::str::contains("-o -"));
     }

@@ -6,7 +6,7 @@ mod decode;
 mod markdown;
 mod text;
 
-use crate::error::{io_problem, Error, Result};
+use crate::error::{Error, Result};
 use decode::SourceEncoding;
 use serde::Deserialize;
 use std::io::Read;
@@ -108,7 +108,7 @@ fn display_input(input: &Input) -> String {
 
 fn folder_articles(folder: &Path) -> Result<Vec<PathBuf>> {
     let name = folder.display().to_string();
-    let entries = std::fs::read_dir(folder).map_err(|e| Error::input(&name, io_problem(&e)))?;
+    let entries = std::fs::read_dir(folder).map_err(|e| Error::reading(&name, e))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && is_article_file(p))
@@ -131,13 +131,13 @@ fn is_article_file(path: &Path) -> bool {
 
 fn load_file(path: &Path, format: Format, loaded: &mut Loaded) -> Result<()> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::input(&name, io_problem(&e)))?;
+    let bytes = std::fs::read(path).map_err(|e| Error::reading(&name, e))?;
     load_bytes(&name, Some(path), &bytes, format, loaded)
 }
 
 fn read_stdin() -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::input("stdin", io_problem(&e)))?;
+    std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::reading("stdin", e))?;
     Ok(bytes)
 }
 
@@ -148,7 +148,7 @@ pub fn read_text(input: &Input) -> Result<(String, Vec<String>)> {
         Input::Stdin => ("stdin".to_owned(), read_stdin()?),
         Input::Path(path) => {
             let name = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| Error::input(&name, io_problem(&e)))?;
+            let bytes = std::fs::read(path).map_err(|e| Error::reading(&name, e))?;
             (name, bytes)
         }
     };

@@ -21,7 +21,7 @@ impl Lexicon {
     /// Reads a lexicon file, TOML unless its name ends in `.json`.
     pub fn load(path: &Path) -> Result<Self> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| Error::input(&name, crate::error::io_problem(&e)))?;
+        let text = std::fs::read_to_string(path).map_err(|e| Error::reading(&name, e))?;
         let entries: HashMap<String, String> = if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
             serde_json::from_str(&text).map_err(|e| Error::input(&name, format!("invalid lexicon: {e}")))?
         } else {

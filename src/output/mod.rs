@@ -8,7 +8,6 @@ mod sidecar;
 pub use sidecar::{Json, Sidecar, Subtitles};
 
 use crate::briefing::Manifest;
-use crate::error::io_problem;
 use crate::error::{Error, Result};
 use crate::master::Program;
 use std::io::{BufWriter, Write};
@@ -46,7 +45,7 @@ pub fn write(
         Destination::Stdout => {
             let mut out = ClosedPipeIsFine { out: std::io::stdout().lock(), closed: false };
             write_wav(&mut out, "stdout", program, manifest)?;
-            return out.flush().map(|()| Vec::new()).map_err(|e| Error::output("stdout", io_problem(&e)));
+            return out.flush().map(|()| Vec::new()).map_err(|e| Error::writing("stdout", e));
         }
     };
     let name = wav.display().to_string();
@@ -61,7 +60,7 @@ pub fn write(
     for (sidecar, path) in sidecars.iter().zip(&sidecar_paths) {
         let path_name = path.display().to_string();
         let file = staged(&folder, &path_name, |file| {
-            file.write_all(sidecar.render(manifest).as_bytes()).map_err(|e| Error::output(&path_name, io_problem(&e)))
+            file.write_all(sidecar.render(manifest).as_bytes()).map_err(|e| Error::writing(&path_name, e))
         })?;
         staged_sidecars.push(file);
     }
@@ -82,7 +81,7 @@ pub fn check(destination: &Destination, sidecars: &[&dyn Sidecar]) -> Result<()>
         return Err(Error::output(folder_path.display().to_string(), "is a folder"));
     }
     let probe = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".part").tempfile_in(&folder);
-    probe.map(drop).map_err(|e| Error::output(wav.display().to_string(), io_problem(&e)))
+    probe.map(drop).map_err(|e| Error::writing(wav.display().to_string(), e))
 }
 
 /// Standard output that a reader may close early (`| head -c 100`): the
@@ -124,7 +123,7 @@ fn prepare_folder(wav: &Path) -> Result<PathBuf> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&folder).map_err(|e| Error::output(folder.display().to_string(), io_problem(&e)))?;
+    std::fs::create_dir_all(&folder).map_err(|e| Error::writing(folder.display().to_string(), e))?;
     crate::paths::remove_stale_staging(&folder, &[STAGING_PREFIX]);
     Ok(folder)
 }
@@ -142,7 +141,7 @@ struct StagedFile {
 }
 
 fn staged(folder: &Path, name: &str, fill: impl FnOnce(&mut Staging) -> Result<()>) -> Result<StagedFile> {
-    let problem = |e: std::io::Error| Error::output(name, io_problem(&e));
+    let problem = |e: std::io::Error| Error::writing(name, e);
     let mut file =
         tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".part").tempfile_in(folder).map_err(problem)?;
     let registered = crate::paths::Staging::register(file.path());
@@ -169,7 +168,7 @@ fn make_shareable(_: &std::fs::File) -> std::io::Result<()> {
 /// same bytes go to a file or down a pipe.
 fn write_wav(out: &mut dyn Write, name: &str, program: &mut Program, manifest: &Manifest) -> Result<()> {
     let chapters = chapters::chunks(manifest);
-    let failed = |e: std::io::Error| Error::output(name, io_problem(&e));
+    let failed = |e: std::io::Error| Error::writing(name, e);
     let data_bytes = program.samples as u64 * 2;
     out.write_all(&wav_header(manifest.sample_rate, data_bytes, chapters.len() as u64)).map_err(failed)?;
     let mut bytes = Vec::new();
@@ -237,9 +236,9 @@ fn fmt_chunk(sample_rate: u32) -> Vec<u8> {
 /// files are removed and the old ones put back, so that a failure leaves
 /// every previous output as it was.
 fn publish_all(files: Vec<(StagedFile, PathBuf)>) -> Result<()> {
-    let failed = |to: &Path, problem: String| Error::output(to.display().to_string(), problem);
+    let failed = |to: &Path, e: std::io::Error| Error::writing(to.display().to_string(), e);
     if let Some((_, to)) = files.iter().find(|(_, to)| to.is_dir()) {
-        return Err(failed(to, "is a folder".to_owned()));
+        return Err(Error::output(to.display().to_string(), "is a folder"));
     }
     let mut set_aside: Vec<(tempfile::TempPath, PathBuf)> = Vec::new();
     let mut published: Vec<PathBuf> = Vec::new();
@@ -251,13 +250,13 @@ fn publish_all(files: Vec<(StagedFile, PathBuf)>) -> Result<()> {
             match aside.map(NamedTempFile::into_temp_path) {
                 Ok(aside) => match std::fs::rename(&to, &aside) {
                     Ok(()) => set_aside.push((aside, to.clone())),
-                    Err(e) => outcome = Err(failed(&to, io_problem(&e))),
+                    Err(e) => outcome = Err(failed(&to, e)),
                 },
-                Err(e) => outcome = Err(failed(&to, io_problem(&e))),
+                Err(e) => outcome = Err(failed(&to, e)),
             }
         }
         if outcome.is_ok() {
-            outcome = staged.file.persist(&to).map(drop).map_err(|e| failed(&to, io_problem(&e.error)));
+            outcome = staged.file.persist(&to).map(drop).map_err(|e| failed(&to, e.error));
         }
         if outcome.is_err() {
             break;
