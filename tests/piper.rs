@@ -4,12 +4,13 @@
 //! Without them these tests say so and pass, unless BRIEFING_REQUIRE_PIPER
 //! is set (as CI does), when they fail.
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
+
+mod common;
 
 fn cache() -> PathBuf {
     std::env::var_os("XDG_CACHE_HOME")
@@ -41,8 +42,7 @@ fn piper() -> Option<(PathBuf, PathBuf)> {
 }
 
 fn build(voice: &Path, runtime: &Path, input: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("briefing")
-        .unwrap()
+    common::briefing()
         .arg("build")
         .arg(input)
         .arg("--voice")
