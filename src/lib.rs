@@ -2,8 +2,12 @@
 //!
 //! Stages, in the order data flows through them: [`article`] (read and clean
 //! inputs), [`split`] (sentences), [`normalize`] (written to spoken French),
-//! [`synth`] (voice engines), [`audio`] (sample buffers), [`briefing`] (plan,
-//! parallel synthesis, assembly, manifest) and [`output`] (atomic writes).
+//! [`announce`] (opening, titles, closing), [`synth`] (voice engines and
+//! their decorators), [`briefing`] (plan, parallel synthesis, placement,
+//! manifest), [`master`] (intro, outro, bed, loudness) and [`output`]
+//! (staged writes published together). Beside them: [`audio`] (sample
+//! buffers), [`data`] (the language data loader), [`paths`] (XDG folders,
+//! staging files), [`error`], and the command line ([`cli`], [`config`]).
 
 pub mod announce;
 pub mod article;
