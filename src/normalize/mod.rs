@@ -153,23 +153,31 @@ impl Normalizer {
 
     /// The spoken form of `text`.
     pub fn normalize(&self, text: &str) -> String {
-        self.explain(text).0
+        self.run(text, None)
     }
 
     /// The spoken form of `text`, and every span a rule rewrote, in order:
     /// what a newsroom needs to see why a reading happened.
     pub fn explain(&self, text: &str) -> (String, Vec<Rewrite>) {
+        let mut rewrites = Vec::new();
+        let said = self.run(text, Some(&mut rewrites));
+        (said, rewrites)
+    }
+
+    /// The spoken form of `text`, the rewrites logged only when asked for:
+    /// plain normalizing keeps no copy of each span.
+    fn run(&self, text: &str, mut rewrites: Option<&mut Vec<Rewrite>>) -> String {
         let text = collapse_spaces(&clean::clean(&text.replace('\t', " ")));
         let guessed_acronyms = Cell::new(0);
-        let mut rewrites = Vec::new();
-        let said = self.say(&text, false, &guessed_acronyms, &mut rewrites);
-        if guessed_acronyms.get() >= acronym::HEADLINE_CAPITALS {
-            // Many unknown words in capitals: a headline written in capitals.
-            rewrites.clear();
-            let said = self.say(&text, true, &guessed_acronyms, &mut rewrites);
-            return (said, rewrites);
+        let said = self.say(&text, false, &guessed_acronyms, rewrites.as_deref_mut());
+        if guessed_acronyms.get() < acronym::HEADLINE_CAPITALS {
+            return said;
         }
-        (said, rewrites)
+        // Many unknown words in capitals: a headline written in capitals.
+        if let Some(log) = rewrites.as_deref_mut() {
+            log.clear();
+        }
+        self.say(&text, true, &guessed_acronyms, rewrites)
     }
 
     /// The first reading at the cursor: the lexicon's, else the first rule's.
@@ -185,7 +193,7 @@ impl Normalizer {
         text: &str,
         in_capitals: bool,
         guessed_acronyms: &Cell<usize>,
-        rewrites: &mut Vec<Rewrite>,
+        mut rewrites: Option<&mut Vec<Rewrite>>,
     ) -> String {
         let mut out = String::with_capacity(text.len() + text.len() / 4);
         let mut at = 0;
@@ -197,11 +205,9 @@ impl Normalizer {
                     let start = at;
                     at += reading.len.max(1);
                     at = (at..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
-                    rewrites.push(Rewrite {
-                        written: text[start..at].to_owned(),
-                        spoken: reading.spoken.clone(),
-                        rule,
-                    });
+                    if let Some(log) = rewrites.as_deref_mut() {
+                        log.push(Rewrite { written: text[start..at].to_owned(), spoken: reading.spoken.clone(), rule });
+                    }
                     // "A380" -> "A trois cent quatre-vingts", "5G" -> "cinq G";
                     // and no new address from "$.fr". A hyphen stays glued:
                     // "Covid-19" is no minus sign.
