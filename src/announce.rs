@@ -53,8 +53,8 @@ pub struct Announcements {
 static WEEKDAYS: LazyLock<Vec<&str>> = LazyLock::new(|| names(include_str!("../data/fr/weekdays.txt")));
 static MONTHS: LazyLock<Vec<&str>> = LazyLock::new(|| names(include_str!("../data/fr/months.txt")));
 
-fn names(text: &str) -> Vec<&str> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+fn names(text: &'static str) -> Vec<&'static str> {
+    crate::data::lines(text).map(str::trim).collect()
 }
 
 impl Announcements {

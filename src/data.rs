@@ -17,6 +17,23 @@ pub fn fields(line: &'static str, count: usize, file: &str) -> Vec<&'static str>
     fields
 }
 
+/// The data lines of a file divided by `[section]` headings, each with its
+/// section's name.
+pub fn sectioned(data: &'static str, file: &str) -> Vec<(&'static str, &'static str)> {
+    let mut section = None;
+    let mut lines_in = Vec::new();
+    for line in lines(data) {
+        match line.trim().strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            Some(name) => section = Some(name),
+            None => {
+                let section = section.unwrap_or_else(|| panic!("data/{file}: {line:?} outside a section"));
+                lines_in.push((section, line));
+            }
+        }
+    }
+    lines_in
+}
+
 /// A set of words from a data file, one a line.
 pub fn word_set(data: &'static str) -> HashSet<&'static str> {
     lines(data).map(str::trim).collect()

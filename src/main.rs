@@ -1,3 +1,8 @@
+//! The `briefing` command: flags and the config file become library
+//! options, [`briefing::build`] does the work, progress goes to stderr.
+
+mod cli;
+
 fn main() -> std::process::ExitCode {
     // An interrupted run (Ctrl-C, a termination signal) leaves no staging
     // file behind: they are removed before the process ends.
@@ -8,5 +13,5 @@ fn main() -> std::process::ExitCode {
     if let Err(e) = handler {
         eprintln!("briefing: warning: interruptions may leave staging files behind: {e}");
     }
-    briefing::cli::main()
+    cli::main()
 }

@@ -488,8 +488,8 @@ fn config_file_sets_options_and_flags_override_it() {
         .args(["build", "--dry-run", "examples/articles"])
         .assert()
         .failure()
-        .code(1)
-        .stderr(predicate::str::contains("briefing.toml: unknown key \"voix\""));
+        .code(2)
+        .stderr(predicate::str::contains("briefing.toml:2: unknown key \"voix\""));
 }
 
 #[test]

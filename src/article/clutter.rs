@@ -14,27 +14,16 @@ struct Phrases {
 
 static PHRASES: LazyLock<Phrases> = LazyLock::new(|| parse_phrases(include_str!("../../data/clutter.txt")));
 
-fn parse_phrases(data: &str) -> Phrases {
+fn parse_phrases(data: &'static str) -> Phrases {
     let mut phrases = Phrases { cross_links: Vec::new(), furniture: Vec::new(), labels: Vec::new() };
-    let mut section = "";
-    for line in data.lines().map(str::trim) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            section = match name {
-                "cross-link" | "furniture" | "label" => name,
-                other => panic!("data/clutter.txt: unknown section [{other}]"),
-            };
-            continue;
-        }
+    for (section, line) in crate::data::sectioned(data, "clutter.txt") {
         let list = match section {
             "cross-link" => &mut phrases.cross_links,
             "furniture" => &mut phrases.furniture,
             "label" => &mut phrases.labels,
-            _ => panic!("data/clutter.txt: phrase {line:?} outside a section"),
+            other => panic!("data/clutter.txt: unknown section [{other}]"),
         };
-        list.push(fold(line));
+        list.push(fold(line.trim()));
     }
     // Longest first, so "a lire aussi" wins over "a lire".
     for list in [&mut phrases.cross_links, &mut phrases.labels] {

@@ -25,7 +25,8 @@ pub struct Article {
 }
 
 /// How an input is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// From the file extension; for stdin, JSON if it starts with `[` or `{`, else text.
     #[default]

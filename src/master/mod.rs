@@ -9,8 +9,10 @@ mod limiter;
 mod meter;
 
 use crate::audio;
-use crate::briefing::{Loudness, Manifest, PartKind, Placement, Sink, Span};
 use crate::error::{io_problem, Error, Result};
+use crate::manifest::{Loudness, Span};
+use crate::render::{Placement, Sink};
+use crate::script::PartKind;
 use limiter::Limiter;
 use meter::Meter;
 use std::fs::File;
@@ -65,7 +67,6 @@ pub struct Bed {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MasterOptions {
-    pub sample_rate: u32,
     /// Linear gain on the voice, before loudness normalization.
     pub volume: f32,
     /// `None` leaves the level as the engine made it.
@@ -73,6 +74,13 @@ pub struct MasterOptions {
     pub intro: Option<PathBuf>,
     pub outro: Option<PathBuf>,
     pub bed: Option<Bed>,
+}
+
+impl Default for MasterOptions {
+    /// The voice as it is, brought to the usual loudness, no music.
+    fn default() -> Self {
+        MasterOptions { volume: 1.0, loudness: Some(LoudnessTarget::default()), intro: None, outro: None, bed: None }
+    }
 }
 
 /// The music files, read once for every bulletin of a run, faded at their
@@ -84,9 +92,9 @@ pub struct Music {
 }
 
 impl Music {
-    /// Reads the files the options name; a bad one fails before any synthesis.
-    pub fn load(options: &MasterOptions) -> Result<Self> {
-        let rate = options.sample_rate;
+    /// Reads the files the options name, at the program's `rate`; a bad one
+    /// fails before any synthesis.
+    pub fn load(options: &MasterOptions, rate: u32) -> Result<Self> {
         let clip = |path: &PathBuf| -> Result<Vec<f32>> {
             let mut clip = audio::read_clip(path, rate)?;
             audio::fade_edges(&mut clip, audio::samples_in(FADE_SECONDS, rate));
@@ -141,6 +149,7 @@ impl BedPlay {
 /// Builds the program: a [`Sink`] for the sentences, then [`Master::finish`].
 pub struct Master {
     options: MasterOptions,
+    sample_rate: u32,
     spool: BufWriter<File>,
     position: usize,
     bed: Option<BedPlay>,
@@ -150,9 +159,8 @@ pub struct Master {
 }
 
 impl Master {
-    /// Starts the program with the intro.
-    pub fn new(options: MasterOptions, music: &Music) -> Result<Self> {
-        let rate = options.sample_rate;
+    /// Starts the program, at `rate`, with the intro.
+    pub fn new(options: MasterOptions, rate: u32, music: &Music) -> Result<Self> {
         let bed = match (&options.bed, &music.bed) {
             (Some(bed), Some(clip)) => Some(BedPlay {
                 clip: clip.clone(),
@@ -174,6 +182,7 @@ impl Master {
             intro_span: None,
             mixed: Vec::new(),
             options,
+            sample_rate: rate,
         };
         if let Some(intro) = &music.intro {
             master.push(intro)?;
@@ -202,41 +211,52 @@ impl Master {
     }
 
     fn silence(&mut self, seconds: f32) -> Result<()> {
-        let silence = vec![0.0; audio::samples_in(seconds, self.options.sample_rate)];
+        let silence = vec![0.0; audio::samples_in(seconds, self.sample_rate)];
         self.push(&silence)
     }
 
-    /// Ends the program with the outro, sets the loudness gain and records
-    /// the final layout in the manifest.
-    pub fn finish(mut self, manifest: &mut Manifest) -> Result<Program> {
+    /// Ends the program with the outro and sets the loudness gain.
+    pub fn finish(mut self) -> Result<(Program, Mastered)> {
         if let Some(bed) = self.bed.as_mut().filter(|b| b.start.is_some()) {
             // The opening was the whole program: let the bed's tail play out.
             let end = *bed.opening_end.get_or_insert(self.position);
             let remaining = (end + bed.tail).saturating_sub(self.position);
             self.push(&vec![0.0; remaining])?;
         }
-        manifest.intro = self.intro_span;
-        if let Some(outro) = self.outro.take() {
+        let mut outro = None;
+        if let Some(clip) = self.outro.take() {
             self.silence(MUSIC_GAP_SECONDS)?;
             let start = self.position;
-            self.push(&outro)?;
-            manifest.outro = Some(Span::new(start, self.position, self.options.sample_rate));
+            self.push(&clip)?;
+            outro = Some(Span::new(start, self.position, self.sample_rate));
         }
-        manifest.sample_rate = self.options.sample_rate;
-        manifest.set_length(self.position);
         let spool = self.spool.into_inner().map_err(|e| spool_failed(e.error()))?;
         let mut program =
-            Program { spool, samples: self.position, sample_rate: self.options.sample_rate, gain: 1.0, ceiling: None };
-        if let Some(target) = self.options.loudness {
-            manifest.loudness = program.normalize(target)?;
-        }
-        Ok(program)
+            Program { spool, samples: self.position, sample_rate: self.sample_rate, gain: 1.0, ceiling: None };
+        let loudness = match self.options.loudness {
+            Some(target) => program.normalize(target)?,
+            None => None,
+        };
+        let mastered =
+            Mastered { sample_rate: self.sample_rate, samples: self.position, intro: self.intro_span, outro, loudness };
+        Ok((program, mastered))
     }
+}
+
+/// What mastering did, for the manifest: the program's length and rate,
+/// where the music plays, and how its level was set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mastered {
+    pub sample_rate: u32,
+    pub samples: usize,
+    pub intro: Option<Span>,
+    pub outro: Option<Span>,
+    pub loudness: Option<Loudness>,
 }
 
 impl Sink for Master {
     fn sample_rate(&self) -> u32 {
-        self.options.sample_rate
+        self.sample_rate
     }
 
     fn place(&mut self, mut speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)> {
@@ -249,7 +269,7 @@ impl Sink for Master {
         for sample in &mut speech {
             *sample *= self.options.volume;
         }
-        audio::fade_edges(&mut speech, audio::samples_in(FADE_SECONDS, self.options.sample_rate));
+        audio::fade_edges(&mut speech, audio::samples_in(FADE_SECONDS, self.sample_rate));
         let start = self.position;
         self.push(&speech)?;
         let end = self.position;

@@ -4,24 +4,26 @@
 
 /// Where the French is spoken: Belgium and Switzerland say septante and
 /// nonante, Switzerland also huitante.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Dialect {
     #[default]
-    #[value(name = "fr-FR")]
+    #[cfg_attr(feature = "cli", value(name = "fr-FR"))]
     France,
-    #[value(name = "fr-BE")]
+    #[cfg_attr(feature = "cli", value(name = "fr-BE"))]
     Belgium,
-    #[value(name = "fr-CH")]
+    #[cfg_attr(feature = "cli", value(name = "fr-CH"))]
     Switzerland,
 }
 
 /// Traditional spelling ("vingt et un", "deux cent un") or the 1990
 /// rectification, which joins every numeral with hyphens ("vingt-et-un").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Spelling {
     #[default]
     Traditional,
-    #[value(name = "1990")]
+    #[cfg_attr(feature = "cli", value(name = "1990"))]
     Rectified,
 }
 

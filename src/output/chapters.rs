@@ -2,7 +2,7 @@
 //! and a `LIST`/`adtl` chunk with a `labl` title for each, which audio
 //! editors show as markers. Written after the audio.
 
-use crate::briefing::Manifest;
+use crate::manifest::Manifest;
 
 fn chunk(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(body.len() + 9);

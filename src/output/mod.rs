@@ -7,8 +7,8 @@ mod sidecar;
 
 pub use sidecar::{Json, Sidecar, Subtitles};
 
-use crate::briefing::Manifest;
 use crate::error::{Error, Result};
+use crate::manifest::Manifest;
 use crate::master::Program;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -29,6 +29,15 @@ impl Destination {
             Destination::Stdout => "stdout".into(),
         }
     }
+
+    /// The file's name without its folder, as the manifest gives it; empty
+    /// for stdout.
+    pub fn file_name(&self) -> String {
+        match self {
+            Destination::File(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            Destination::Stdout => String::new(),
+        }
+    }
 }
 
 /// Writes a finished program as a WAV with chapter markers, and each
@@ -37,7 +46,7 @@ impl Destination {
 pub fn write(
     destination: &Destination,
     program: &mut Program,
-    manifest: &mut Manifest,
+    manifest: &Manifest,
     sidecars: &[&dyn Sidecar],
 ) -> Result<Vec<PathBuf>> {
     let wav = match destination {
@@ -54,7 +63,6 @@ pub fn write(
         return Err(Error::output(name, "the WAV would have the name of a file written beside it"));
     }
     let folder = prepare_folder(wav)?;
-    manifest.audio = wav.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let wav_file = staged(&folder, &name, |file| write_wav(file, &name, program, manifest))?;
     let mut staged_sidecars = Vec::with_capacity(sidecars.len());
     for (sidecar, path) in sidecars.iter().zip(&sidecar_paths) {

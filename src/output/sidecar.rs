@@ -1,7 +1,7 @@
 //! Files written beside the WAV, each from the manifest: the JSON manifest
 //! itself and subtitles. One small trait, so a new format is one type.
 
-use crate::briefing::Manifest;
+use crate::manifest::Manifest;
 
 /// A file derived from the manifest, named like the WAV with its own extension.
 pub trait Sidecar {
@@ -25,7 +25,8 @@ impl Sidecar for Json {
 }
 
 /// Subtitle formats: one cue per sentence, with its written text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Subtitles {
     Srt,
     Vtt,

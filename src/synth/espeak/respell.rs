@@ -12,11 +12,10 @@ const RULES_TSV: &str = include_str!("../../../data/espeak/respellings.tsv");
 static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| parse_rules(RULES_TSV));
 
 fn parse_rules(data: &'static str) -> Vec<(Regex, &'static str)> {
-    data.lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    crate::data::lines(data)
         .map(|line| {
-            let (pattern, replacement) = line.split_once('\t').expect("respellings.tsv: pattern<TAB>replacement");
-            (Regex::new(pattern).expect("respellings.tsv: a valid regular expression"), replacement)
+            let fields = crate::data::fields(line, 2, "espeak/respellings.tsv");
+            (Regex::new(fields[0]).expect("respellings.tsv: a valid regular expression"), fields[1])
         })
         .collect()
 }

@@ -13,10 +13,10 @@ static LETTERS: LazyLock<HashMap<char, &'static str>> = LazyLock::new(|| parse_l
 pub(super) const LETTERS_TSV: &str = include_str!("../../../data/espeak-letters.tsv");
 
 pub(super) fn parse_letters(data: &'static str) -> HashMap<char, &'static str> {
-    data.lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    crate::data::lines(data)
         .map(|line| {
-            let (letter, replacement) = line.split_once('\t').expect("data/espeak-letters.tsv: letter<TAB>replacement");
+            let fields = crate::data::fields(line, 2, "espeak-letters.tsv");
+            let (letter, replacement) = (fields[0], fields[1]);
             let mut chars = letter.chars();
             let letter = chars.next().filter(|_| chars.next().is_none()).expect("one letter per line");
             (letter, replacement)

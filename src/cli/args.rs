@@ -1,0 +1,405 @@
+//! The command line's flags, defined once with clap, and how they become
+//! library options: each group of flags maps onto the options of one stage.
+
+use briefing::announce::{Announcements, Templates};
+use briefing::article::{Format, Input};
+use briefing::master::{Bed, LoudnessTarget, MasterOptions};
+use briefing::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
+use briefing::output::Subtitles;
+use briefing::script::{Options, Pauses};
+use briefing::{synth, BuildOptions, Error, Output, Result};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Parser)]
+#[command(name = "briefing", version, about = "Turn French news articles into a spoken audio bulletin.")]
+#[command(args_override_self = true)]
+pub struct Cli {
+    /// Config file (default: ./briefing.toml, else briefing.toml in the
+    /// config folder); flags given here override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Speak articles into one WAV bulletin, with a JSON manifest beside it.
+    Build(Box<BuildArgs>),
+    /// Print exactly what `build` would read, article by article.
+    Text(ScriptArgs),
+    /// Print the sentences of a text, one per line.
+    Split(SplitArgs),
+    /// Print a text as it is spoken, one output line per input line.
+    Normalize(NormalizeCommand),
+    /// Print the phonemes an embedded voice says (IPA, as `espeak-ng --ipa`),
+    /// one output line per input line.
+    Phonemes(PhonemesArgs),
+    /// List the available voices.
+    Voices,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScriptArgs {
+    /// Articles: .txt, .md or .json files, folders of them, or - for stdin.
+    #[arg(required = true, value_name = "ARTICLE")]
+    pub(crate) inputs: Vec<String>,
+    /// How the inputs are written.
+    #[arg(long, value_enum, default_value_t = Format::Auto)]
+    pub(crate) format: Format,
+    /// Read the text as written, without turning numbers and abbreviations into words.
+    #[arg(long)]
+    pub(crate) no_normalize: bool,
+    #[command(flatten)]
+    pub(crate) reading: ReadingArgs,
+}
+
+/// How written French is read.
+#[derive(Debug, Args)]
+pub(crate) struct ReadingArgs {
+    /// Regional numbers: fr-BE says septante and nonante, fr-CH also huitante.
+    #[arg(long, value_enum, default_value_t = Dialect::France)]
+    pub(crate) dialect: Dialect,
+    /// Number spelling: traditional ("vingt et un") or 1990 ("vingt-et-un").
+    #[arg(long, value_enum, default_value_t = Spelling::Traditional)]
+    pub(crate) spelling: Spelling,
+    /// Pronunciation lexicon (TOML or JSON: word = "replacement"); default:
+    /// lexicon.toml in the briefing config folder, if present.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) lexicon: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct NormalizeCommand {
+    /// A text file, or - for stdin.
+    #[arg(default_value = "-", value_name = "FILE")]
+    pub(crate) input: String,
+    /// After each line, every rewritten span and the rule that rewrote it.
+    #[arg(long)]
+    pub(crate) explain: bool,
+    #[command(flatten)]
+    pub(crate) reading: ReadingArgs,
+}
+
+impl ReadingArgs {
+    pub(crate) fn normalizer(&self) -> Result<Normalizer> {
+        let lexicon = match self.lexicon.clone().or_else(Lexicon::default_path) {
+            Some(path) => Lexicon::load(&path)?,
+            None => Lexicon::default(),
+        };
+        Ok(Normalizer::new(NormalizeOptions { dialect: self.dialect, spelling: self.spelling }, lexicon))
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BuildArgs {
+    #[command(flatten)]
+    pub(crate) script: ScriptArgs,
+    /// The WAV file to write, the manifest beside it as .json; - streams the
+    /// WAV to stdout. With --each, the folder for the bulletins.
+    /// [default: output/briefing.wav, with --each: output]
+    #[arg(short, long, value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+    /// One bulletin per article, named after its file, in the output folder.
+    #[arg(long)]
+    pub(crate) each: bool,
+    /// Print what would be read instead of speaking it.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Report on stderr how long each stage took.
+    #[arg(long)]
+    pub(crate) timings: bool,
+    /// Where synthesized sentences are kept for the next run (default: the
+    /// briefing cache folder).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+    /// Synthesize every sentence, neither reading nor filling the cache.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// Print nothing but warnings and errors.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+    /// Print a summary on stdout as JSON (files, duration, sentences, cache hits, wall time).
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Also write subtitles beside the WAV: one cue per sentence.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) subtitles: Option<Subtitles>,
+    /// Synthesis threads (0: one per core), at most 256.
+    #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+    pub(crate) jobs: u16,
+    /// Voice: a name from `briefing voices`, or a Piper model (voice.onnx,
+    /// with voice.onnx.json beside it).
+    #[arg(long, default_value = synth::DEFAULT_VOICE)]
+    pub(crate) voice: String,
+    /// Speaking rate relative to normal (0.5 to 3).
+    #[arg(long, default_value_t = 1.0, value_parser = ranged(0.5, 3.0))]
+    pub(crate) rate: f32,
+    /// Voice pitch, 0 to 100 (50 is the voice's own).
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub(crate) pitch: u8,
+    /// Volume in percent of the voice's own level (0 to 400).
+    #[arg(long, default_value_t = 100.0, value_parser = ranged(0.0, 400.0))]
+    pub(crate) volume: f32,
+    #[command(flatten)]
+    pub(crate) pauses: PauseArgs,
+    #[command(flatten)]
+    pub(crate) sound: SoundArgs,
+    #[command(flatten)]
+    pub(crate) announce: AnnounceArgs,
+    #[command(flatten)]
+    pub(crate) piper: PiperArgs,
+}
+
+/// How the program sounds once the sentences are made.
+#[derive(Debug, Args)]
+pub(crate) struct SoundArgs {
+    /// Sample rate of the WAV (default: the voice's own).
+    #[arg(long, value_name = "HZ", value_parser = parse_rate)]
+    pub(crate) sample_rate: Option<u32>,
+    /// Integrated loudness of the whole program, LUFS (EBU R128).
+    #[arg(long, default_value_t = -16.0, value_name = "LUFS", value_parser = ranged(-40.0, -5.0), allow_negative_numbers = true)]
+    pub(crate) loudness: f32,
+    /// Highest true peak, dBTP: the loudness gain stays below it.
+    #[arg(long, default_value_t = -1.0, value_name = "DBTP", value_parser = ranged(-12.0, 0.0), allow_negative_numbers = true)]
+    pub(crate) true_peak: f32,
+    /// Keep the level the voice gives (with --volume), no loudness normalization.
+    #[arg(long)]
+    pub(crate) no_loudness: bool,
+    /// A WAV played before the bulletin (any rate, mono or stereo).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) intro: Option<PathBuf>,
+    /// A WAV played after the bulletin.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) outro: Option<PathBuf>,
+    /// Music under the opening announcement (needs --announce): alone at
+    /// first, then ducked under the voice, then faded out.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) bed: Option<PathBuf>,
+    /// How far the bed goes down under the voice, dB.
+    #[arg(long, default_value_t = 18.0, value_name = "DB", value_parser = ranged(0.0, 60.0))]
+    pub(crate) bed_duck: f32,
+    /// Seconds of bed alone before the voice starts.
+    #[arg(long, default_value_t = 2.0, value_name = "S", value_parser = ranged(0.0, 30.0))]
+    pub(crate) bed_lead: f32,
+}
+
+/// What is said around the articles; templates are usually set in the config file.
+#[derive(Debug, Args)]
+pub(crate) struct AnnounceArgs {
+    /// Open with the date and the headlines, announce each title, close the bulletin.
+    #[arg(long)]
+    pub(crate) announce: bool,
+    /// The bulletin's date and time: 2026-11-24 or 2026-11-24T14:00 (default: now).
+    #[arg(long, value_name = "WHEN", value_parser = parse_when)]
+    pub(crate) date: Option<chrono::NaiveDateTime>,
+    /// Opening template: {date}, {time}; empty to leave it out.
+    #[arg(long, value_name = "TEXT", default_value = Templates::OPENING)]
+    pub(crate) opening_template: String,
+    /// Summary template, said when articles have titles: {headlines}, {date}, {time}.
+    #[arg(long, value_name = "TEXT", default_value = Templates::SUMMARY)]
+    pub(crate) summary_template: String,
+    /// How each title is announced: {title}.
+    #[arg(long, value_name = "TEXT", default_value = Templates::TITLE)]
+    pub(crate) title_template: String,
+    /// Closing template: {date}, {time}; empty to leave it out.
+    #[arg(long, value_name = "TEXT", default_value = Templates::CLOSING)]
+    pub(crate) closing_template: String,
+}
+
+const SAMPLE_RATES: [u32; 4] = [22050, 24000, 44100, 48000];
+
+fn parse_rate(text: &str) -> std::result::Result<u32, String> {
+    let rates: Vec<String> = SAMPLE_RATES.iter().map(u32::to_string).collect();
+    text.parse().ok().filter(|r| SAMPLE_RATES.contains(r)).ok_or_else(|| format!("must be one of {}", rates.join(", ")))
+}
+
+fn parse_when(text: &str) -> std::result::Result<chrono::NaiveDateTime, String> {
+    let text = text.trim();
+    let at_midnight =
+        || chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(|d| d.and_time(chrono::NaiveTime::MIN));
+    ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(text, format).ok())
+        .or_else(|| at_midnight().ok())
+        .ok_or_else(|| format!("{text:?} is not a date like 2026-11-24 or 2026-11-24T14:00"))
+}
+
+impl AnnounceArgs {
+    fn announcements(&self) -> Result<Option<Announcements>> {
+        if !self.announce {
+            return Ok(None);
+        }
+        let templates = Templates {
+            opening: self.opening_template.clone(),
+            summary: self.summary_template.clone(),
+            title: self.title_template.clone(),
+            closing: self.closing_template.clone(),
+        };
+        let when = self.date.unwrap_or_else(|| chrono::Local::now().naive_local());
+        Announcements::new(templates, when).map(Some)
+    }
+}
+
+impl SoundArgs {
+    fn master(&self, volume: f32) -> MasterOptions {
+        let target = LoudnessTarget { integrated: f64::from(self.loudness), true_peak: f64::from(self.true_peak) };
+        MasterOptions {
+            volume,
+            loudness: (!self.no_loudness).then_some(target),
+            intro: self.intro.clone(),
+            outro: self.outro.clone(),
+            bed: self.bed.clone().map(|path| Bed { path, duck: self.bed_duck, lead: self.bed_lead }),
+        }
+    }
+}
+
+/// Settings of Piper voices; by default, the voice's own.
+#[derive(Debug, Args)]
+pub(crate) struct PiperArgs {
+    /// ONNX Runtime library (libonnxruntime.so); default: ORT_DYLIB_PATH,
+    /// else where scripts/fetch-onnxruntime.sh puts it.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) onnxruntime: Option<PathBuf>,
+    /// Piper phoneme length: above 1 slower, below 1 faster.
+    #[arg(long, value_parser = ranged(0.1, 5.0))]
+    pub(crate) length_scale: Option<f32>,
+    /// Piper voice variation (0 makes synthesis repeatable).
+    #[arg(long, value_parser = ranged(0.0, 2.0))]
+    pub(crate) noise_scale: Option<f32>,
+    /// Piper phoneme-length variation (0 makes synthesis repeatable).
+    #[arg(long, value_parser = ranged(0.0, 2.0))]
+    pub(crate) noise_w: Option<f32>,
+    /// Speaker of a multi-speaker Piper voice: an id or a name.
+    #[arg(long)]
+    pub(crate) speaker: Option<String>,
+}
+
+impl PiperArgs {
+    fn options(&self) -> synth::PiperOptions {
+        synth::PiperOptions {
+            onnxruntime: self.onnxruntime.clone(),
+            length_scale: self.length_scale,
+            noise_scale: self.noise_scale,
+            noise_w: self.noise_w,
+            speaker: self.speaker.clone(),
+        }
+    }
+}
+
+/// Defaults are those of `Pauses::default()`, repeated here for `--help`.
+#[derive(Debug, Args)]
+pub(crate) struct PauseArgs {
+    /// Silence after a sentence, in seconds.
+    #[arg(long, default_value_t = 0.4, value_parser = ranged(0.0, 10.0))]
+    pub(crate) pause_sentence: f32,
+    /// Silence after a paragraph, in seconds.
+    #[arg(long, default_value_t = 0.75, value_parser = ranged(0.0, 10.0))]
+    pub(crate) pause_paragraph: f32,
+    /// Silence after an article's title, in seconds.
+    #[arg(long, default_value_t = 0.8, value_parser = ranged(0.0, 10.0))]
+    pub(crate) pause_title: f32,
+    /// Silence between articles, in seconds.
+    #[arg(long, default_value_t = 1.5, value_parser = ranged(0.0, 10.0))]
+    pub(crate) pause_article: f32,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PhonemesArgs {
+    /// A text file, or - for stdin.
+    #[arg(default_value = "-", value_name = "FILE")]
+    pub(crate) input: String,
+    /// An embedded voice: fr-FR, fr-BE or fr-CH.
+    #[arg(long, default_value = synth::DEFAULT_VOICE)]
+    pub(crate) voice: String,
+    /// Read the text as written, without turning numbers and abbreviations into words.
+    #[arg(long)]
+    pub(crate) no_normalize: bool,
+    #[command(flatten)]
+    pub(crate) reading: ReadingArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SplitArgs {
+    /// A text file, or - for stdin.
+    #[arg(default_value = "-", value_name = "FILE")]
+    pub(crate) input: String,
+}
+
+fn ranged(min: f32, max: f32) -> impl Fn(&str) -> std::result::Result<f32, String> + Clone {
+    move |text| {
+        let value: f32 = text.parse().map_err(|_| format!("{text:?} is not a number"))?;
+        if (min..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(format!("must be between {min} and {max}"))
+        }
+    }
+}
+
+impl PauseArgs {
+    pub(crate) fn pauses(&self) -> Pauses {
+        Pauses {
+            sentence: self.pause_sentence,
+            paragraph: self.pause_paragraph,
+            title: self.pause_title,
+            article: self.pause_article,
+        }
+    }
+}
+
+impl ScriptArgs {
+    /// What to read and how, for `text`, and for `build` before its own options.
+    pub(crate) fn options(&self) -> Result<BuildOptions> {
+        let normalizer = if self.no_normalize { None } else { Some(self.reading.normalizer()?) };
+        Ok(BuildOptions {
+            inputs: self.inputs.iter().map(|i| Input::from(i.as_str())).collect(),
+            format: self.format,
+            script: Options { normalizer, ..Options::default() },
+            ..BuildOptions::default()
+        })
+    }
+}
+
+impl BuildArgs {
+    /// The library's options for these flags; fails on flags that cannot go
+    /// together on the command line.
+    pub(crate) fn options(&self) -> Result<BuildOptions> {
+        let stdout = self.output.as_deref() == Some(Path::new("-"));
+        if stdout && self.each {
+            return Err(Error::Usage("-o - writes one WAV to stdout: it cannot take --each".into()));
+        }
+        if stdout && self.json {
+            return Err(Error::Usage("-o - puts the WAV on stdout: it cannot take --json".into()));
+        }
+        let output = match (&self.output, self.each) {
+            (_, _) if stdout => Output::Stdout,
+            (Some(path), false) => Output::File(path.clone()),
+            (None, false) => Output::default(),
+            (folder, true) => Output::Each(folder.clone().unwrap_or_else(|| PathBuf::from("output"))),
+        };
+        let script = self.script.options()?;
+        Ok(BuildOptions {
+            script: Options {
+                pauses: self.pauses.pauses(),
+                announcements: self.announce.announcements()?,
+                ..script.script
+            },
+            output,
+            subtitles: self.subtitles,
+            jobs: usize::from(self.jobs),
+            voice: self.voice.clone(),
+            voice_options: synth::VoiceOptions {
+                rate: self.rate,
+                pitch: self.pitch,
+                piper: self.piper.options(),
+                ..synth::VoiceOptions::default()
+            },
+            cache: (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(synth::default_cache_dir)),
+            sample_rate: self.sound.sample_rate,
+            master: self.sound.master(self.volume / 100.0),
+            ..script
+        })
+    }
+}

@@ -1,0 +1,185 @@
+//! The command line: parses flags and the config file into library
+//! options, runs one library call per command, and prints what it returns.
+//! No pipeline logic lives here.
+
+mod args;
+mod config;
+mod progress;
+
+use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, SplitArgs};
+use briefing::article::{self, Input};
+use briefing::script::{PartKind, Script, SegmentKind};
+use briefing::{split, synth, Error, Observer, Result};
+use progress::Progress;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    match config::parse(std::env::args_os().collect()).and_then(run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("briefing: error: {error}");
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Build(args) => build(&args),
+        Command::Text(args) => {
+            let bulletins = briefing::plan(&args.options()?, &mut Warnings)?;
+            bulletins.iter().try_for_each(|b| print_script(&b.script))
+        }
+        Command::Split(args) => print_sentences(&args),
+        Command::Normalize(args) => print_normalized(&args),
+        Command::Phonemes(args) => print_phonemes(&args),
+        Command::Voices => {
+            print_lines(synth::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))
+        }
+    }
+}
+
+/// An observer that only prints the warnings.
+struct Warnings;
+
+impl Observer for Warnings {
+    fn warning(&mut self, message: &str) {
+        warn(message);
+    }
+}
+
+fn build(args: &BuildArgs) -> Result<()> {
+    let options = args.options()?;
+    if args.dry_run {
+        let bulletins = briefing::plan(&options, &mut Warnings)?;
+        return bulletins.iter().try_for_each(|b| print_script(&b.script));
+    }
+    let mut progress = Progress::new(args.quiet || args.json);
+    let report = briefing::build(&options, &mut progress);
+    progress.finish();
+    let report = report?;
+    if args.timings {
+        for (stage, seconds) in &report.timings {
+            let share = 100.0 * seconds / report.wall_time.max(f64::EPSILON);
+            eprintln!("briefing: timing: {stage:<24} {seconds:>8.3} s {share:>5.1} %");
+        }
+    }
+    if args.json {
+        let json = serde_json::to_string(&report).expect("a report serializes");
+        print_lines([json])
+    } else {
+        if !args.quiet {
+            eprintln!(
+                "briefing: wrote {} ({:.1} s, {}, {}, {} from the cache)",
+                report.files.join(", "),
+                report.duration,
+                count(report.articles, "article"),
+                count(report.sentences, "sentence"),
+                report.cache_hits,
+            );
+        }
+        Ok(())
+    }
+}
+
+fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
+fn print_script(script: &Script) -> Result<()> {
+    let mut lines = Vec::new();
+    for part in &script.parts {
+        let heading = match part.kind {
+            PartKind::Opening => "(opening)",
+            PartKind::Article => &part.source,
+            PartKind::Closing => "(closing)",
+        };
+        lines.push(format!("== {heading} =="));
+        let mut previous: Option<(SegmentKind, Option<usize>)> = None;
+        for segment in &part.segments {
+            let block = (segment.kind, segment.paragraph);
+            if previous.is_some_and(|p| p != block) {
+                lines.push(String::new());
+            }
+            previous = Some(block);
+            lines.push(segment.spoken.clone());
+        }
+        lines.push(String::new());
+    }
+    print_lines(lines)
+}
+
+fn print_sentences(args: &SplitArgs) -> Result<()> {
+    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    warnings.iter().for_each(|w| warn(w));
+    print_lines(article::paragraphs(&text).iter().flat_map(|p| split::sentences(p)))
+}
+
+fn print_normalized(args: &NormalizeCommand) -> Result<()> {
+    let normalizer = args.reading.normalizer()?;
+    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    warnings.iter().for_each(|w| warn(w));
+    if !args.explain {
+        return print_lines(text.lines().map(|line| normalizer.normalize(line)));
+    }
+    print_lines(text.lines().map(|line| {
+        let (said, rewrites) = normalizer.explain(line);
+        let spans = rewrites.iter().map(|r| format!("\n  {} → {} [{}]", r.written, r.spoken, r.rule));
+        said + &spans.collect::<String>()
+    }))
+}
+
+fn print_phonemes(args: &PhonemesArgs) -> Result<()> {
+    let normalizer = if args.no_normalize { None } else { Some(args.reading.normalizer()?) };
+    let voice = synth::VoicePhonemes::open(&args.voice)?;
+    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    warnings.iter().for_each(|w| warn(w));
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| {
+            let sentences = split::sentences(line).into_iter().map(|sentence| match &normalizer {
+                Some(normalizer) => voice.sentence(&normalizer.normalize(&sentence)),
+                None => voice.sentence(&sentence),
+            });
+            Ok(sentences.collect::<Result<Vec<_>>>()?.join(" "))
+        })
+        .collect::<Result<_>>()?;
+    print_lines(lines)
+}
+
+/// A warning on stderr, on its own line.
+pub(crate) fn warn(message: &str) {
+    eprintln!("briefing: warning: {message}");
+}
+
+/// Prints to stdout; a closed pipe (`| head`) ends output quietly.
+fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let result = lines.into_iter().try_for_each(|line| writeln!(out, "{line}")).and_then(|()| out.flush());
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::output("stdout", e)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use briefing::script::{Options, Pauses};
+    use clap::{CommandFactory, Parser};
+
+    #[test]
+    fn flags_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn pause_flag_defaults_match_the_library() {
+        let cli = Cli::parse_from(["briefing", "build", "a.txt"]);
+        let Command::Build(args) = cli.command else { panic!("build expected") };
+        assert_eq!(args.pauses.pauses(), Pauses::default());
+        assert_eq!(args.options().unwrap().script, Options::default());
+    }
+}

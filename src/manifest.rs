@@ -1,0 +1,103 @@
+//! The manifest: a machine-readable description of a bulletin, written
+//! beside the audio as JSON and read for chapters and subtitles. Only types
+//! live here, depending on no other module, so every stage can describe
+//! its part of the bulletin in them and the pipeline assembles it once.
+
+use serde::Serialize;
+
+/// What a sentence is in the bulletin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SegmentKind {
+    Announcement,
+    Title,
+    Body,
+}
+
+/// Machine-readable description of a bulletin; times are exact sample
+/// offsets in the final WAV (after the intro, at the output rate), also
+/// given in seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Manifest {
+    /// File name of the audio this describes, without its folder (empty
+    /// for a bulletin written to stdout).
+    pub audio: String,
+    pub engine: String,
+    pub sample_rate: u32,
+    pub samples: usize,
+    pub duration: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub loudness: Option<Loudness>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intro: Option<Span>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening: Option<ManifestPart>,
+    pub articles: Vec<ManifestPart>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closing: Option<ManifestPart>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outro: Option<Span>,
+}
+
+impl Manifest {
+    /// Every sentence, in the order heard.
+    pub fn sentences(&self) -> impl Iterator<Item = &ManifestSentence> {
+        self.opening.iter().chain(&self.articles).chain(&self.closing).flat_map(|p| &p.sentences)
+    }
+}
+
+/// How the program's level was set: one gain for the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Loudness {
+    /// Integrated loudness (EBU R128) before the gain, LUFS.
+    pub measured: f64,
+    /// True peak before the gain, dBTP.
+    pub measured_true_peak: f64,
+    pub target: f64,
+    pub max_true_peak: f64,
+    /// The gain applied, dB.
+    pub gain: f64,
+    /// Where the limiter held speech peaks, dBFS, if it was needed.
+    pub limiter_ceiling: Option<f64>,
+    /// Integrated loudness and true peak of the file as written.
+    pub integrated: f64,
+    pub true_peak: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManifestPart {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(flatten)]
+    pub span: Span,
+    pub sentences: Vec<ManifestSentence>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ManifestSentence {
+    pub kind: SegmentKind,
+    pub paragraph: Option<usize>,
+    pub text: String,
+    pub spoken: String,
+    /// Exactly what the engine was sent.
+    pub engine_text: String,
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Span {
+    pub start: f64,
+    pub end: f64,
+    pub start_sample: usize,
+    pub end_sample: usize,
+}
+
+impl Span {
+    pub fn new(start_sample: usize, end_sample: usize, sample_rate: u32) -> Self {
+        let seconds = |s: usize| s as f64 / f64::from(sample_rate);
+        Span { start: seconds(start_sample), end: seconds(end_sample), start_sample, end_sample }
+    }
+}

@@ -1,0 +1,293 @@
+//! The whole pipeline in one call: [`build`] reads the articles, plans each
+//! bulletin, opens the voice, synthesizes every sentence of every bulletin
+//! on one pool of threads, masters and writes each bulletin, and fills its
+//! manifest once from what each stage reports. Progress goes to an
+//! [`Observer`]; the result is a [`Report`].
+
+use crate::article::{self, Format, Input};
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::master::{Master, MasterOptions, Music};
+use crate::output::{self, Destination, Json, Sidecar, Subtitles};
+use crate::render::{self, Placement, Sink, Synthesis};
+use crate::script::{self, Script};
+use crate::synth::{self, VoiceOptions};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Where the bulletins go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// One bulletin: the WAV, with its manifest (and subtitles) beside it.
+    File(PathBuf),
+    /// One bulletin as a WAV on standard output; nothing is written beside it.
+    Stdout,
+    /// One bulletin per article in this folder, named after the article's file.
+    Each(PathBuf),
+}
+
+impl Default for Output {
+    fn default() -> Self {
+        Output::File(PathBuf::from("output/briefing.wav"))
+    }
+}
+
+/// Everything a run needs to know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildOptions {
+    pub inputs: Vec<Input>,
+    pub format: Format,
+    /// How the articles are read and what is said around them.
+    pub script: script::Options,
+    pub output: Output,
+    /// Subtitles written beside each bulletin, besides its manifest.
+    pub subtitles: Option<Subtitles>,
+    /// Synthesis threads; 0 for one per core.
+    pub jobs: usize,
+    /// A name from [`synth::voices`] or the path of a Piper model.
+    pub voice: String,
+    /// Voice settings; `concurrency` is set from `jobs` by [`build`].
+    pub voice_options: VoiceOptions,
+    /// Where synthesized sentences are kept between runs; `None` keeps none.
+    pub cache: Option<PathBuf>,
+    /// The program's sample rate; `None` for the voice's own.
+    pub sample_rate: Option<u32>,
+    pub master: MasterOptions,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            inputs: Vec::new(),
+            format: Format::Auto,
+            script: script::Options::default(),
+            output: Output::default(),
+            subtitles: None,
+            jobs: 0,
+            voice: synth::DEFAULT_VOICE.into(),
+            voice_options: VoiceOptions::default(),
+            cache: Some(synth::default_cache_dir()),
+            sample_rate: None,
+            master: MasterOptions::default(),
+        }
+    }
+}
+
+impl BuildOptions {
+    /// Options that cannot go together.
+    fn check(&self) -> Result<()> {
+        let stdout = self.output == Output::Stdout;
+        let conflict = if stdout && self.subtitles.is_some() {
+            Some("-o - writes no file beside the WAV: drop --subtitles")
+        } else if self.master.bed.is_some() && self.script.announcements.is_none() {
+            Some("--bed plays under the opening announcement: add --announce")
+        } else {
+            None
+        };
+        conflict.map_or(Ok(()), |c| Err(Error::Usage(c.into())))
+    }
+}
+
+/// Told what a run is doing, as it does it. Every method does nothing by
+/// default.
+pub trait Observer {
+    /// Synthesis starts: this many sentences, at this sample rate.
+    fn started(&mut self, _sentences: usize, _sample_rate: u32) {}
+    /// One more sentence is placed in its bulletin, this many samples long.
+    fn sentence(&mut self, _samples: usize) {}
+    /// A stage after synthesis begins.
+    fn stage(&mut self, _stage: Stage) {}
+    /// Something the user should know that does not stop the run.
+    fn warning(&mut self, _message: &str) {}
+}
+
+/// An observer that ignores everything.
+impl Observer for () {}
+
+/// The stages after synthesis, which can take most of a long run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stage {
+    /// Loudness and peaks of one bulletin.
+    Mastering,
+    /// Writing one bulletin to this destination.
+    Writing(String),
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Stage::Mastering => write!(f, "mastering: loudness and peaks"),
+            Stage::Writing(name) => write!(f, "writing {name}"),
+        }
+    }
+}
+
+/// What a run made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Report {
+    /// Every file written (or "stdout"), each bulletin's WAV then the files beside it.
+    pub files: Vec<String>,
+    /// Seconds of audio, all bulletins together.
+    pub duration: f64,
+    pub articles: usize,
+    pub sentences: usize,
+    /// Sentences read from the cache, and synthesized.
+    pub cache_hits: usize,
+    pub synthesized: usize,
+    /// Seconds the run took.
+    pub wall_time: f64,
+    /// Seconds each part of the run took.
+    #[serde(skip)]
+    pub timings: Vec<(&'static str, f64)>,
+}
+
+/// One bulletin to make: where it goes and what it says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bulletin {
+    pub destination: Destination,
+    pub script: Script,
+}
+
+/// Reads the articles and plans the bulletins, without speaking them
+/// (what `build --dry-run` shows). Warnings on the articles go to `observer`.
+pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<Bulletin>> {
+    options.check()?;
+    let loaded = article::load(&options.inputs, options.format)?;
+    loaded.warnings.iter().for_each(|w| observer.warning(w));
+    let articles = loaded.articles;
+    let folder = match &options.output {
+        Output::File(path) => return Ok(vec![one(Destination::File(path.clone()), &articles, options)]),
+        Output::Stdout => return Ok(vec![one(Destination::Stdout, &articles, options)]),
+        Output::Each(folder) => folder,
+    };
+    if folder.is_file() {
+        return Err(Error::output(folder.display().to_string(), "with --each, -o names a folder"));
+    }
+    let mut taken = std::collections::HashSet::new();
+    let mut bulletins = Vec::new();
+    for article in &articles {
+        let bulletin = one(Destination::File(PathBuf::new()), std::slice::from_ref(article), options);
+        if bulletin.script.articles().next().is_none() {
+            continue;
+        }
+        let stem = Path::new(&article.source).file_stem().map(|s| s.to_string_lossy().into_owned());
+        let stem = stem.filter(|s| !s.is_empty() && s != "-").unwrap_or_else(|| "stdin".into());
+        let name =
+            (1..).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| taken.insert(n.clone()));
+        let path = folder.join(format!("{}.wav", name.expect("a free name")));
+        bulletins.push(Bulletin { destination: Destination::File(path), ..bulletin });
+    }
+    Ok(bulletins)
+}
+
+fn one(destination: Destination, articles: &[article::Article], options: &BuildOptions) -> Bulletin {
+    Bulletin { destination, script: script::script(articles, &options.script) }
+}
+
+/// Makes the bulletins `options` asks for and writes them, each with its
+/// files beside it. Nothing is written if the destinations cannot be, or
+/// if the voice or the music cannot be opened.
+pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Report> {
+    let mut clock = Stopwatch::start();
+    let bulletins = plan(options, observer)?;
+    let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
+    sidecars.extend(options.subtitles.as_ref().map(|s| s as &dyn Sidecar));
+    bulletins.iter().try_for_each(|b| output::check(&b.destination, &sidecars))?;
+    clock.lap("read and split");
+
+    let sentences: usize = bulletins.iter().map(|b| b.script.segments().count()).sum();
+    let threads = match options.jobs {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        jobs => jobs,
+    };
+    let voice_options = VoiceOptions { concurrency: threads.min(sentences).max(1), ..options.voice_options.clone() };
+    let voice = synth::Voice::open(&options.voice, &voice_options, options.cache.as_deref(), options.sample_rate)?;
+    let engine = Arc::clone(&voice.engine);
+    let rate = engine.sample_rate();
+    let music = Music::load(&options.master, rate)?;
+    clock.lap("load voice and music");
+
+    let spoken = bulletins.iter().flat_map(|b| b.script.segments().map(|s| s.spoken.as_str()));
+    let mut synthesis = Synthesis::start(engine.clone(), spoken, options.jobs)?;
+    observer.started(sentences, rate);
+    let mut report = Report::default();
+    for bulletin in &bulletins {
+        let mut master = Master::new(options.master.clone(), rate, &music)?;
+        let placed = render::render(&bulletin.script, &mut synthesis, &mut Observed { sink: &mut master, observer })?;
+        observer.stage(Stage::Mastering);
+        let (mut program, mastered) = master.finish()?;
+        let manifest = Manifest {
+            audio: bulletin.destination.file_name(),
+            engine: engine.describe(),
+            sample_rate: mastered.sample_rate,
+            samples: mastered.samples,
+            duration: mastered.samples as f64 / f64::from(mastered.sample_rate),
+            loudness: mastered.loudness,
+            intro: mastered.intro,
+            opening: placed.opening,
+            articles: placed.articles,
+            closing: placed.closing,
+            outro: mastered.outro,
+        };
+        observer.stage(Stage::Writing(bulletin.destination.name()));
+        let beside = output::write(&bulletin.destination, &mut program, &manifest, &sidecars)?;
+        report.add(&bulletin.destination, beside, &manifest);
+    }
+    clock.lap("synthesize and write");
+    engine.warnings().iter().for_each(|w| observer.warning(w));
+    (report.cache_hits, report.synthesized) = voice.counts();
+    report.wall_time = clock.total();
+    report.timings = clock.laps.iter().map(|&(stage, d)| (stage, d.as_secs_f64())).collect();
+    Ok(report)
+}
+
+impl Report {
+    fn add(&mut self, destination: &Destination, beside: Vec<PathBuf>, manifest: &Manifest) {
+        self.files.push(destination.name());
+        self.files.extend(beside.iter().map(|p| p.display().to_string()));
+        self.duration += manifest.duration;
+        self.articles += manifest.articles.len();
+        self.sentences += manifest.sentences().count();
+    }
+}
+
+/// A sink that tells the observer of each sentence it places.
+struct Observed<'a> {
+    sink: &'a mut dyn Sink,
+    observer: &'a mut dyn Observer,
+}
+
+impl Sink for Observed<'_> {
+    fn sample_rate(&self) -> u32 {
+        self.sink.sample_rate()
+    }
+
+    fn place(&mut self, speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)> {
+        self.observer.sentence(speech.len());
+        self.sink.place(speech, placement)
+    }
+}
+
+/// Wall time of each part of a run.
+struct Stopwatch {
+    laps: Vec<(&'static str, Duration)>,
+    last: Instant,
+}
+
+impl Stopwatch {
+    fn start() -> Self {
+        Stopwatch { laps: Vec::new(), last: Instant::now() }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.laps.push((stage, now - self.last));
+        self.last = now;
+    }
+
+    fn total(&self) -> f64 {
+        self.laps.iter().map(|(_, d)| d.as_secs_f64()).sum()
+    }
+}

@@ -1,0 +1,271 @@
+//! Parallel synthesis of a bulletin's sentences and their placement, in
+//! order, into a [`Sink`] (the mastering stage). Where each sentence fell is
+//! taken from the positions the sink reports, so the manifest's times are
+//! those of the final file and cannot drift.
+
+use crate::error::{Error, Result};
+use crate::manifest::{ManifestPart, ManifestSentence, Span};
+use crate::script::{PartKind, Script};
+use crate::synth::Engine;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+
+/// Where a sentence goes in the program.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Placement {
+    pub part: PartKind,
+    /// The last sentence of its part.
+    pub ends_part: bool,
+    /// Silence after it, in seconds.
+    pub pause: f32,
+}
+
+/// Takes the program's sentences in order, as they are made, and says
+/// where each one's sound starts and ends in the final file.
+pub trait Sink {
+    fn sample_rate(&self) -> u32;
+    fn place(&mut self, speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)>;
+}
+
+/// Every sentence of one or more scripts, synthesized in parallel on a pool
+/// of `jobs` threads and handed out in order, each as soon as it and all
+/// before it are done: writing overlaps synthesis. At most a few sentences
+/// per thread are made ahead of the one awaited, so memory does not grow
+/// with the bulletin even when writing is the slower side. The result does
+/// not depend on the number of threads. Dropping it stops the work.
+pub struct Synthesis {
+    engine: Arc<dyn Engine>,
+    texts: Arc<Vec<String>>,
+    pool: rayon::ThreadPool,
+    ahead: usize,
+    started: usize,
+    done: mpsc::Sender<(usize, Result<Vec<f32>>)>,
+    finished: mpsc::Receiver<(usize, Result<Vec<f32>>)>,
+    waiting: BTreeMap<usize, Result<Vec<f32>>>,
+    next: usize,
+    cancelled: Arc<AtomicBool>,
+}
+
+/// Sentences each thread may have made ahead of the one awaited.
+const AHEAD_PER_THREAD: usize = 4;
+
+impl Synthesis {
+    pub fn start<'a>(engine: Arc<dyn Engine>, spoken: impl IntoIterator<Item = &'a str>, jobs: usize) -> Result<Self> {
+        let texts: Arc<Vec<String>> = Arc::new(spoken.into_iter().map(|s| engine.prepare(s)).collect());
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_err(|e| Error::Usage(format!("cannot start {jobs} synthesis threads: {e}")))?;
+        let ahead = pool.current_num_threads() * AHEAD_PER_THREAD;
+        let (done, finished) = mpsc::channel();
+        let mut synthesis = Synthesis {
+            engine,
+            texts,
+            pool,
+            ahead,
+            started: 0,
+            done,
+            finished,
+            waiting: BTreeMap::new(),
+            next: 0,
+            cancelled: Arc::new(AtomicBool::new(false)),
+        };
+        synthesis.start_more();
+        Ok(synthesis)
+    }
+
+    /// Keeps `ahead` sentences in the works past the one awaited.
+    fn start_more(&mut self) {
+        while self.started < self.texts.len() && self.started < self.next + self.ahead {
+            let i = self.started;
+            let (done, cancelled) = (self.done.clone(), self.cancelled.clone());
+            let (engine, texts) = (self.engine.clone(), self.texts.clone());
+            self.pool.spawn_fifo(move || {
+                if !cancelled.load(Ordering::Relaxed) {
+                    // The receiver is gone only once the bulletin has failed.
+                    let _ = done.send((i, synthesize_guarded(engine.as_ref(), &texts[i])));
+                }
+            });
+            self.started += 1;
+        }
+    }
+
+    /// The next sentence in order: what the engine was sent, and its samples.
+    fn next(&mut self) -> Result<(String, Vec<f32>)> {
+        let i = self.next;
+        while !self.waiting.contains_key(&i) {
+            let (at, audio) =
+                self.finished.recv().map_err(|_| Error::engine(self.engine.describe(), "synthesis stopped"))?;
+            self.waiting.insert(at, audio);
+        }
+        self.next += 1;
+        self.start_more();
+        let audio = self.waiting.remove(&i).expect("waiting for it")?;
+        Ok((self.texts[i].clone(), audio))
+    }
+}
+
+/// An engine that panics fails its sentence, not the whole process.
+fn synthesize_guarded(engine: &dyn Engine, text: &str) -> Result<Vec<f32>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.synthesize(text)))
+        .unwrap_or_else(|_| Err(Error::engine(engine.describe(), format!("crashed on {text:?}"))))
+}
+
+impl Drop for Synthesis {
+    fn drop(&mut self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Where a script's parts fell in the program, in the manifest's terms.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub opening: Option<ManifestPart>,
+    pub articles: Vec<ManifestPart>,
+    pub closing: Option<ManifestPart>,
+}
+
+/// Places the next `script`'s sentences from `synthesis` into `sink`, in
+/// order, and says where each one fell.
+pub fn render(script: &Script, synthesis: &mut Synthesis, sink: &mut dyn Sink) -> Result<Placed> {
+    let rate = sink.sample_rate();
+    let mut placed = Placed { opening: None, articles: Vec::new(), closing: None };
+    for part in &script.parts {
+        let mut sentences = Vec::with_capacity(part.segments.len());
+        for (i, segment) in part.segments.iter().enumerate() {
+            let (engine_text, audio) = synthesis.next()?;
+            let placement =
+                Placement { part: part.kind, ends_part: i + 1 == part.segments.len(), pause: segment.pause_after };
+            let (start, end) = sink.place(audio, placement)?;
+            sentences.push(ManifestSentence {
+                kind: segment.kind,
+                paragraph: segment.paragraph,
+                text: segment.text.clone(),
+                spoken: segment.spoken.clone(),
+                engine_text,
+                span: Span::new(start, end, rate),
+            });
+        }
+        let start = sentences.first().map_or(0, |s| s.span.start_sample);
+        let end = sentences.last().map_or(0, |s| s.span.end_sample);
+        let part_placed = ManifestPart {
+            source: part.source.clone(),
+            title: part.title.clone(),
+            span: Span::new(start, end, rate),
+            sentences,
+        };
+        match part.kind {
+            PartKind::Opening => placed.opening = Some(part_placed),
+            PartKind::Article => placed.articles.push(part_placed),
+            PartKind::Closing => placed.closing = Some(part_placed),
+        }
+    }
+    Ok(placed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::tests::article;
+    use crate::script::{script, Options, Pauses};
+    use crate::synth::fake::Fake;
+
+    /// Lays sentences and pauses end to end in memory.
+    struct Collect(Vec<f32>);
+
+    impl Sink for Collect {
+        fn sample_rate(&self) -> u32 {
+            10
+        }
+        fn place(&mut self, speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)> {
+            let start = self.0.len();
+            self.0.extend(speech);
+            let end = self.0.len();
+            self.0.resize(end + (placement.pause * 10.0).round() as usize, 0.0);
+            Ok((start, end))
+        }
+    }
+
+    fn render_all(script: &Script, engine: impl Engine + 'static, jobs: usize) -> Result<(Vec<f32>, Placed)> {
+        let spoken = script.segments().map(|s| s.spoken.as_str());
+        let mut synthesis = Synthesis::start(Arc::new(engine), spoken, jobs)?;
+        let mut sink = Collect(Vec::new());
+        let placed = render(script, &mut synthesis, &mut sink)?;
+        Ok((sink.0, placed))
+    }
+
+    #[test]
+    fn manifest_times_match_the_samples() {
+        let options = Options {
+            pauses: Pauses { sentence: 0.5, paragraph: 1.0, title: 2.0, article: 3.0 },
+            ..Options::default()
+        };
+        let script = script(&[article(Some("Ab"), &["Cde. Fg."]), article(None, &["Hij."])], &options);
+        let (samples, manifest) = render_all(&script, Fake::new("counting"), 0).unwrap();
+        let spans: Vec<(usize, usize)> = manifest
+            .articles
+            .iter()
+            .flat_map(|p| &p.sentences)
+            .map(|s| (s.span.start_sample, s.span.end_sample))
+            .collect();
+        // "Ab" 2, pause 20; "Cde." 4, pause 5; "Fg." 3, pause 30; "Hij." 4.
+        assert_eq!(spans, [(0, 2), (22, 26), (31, 34), (64, 68)]);
+        assert_eq!(samples.len(), 68);
+        assert_eq!(manifest.articles[1].span.start, 6.4);
+        assert_eq!(manifest.articles[0].sentences[1].engine_text, "CDE.");
+        assert!(samples[2..22].iter().all(|&s| s == 0.0));
+    }
+
+    #[test]
+    fn engine_and_sink_errors_stop_rendering() {
+        let options = Options::default();
+        let script = script(&[article(Some("Titre"), &["Un. Deux boom. Trois."])], &options);
+        let error = render_all(&script, Fake::new("failing"), 0).unwrap_err();
+        assert_eq!(error.to_string(), "voice failing: cannot say boom");
+        let crashing = crate::script::script(&[article(None, &["Un crash."])], &options);
+        let error = render_all(&crashing, Fake::new("failing"), 0).unwrap_err();
+        assert_eq!(error.to_string(), "voice failing: crashed on \"UN CRASH.\"");
+
+        struct Full(usize);
+        impl Sink for Full {
+            fn sample_rate(&self) -> u32 {
+                10
+            }
+            fn place(&mut self, _: Vec<f32>, _: Placement) -> Result<(usize, usize)> {
+                self.0 += 1;
+                Err(Error::output("out.wav", "disk full"))
+            }
+        }
+        let mut synthesis =
+            Synthesis::start(Arc::new(Fake::new("counting")), script.segments().map(|s| s.spoken.as_str()), 0).unwrap();
+        let mut full = Full(0);
+        let error = render(&script, &mut synthesis, &mut full).unwrap_err();
+        assert_eq!((full.0, error.to_string()), (1, "out.wav: cannot write: disk full".to_owned()));
+    }
+
+    #[test]
+    fn one_synthesis_feeds_several_scripts_in_order() {
+        let options = Options::default();
+        let first = script(&[article(None, &["Un. Deux."])], &options);
+        let second = script(&[article(None, &["Trois quatre."])], &options);
+        let spoken = first.segments().chain(second.segments()).map(|s| s.spoken.as_str());
+        let mut synthesis = Synthesis::start(Arc::new(Fake::new("counting")), spoken, 2).unwrap();
+        let (mut a, mut b) = (Collect(Vec::new()), Collect(Vec::new()));
+        render(&first, &mut synthesis, &mut a).unwrap();
+        let manifest = render(&second, &mut synthesis, &mut b).unwrap();
+        assert_eq!(manifest.articles[0].sentences[0].engine_text, "TROIS QUATRE.");
+        assert_eq!(b.0.len(), 13);
+    }
+
+    #[test]
+    fn rendering_is_identical_for_any_thread_count() {
+        let paragraphs: Vec<String> = (0..40).map(|i| format!("Phrase numéro {i}. Suite {}.", "x".repeat(i))).collect();
+        let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
+        let script = script(&[article(Some("T"), &refs)], &Options::default());
+        assert_eq!(
+            render_all(&script, Fake::new("counting"), 1).unwrap(),
+            render_all(&script, Fake::new("counting"), 4).unwrap()
+        );
+    }
+}
