@@ -11,6 +11,8 @@ mod common;
 
 use common::*;
 
+/// The one test that builds the example articles end to end; the others use
+/// short articles (`SHORT_ARTICLES` or written in the test).
 #[test]
 fn builds_a_bulletin_from_the_example_articles() {
     let tmp = TempDir::new().unwrap();
@@ -25,6 +27,7 @@ fn builds_a_bulletin_from_the_example_articles() {
 
     assert_eq!(manifest["audio"], "bulletin.wav");
     assert_eq!(manifest["samples"].as_u64().unwrap() as usize, samples.len());
+    assert!((manifest["duration"].as_f64().unwrap() - seconds).abs() < 1e-6, "the WAV lasts what the manifest says");
     let articles = manifest["articles"].as_array().unwrap();
     assert_eq!(articles.len(), 3);
     assert_eq!(articles[0]["title"], "Budget 2026 : le gouvernement présente un plan d'économies");
@@ -64,8 +67,8 @@ fn output_is_identical_for_any_number_of_jobs() {
     let tmp = TempDir::new().unwrap();
     let one = tmp.path().join("one.wav");
     let four = tmp.path().join("four.wav");
-    build(&["--no-cache", "--jobs", "1", ARTICLES], &one);
-    build(&["--no-cache", "--jobs", "4", ARTICLES], &four);
+    build(&["--no-cache", "--jobs", "1", SHORT_ARTICLES], &one);
+    build(&["--no-cache", "--jobs", "4", SHORT_ARTICLES], &four);
     assert_eq!(fs::read(&one).unwrap(), fs::read(&four).unwrap());
     let manifest = |p: &Path| fs::read_to_string(p.with_extension("json")).unwrap().replace("one.wav", "four.wav");
     assert_eq!(manifest(&one), manifest(&four));
@@ -105,15 +108,26 @@ fn reads_markdown_json_and_stdin() {
 #[test]
 fn dry_run_prints_what_will_be_read_and_writes_nothing() {
     let tmp = TempDir::new().unwrap();
+    // Page furniture as news sites leave it: a headline label, a cross-link, stray dashes.
+    let input = article(
+        tmp.path(),
+        "a.txt",
+        "VIDÉO - Congrès 2027 : les maires se réunissent à Lyon\n\nLes élus arrivent mardi.\n\n\
+         >> À lire aussi - Le programme du congrès\nLa séance s'ouvre à 9h. - -\n"
+            .as_bytes(),
+    );
     let out = tmp.path().join("x.wav");
     briefing()
-        .args(["build", "--dry-run", "examples/articles/01-budget.txt", "-o"])
+        .args(["build", "--dry-run"])
+        .arg(&input)
+        .arg("-o")
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicate::str::starts_with(
-            "== examples/articles/01-budget.txt ==\nBudget deux mille vingt-six : le gouvernement",
-        ))
+        .stdout(predicate::str::starts_with(format!(
+            "== {} ==\nCongrès deux mille vingt-sept : les maires",
+            input.display()
+        )))
         .stdout(predicate::str::contains("À lire aussi").not())
         .stdout(predicate::str::contains("- -").not());
     assert!(!out.exists());
@@ -395,11 +409,12 @@ fn u32_at(bytes: &[u8], at: usize) -> u32 {
 fn chapters_mark_each_article() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("c.wav");
-    let (_, samples, manifest) = build(&[ARTICLES], &out);
+    let (_, samples, manifest) = build(&[SHORT_ARTICLES], &out);
     let chunks = riff_chunks(&out);
     let ids: Vec<&str> = chunks.iter().map(|(id, _)| id.as_str()).collect();
     assert_eq!(ids, ["fmt ", "data", "cue ", "LIST"]);
     let articles = manifest["articles"].as_array().unwrap();
+    assert_eq!(articles.len(), 3);
 
     let cue = &chunks[2].1;
     assert_eq!(u32_at(cue, 0) as usize, articles.len());
@@ -485,11 +500,34 @@ fn config_file_sets_options_and_flags_override_it() {
     fs::write(config_home.path().join("briefing/briefing.toml"), "[build]\nvoix = \"fr-FR\"\n").unwrap();
     briefing()
         .env("XDG_CONFIG_HOME", config_home.path())
-        .args(["build", "--dry-run", "examples/articles"])
+        .args(["build", "--dry-run", SHORT_ARTICLES])
         .assert()
         .failure()
         .code(2)
         .stderr(predicate::str::contains("briefing.toml:2: unknown key \"voix\""));
+}
+
+#[test]
+fn config_values_are_values_checked_like_flags() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", b"Le titre\n\nUne phrase.");
+    let config = tmp.path().join("c.toml");
+    fs::write(&config, "[build]\nannounce = true\ntitle-template = \"- {title}\"\ndate = \"2026-11-24\"\n").unwrap();
+    let dry_run = briefing().args(["build", "--dry-run", "--config"]).arg(&config).arg(&input).assert().success();
+    let stdout = String::from_utf8(dry_run.get_output().stdout.clone()).unwrap();
+    assert!(stdout.contains("\n- Le titre\n"), "{stdout}");
+
+    fs::write(&config, "voice = \"fr-FR\"\n\n[build]\nrate = 99\n").unwrap();
+    briefing()
+        .args(["build", "--dry-run", "--config"])
+        .arg(&config)
+        .arg(&input)
+        .assert()
+        .failure()
+        .code(2)
+        .stderr(format!("briefing: error: {}:4: rate = 99: must be between 0.5 and 3\n", config.display()));
+    // Given on the command line, the flag wins and the file's value is not used, but still checked.
+    briefing().args(["build", "--dry-run", "--rate", "1", "--config"]).arg(&config).arg(&input).assert().code(2);
 }
 
 #[test]

@@ -62,6 +62,14 @@ fn article(dir: &Path) -> PathBuf {
     path
 }
 
+/// A title and two short sentences: enough for sentences spoken in parallel,
+/// the least a voice takes to load and run.
+fn short_article(dir: &Path) -> PathBuf {
+    let path = dir.join("short.txt");
+    fs::write(&path, "Le musée\n\nIl rouvre. Le billet coûte 16 euros.").unwrap();
+    path
+}
+
 fn samples(wav: &Path) -> (hound::WavSpec, Vec<i16>) {
     let mut reader = hound::WavReader::open(wav).unwrap();
     (reader.spec(), reader.samples::<i16>().map(Result::unwrap).collect())
@@ -89,7 +97,7 @@ fn speaks_several_sentences() {
 fn without_noise_the_output_does_not_depend_on_jobs() {
     let Some((voice, runtime)) = piper() else { return };
     let tmp = TempDir::new().unwrap();
-    let input = article(tmp.path());
+    let input = short_article(tmp.path());
     let quiet = ["--noise-scale", "0", "--noise-w", "0"];
     let one = tmp.path().join("one.wav");
     let two = tmp.path().join("two.wav");
@@ -97,7 +105,7 @@ fn without_noise_the_output_does_not_depend_on_jobs() {
     build(&voice, &runtime, &input, &two, &[&quiet[..], &["--jobs", "2"]].concat()).success();
     assert_eq!(fs::read(&one).unwrap(), fs::read(&two).unwrap());
     let slow = tmp.path().join("slow.wav");
-    build(&voice, &runtime, &input, &slow, &[&quiet[..], &["--length-scale", "1.5"]].concat()).success();
+    build(&voice, &runtime, &input, &slow, &[&quiet[..], &["--jobs", "1", "--length-scale", "1.5"]].concat()).success();
     assert!(samples(&slow).1.len() > samples(&one).1.len() * 5 / 4, "--length-scale slows speech");
 }
 
@@ -118,7 +126,7 @@ fn unknown_phonemes_are_skipped_with_a_warning() {
     let edited = voice_with_config(tmp.path(), &voice, |c| {
         c["phoneme_id_map"].as_object_mut().unwrap().remove("ˈ");
     });
-    let input = article(tmp.path());
+    let input = short_article(tmp.path());
     build(&edited, &runtime, &input, &tmp.path().join("w.wav"), &[])
         .success()
         .stderr(predicate::str::contains("phonemes the voice does not know were skipped: 'ˈ'"));
@@ -157,18 +165,22 @@ fn clear_errors() {
 /// A sentence longer than the voice takes at once is cut for it alone: the
 /// manifest keeps one sentence, and its sound is exactly that of its two
 /// halves spoken apart with a comma's pause (0.2 s) between them, but for
-/// the 5 ms fades that sentences (not pieces) get at their edges.
+/// the 5 ms fades that sentences (not pieces) get at their edges. One job:
+/// the one sentence gets every core (the output does not depend on jobs).
 #[test]
 fn long_sentences_are_cut_for_the_voice_with_a_clause_pause() {
     let Some((voice, runtime)) = piper() else { return };
     let tmp = TempDir::new().unwrap();
-    let first = "The city council met on Tuesday evening, after weeks of quarrels over the budget, the schools, the roads and the new swimming pool, and the mayor, who had promised a calm session, opened it with a long speech about the finances of the town, the debts left by the previous team, the price of energy and the cost of the repairs that the old town hall has needed for years;";
-    let second = "the opposition, which had asked for a delay, answered that the figures were wrong, that the pool would cost twice what was planned, and that the families of the northern district, who have waited for a new school since the floods, would once again be told to wait until next year.";
+    let first = "The town council met on Tuesday evening after weeks of quarrels over the budget and the schools, and the mayor, who had promised a calm session, opened it with a long speech about the debts left by the previous team, the price of energy and the repairs the old town hall needs;";
+    let second = "the opposition answered that the figures were wrong, that the new pool would cost twice what was planned, and that the families of the northern district, who have waited for a school since the floods, would once again be told to wait another year.";
+    // Longer than the voice takes at once (500 characters), each half long enough to be a piece.
+    assert!(format!("{first} {second}").chars().count() > 500);
     let whole = tmp.path().join("whole.txt");
     fs::write(&whole, format!("Council\n\n{first} {second}")).unwrap();
     let halves = tmp.path().join("halves.txt");
     fs::write(&halves, format!("Council\n\n{first}\n\n{second}")).unwrap();
     let quiet = ["--noise-scale", "0", "--noise-w", "0", "--no-loudness", "--no-cache", "--pause-paragraph", "0.2"];
+    let quiet = [&quiet[..], &["--jobs", "1"]].concat();
     let (one, two) = (tmp.path().join("one.wav"), tmp.path().join("two.wav"));
     build(&voice, &runtime, &whole, &one, &quiet).success();
     build(&voice, &runtime, &halves, &two, &quiet).success();

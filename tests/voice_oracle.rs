@@ -117,6 +117,20 @@ fn oracle(sentence: &str) -> String {
     comparable(&String::from_utf8(output.stdout).unwrap())
 }
 
+/// [`oracle`] of every sentence, in order: still one espeak-ng process per
+/// sentence, run on as many threads as there are cores.
+fn oracles(sentences: &[&String]) -> Vec<String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = sentences.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = sentences
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(|s| oracle(s)).collect::<Vec<_>>()))
+            .collect();
+        parts.into_iter().flat_map(|part| part.join().unwrap()).collect()
+    })
+}
+
 fn edit_distance(a: &[char], b: &[char]) -> usize {
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {
@@ -159,12 +173,18 @@ fn the_voice_says_what_c_espeak_ng_says() {
     let (mut total, mut identical, mut errors, mut length) = (0, 0, 0, 0);
     let mut truncated = Vec::new();
     let mut different = Vec::new();
-    for file in &files {
-        let written = sentences(file);
-        let said = ours(file);
+    let written: Vec<Vec<String>> = files.iter().map(|file| sentences(file)).collect();
+    // Ours (one run per file) while the oracle runs (one per sentence).
+    let (said, references) = std::thread::scope(|scope| {
+        let said = scope.spawn(|| files.iter().map(|file| ours(file)).collect::<Vec<_>>());
+        let references = oracles(&written.iter().flatten().collect::<Vec<_>>());
+        (said.join().unwrap(), references)
+    });
+    let mut references = references.into_iter();
+    for ((file, written), said) in files.iter().zip(&written).zip(&said) {
         assert_eq!(said.len(), written.len(), "one line of phonemes per sentence in {}", file.display());
-        for (sentence, ours) in written.iter().zip(&said) {
-            let reference = oracle(sentence);
+        for (sentence, ours) in written.iter().zip(said) {
+            let reference = references.next().expect("one reference per sentence");
             total += 1;
             if *ours == reference {
                 identical += 1;

@@ -88,8 +88,10 @@ pub fn check(destination: &Destination, sidecars: &[&dyn Sidecar]) -> Result<()>
     if let Some(folder_path) = paths.into_iter().find(|p| p.is_dir()) {
         return Err(Error::output(folder_path.display().to_string(), "is a folder"));
     }
-    let probe = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".part").tempfile_in(&folder);
-    probe.map(drop).map_err(|e| Error::writing(wav.display().to_string(), e))
+    let probe = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".probe").tempfile_in(&folder);
+    let probe = probe.map_err(|e| Error::writing(wav.display().to_string(), e))?;
+    let _registered = crate::paths::Staging::register(probe.path());
+    Ok(())
 }
 
 /// Standard output that a reader may close early (`| head -c 100`): the

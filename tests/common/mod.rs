@@ -9,7 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 
+/// The example articles: built end to end by one smoke test only.
 pub const ARTICLES: &str = "examples/articles";
+/// Three short articles (.txt and .md, about 24 s of speech) for the tests
+/// that need a bulletin of several articles, not long ones.
+pub const SHORT_ARTICLES: &str = "tests/fixtures/articles";
 
 /// The binary, with config and cache folders of its own: no test reads the
 /// user's `briefing.toml` or lexicon, nor fills the user's sentence cache.
