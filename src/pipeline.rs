@@ -7,7 +7,7 @@
 use crate::article::{self, Format, Input};
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
-use crate::master::{Master, MasterOptions, Music};
+use crate::master::{Master, MasterOptions, Music, Speech, Voicing};
 use crate::output::{self, Destination, Json, Sidecar, Subtitles};
 use crate::render::{self, Placement, Sink, Synthesis};
 use crate::script::{self, Script};
@@ -210,14 +210,18 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
     clock.lap("load voice and music");
 
     let spoken = bulletins.iter().flat_map(|b| b.script.segments().map(|s| s.spoken.as_str()));
-    let mut synthesis = Synthesis::start(engine.clone(), spoken, options.jobs)?;
+    let voicing = Voicing::new(&options.master, rate);
+    let finish = Arc::new(move |samples| voicing.voice(samples));
+    let mut synthesis = Synthesis::start(engine.clone(), finish, spoken, options.jobs)?;
     observer.started(sentences, rate);
     let mut report = Report::default();
     for bulletin in &bulletins {
         let mut master = Master::new(options.master.clone(), rate, &music)?;
         let placed = render::render(&bulletin.script, &mut synthesis, &mut Observed { sink: &mut master, observer })?;
+        clock.lap("synthesize and place");
         observer.stage(Stage::Mastering);
         let (mut program, mastered) = master.finish()?;
+        clock.lap("fit the loudness");
         let manifest = Manifest {
             audio: bulletin.destination.file_name(),
             engine: engine.describe(),
@@ -234,8 +238,8 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
         observer.stage(Stage::Writing(bulletin.destination.name()));
         let beside = output::write(&bulletin.destination, &mut program, &manifest, &sidecars)?;
         report.add(&bulletin.destination, beside, &manifest);
+        clock.lap("write");
     }
-    clock.lap("synthesize and write");
     engine.warnings().iter().for_each(|w| observer.warning(w));
     (report.cache_hits, report.synthesized) = voice.counts();
     report.wall_time = clock.total();
@@ -255,17 +259,19 @@ impl Report {
 
 /// A sink that tells the observer of each sentence it places.
 struct Observed<'a> {
-    sink: &'a mut dyn Sink,
+    sink: &'a mut dyn Sink<Speech = Speech>,
     observer: &'a mut dyn Observer,
 }
 
 impl Sink for Observed<'_> {
+    type Speech = Speech;
+
     fn sample_rate(&self) -> u32 {
         self.sink.sample_rate()
     }
 
-    fn place(&mut self, speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)> {
-        self.observer.sentence(speech.len());
+    fn place(&mut self, speech: Speech, placement: Placement) -> Result<(usize, usize)> {
+        self.observer.sentence(speech.samples.len());
         self.sink.place(speech, placement)
     }
 }
@@ -281,9 +287,14 @@ impl Stopwatch {
         Stopwatch { laps: Vec::new(), last: Instant::now() }
     }
 
+    /// Counts the time since the last lap to `stage`, added up if it has
+    /// come before (once per bulletin).
     fn lap(&mut self, stage: &'static str) {
         let now = Instant::now();
-        self.laps.push((stage, now - self.last));
+        match self.laps.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, time)) => *time += now - self.last,
+            None => self.laps.push((stage, now - self.last)),
+        }
         self.last = now;
     }
 

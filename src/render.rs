@@ -24,9 +24,15 @@ pub struct Placement {
 /// Takes the program's sentences in order, as they are made, and says
 /// where each one's sound starts and ends in the final file.
 pub trait Sink {
+    /// A sentence as the synthesis threads finish it for this sink.
+    type Speech;
     fn sample_rate(&self) -> u32;
-    fn place(&mut self, speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)>;
+    fn place(&mut self, speech: Self::Speech, placement: Placement) -> Result<(usize, usize)>;
 }
+
+/// What the synthesis threads do to each sentence after the engine, so that
+/// the sink's own per-sentence work (fades, analysis) runs in parallel too.
+pub type Finish<T> = Arc<dyn Fn(Vec<f32>) -> T + Send + Sync>;
 
 /// Every sentence of one or more scripts, synthesized in parallel on a pool
 /// of `jobs` threads and handed out in order, each as soon as it and all
@@ -34,25 +40,36 @@ pub trait Sink {
 /// per thread are made ahead of the one awaited, so memory does not grow
 /// with the bulletin even when writing is the slower side. The result does
 /// not depend on the number of threads. Dropping it stops the work.
-pub struct Synthesis {
+pub struct Synthesis<T> {
     engine: Arc<dyn Engine>,
+    finish: Finish<T>,
     texts: Arc<Vec<String>>,
     pool: rayon::ThreadPool,
     ahead: usize,
     started: usize,
-    done: mpsc::Sender<(usize, Result<Vec<f32>>)>,
-    finished: mpsc::Receiver<(usize, Result<Vec<f32>>)>,
-    waiting: BTreeMap<usize, Result<Vec<f32>>>,
+    done: mpsc::Sender<(usize, Made<T>)>,
+    finished: mpsc::Receiver<(usize, Made<T>)>,
+    waiting: BTreeMap<usize, Made<T>>,
     next: usize,
     cancelled: Arc<AtomicBool>,
 }
 
+/// A sentence as a thread made it: the text the engine was sent, and the
+/// sentence.
+type Made<T> = Result<(String, T)>;
+
 /// Sentences each thread may have made ahead of the one awaited.
 const AHEAD_PER_THREAD: usize = 4;
 
-impl Synthesis {
-    pub fn start<'a>(engine: Arc<dyn Engine>, spoken: impl IntoIterator<Item = &'a str>, jobs: usize) -> Result<Self> {
-        let texts: Arc<Vec<String>> = Arc::new(spoken.into_iter().map(|s| engine.prepare(s)).collect());
+impl<T: Send + 'static> Synthesis<T> {
+    /// Starts on `spoken`, each sentence made by `engine` then `finish`.
+    pub fn start<'a>(
+        engine: Arc<dyn Engine>,
+        finish: Finish<T>,
+        spoken: impl IntoIterator<Item = &'a str>,
+        jobs: usize,
+    ) -> Result<Self> {
+        let texts: Arc<Vec<String>> = Arc::new(spoken.into_iter().map(str::to_owned).collect());
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(jobs)
             .build()
@@ -61,6 +78,7 @@ impl Synthesis {
         let (done, finished) = mpsc::channel();
         let mut synthesis = Synthesis {
             engine,
+            finish,
             texts,
             pool,
             ahead,
@@ -80,19 +98,21 @@ impl Synthesis {
         while self.started < self.texts.len() && self.started < self.next + self.ahead {
             let i = self.started;
             let (done, cancelled) = (self.done.clone(), self.cancelled.clone());
-            let (engine, texts) = (self.engine.clone(), self.texts.clone());
+            let (engine, texts, finish) = (self.engine.clone(), self.texts.clone(), self.finish.clone());
             self.pool.spawn_fifo(move || {
                 if !cancelled.load(Ordering::Relaxed) {
+                    let made =
+                        synthesize_guarded(engine.as_ref(), &texts[i]).map(|(sent, samples)| (sent, finish(samples)));
                     // The receiver is gone only once the bulletin has failed.
-                    let _ = done.send((i, synthesize_guarded(engine.as_ref(), &texts[i])));
+                    let _ = done.send((i, made));
                 }
             });
             self.started += 1;
         }
     }
 
-    /// The next sentence in order: what the engine was sent, and its samples.
-    fn next(&mut self) -> Result<(String, Vec<f32>)> {
+    /// The next sentence in order: what the engine was sent, and the sentence.
+    fn next(&mut self) -> Result<(String, T)> {
         let i = self.next;
         while !self.waiting.contains_key(&i) {
             let (at, audio) =
@@ -101,18 +121,21 @@ impl Synthesis {
         }
         self.next += 1;
         self.start_more();
-        let audio = self.waiting.remove(&i).expect("waiting for it")?;
-        Ok((self.texts[i].clone(), audio))
+        self.waiting.remove(&i).expect("waiting for it")
     }
 }
 
-/// An engine that panics fails its sentence, not the whole process.
-fn synthesize_guarded(engine: &dyn Engine, text: &str) -> Result<Vec<f32>> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.synthesize(text)))
-        .unwrap_or_else(|_| Err(Error::engine(engine.describe(), format!("crashed on {text:?}"))))
+/// The text prepared for the engine (on the synthesis thread too: the
+/// shields take time), and the engine's samples. An engine that panics
+/// fails its sentence, not the whole process.
+fn synthesize_guarded(engine: &dyn Engine, text: &str) -> Result<(String, Vec<f32>)> {
+    let prepared = engine.prepare(text);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.synthesize(&prepared)))
+        .unwrap_or_else(|_| Err(Error::engine(engine.describe(), format!("crashed on {prepared:?}"))))
+        .map(|samples| (prepared, samples))
 }
 
-impl Drop for Synthesis {
+impl<T> Drop for Synthesis<T> {
     fn drop(&mut self) {
         self.cancelled.store(true, Ordering::Relaxed);
     }
@@ -128,7 +151,11 @@ pub struct Placed {
 
 /// Places the next `script`'s sentences from `synthesis` into `sink`, in
 /// order, and says where each one fell.
-pub fn render(script: &Script, synthesis: &mut Synthesis, sink: &mut dyn Sink) -> Result<Placed> {
+pub fn render<T: Send + 'static>(
+    script: &Script,
+    synthesis: &mut Synthesis<T>,
+    sink: &mut dyn Sink<Speech = T>,
+) -> Result<Placed> {
     let rate = sink.sample_rate();
     let mut placed = Placed { opening: None, articles: Vec::new(), closing: None };
     for part in &script.parts {
@@ -171,10 +198,16 @@ mod tests {
     use crate::script::{script, Options, Pauses};
     use crate::synth::fake::Fake;
 
+    /// Sentences as the engine made them.
+    fn as_is() -> Finish<Vec<f32>> {
+        Arc::new(|samples| samples)
+    }
+
     /// Lays sentences and pauses end to end in memory.
     struct Collect(Vec<f32>);
 
     impl Sink for Collect {
+        type Speech = Vec<f32>;
         fn sample_rate(&self) -> u32 {
             10
         }
@@ -189,7 +222,7 @@ mod tests {
 
     fn render_all(script: &Script, engine: impl Engine + 'static, jobs: usize) -> Result<(Vec<f32>, Placed)> {
         let spoken = script.segments().map(|s| s.spoken.as_str());
-        let mut synthesis = Synthesis::start(Arc::new(engine), spoken, jobs)?;
+        let mut synthesis = Synthesis::start(Arc::new(engine), as_is(), spoken, jobs)?;
         let mut sink = Collect(Vec::new());
         let placed = render(script, &mut synthesis, &mut sink)?;
         Ok((sink.0, placed))
@@ -229,6 +262,7 @@ mod tests {
 
         struct Full(usize);
         impl Sink for Full {
+            type Speech = Vec<f32>;
             fn sample_rate(&self) -> u32 {
                 10
             }
@@ -238,7 +272,8 @@ mod tests {
             }
         }
         let mut synthesis =
-            Synthesis::start(Arc::new(Fake::new("counting")), script.segments().map(|s| s.spoken.as_str()), 0).unwrap();
+            Synthesis::start(Arc::new(Fake::new("counting")), as_is(), script.segments().map(|s| s.spoken.as_str()), 0)
+                .unwrap();
         let mut full = Full(0);
         let error = render(&script, &mut synthesis, &mut full).unwrap_err();
         assert_eq!((full.0, error.to_string()), (1, "out.wav: cannot write: disk full".to_owned()));
@@ -250,7 +285,7 @@ mod tests {
         let first = script(&[article(None, &["Un. Deux."])], &options);
         let second = script(&[article(None, &["Trois quatre."])], &options);
         let spoken = first.segments().chain(second.segments()).map(|s| s.spoken.as_str());
-        let mut synthesis = Synthesis::start(Arc::new(Fake::new("counting")), spoken, 2).unwrap();
+        let mut synthesis = Synthesis::start(Arc::new(Fake::new("counting")), as_is(), spoken, 2).unwrap();
         let (mut a, mut b) = (Collect(Vec::new()), Collect(Vec::new()));
         render(&first, &mut synthesis, &mut a).unwrap();
         let manifest = render(&second, &mut synthesis, &mut b).unwrap();

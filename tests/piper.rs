@@ -91,6 +91,14 @@ fn speaks_several_sentences() {
     let manifest: Value = serde_json::from_slice(&fs::read(out.with_extension("json")).unwrap()).unwrap();
     assert_eq!(manifest["engine"], "piper en_US-joe-medium");
     assert_eq!(manifest["articles"][0]["sentences"].as_array().unwrap().len(), 4);
+    // Brought to the loudness target like the embedded voice, at any rate.
+    let resampled = tmp.path().join("p44.wav");
+    build(&voice, &runtime, &input, &resampled, &["--sample-rate", "44100"]).success();
+    for wav in [&out, &resampled] {
+        let Some((integrated, true_peak)) = common::ffmpeg_loudness(wav) else { return };
+        assert!((integrated + 16.0).abs() <= 0.5, "{integrated} LUFS");
+        assert!(true_peak <= -1.0, "true peak {true_peak} dBTP");
+    }
 }
 
 #[test]

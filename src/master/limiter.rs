@@ -1,93 +1,96 @@
-//! A look-ahead peak limiter: the loudness gain may push a few speech peaks
-//! over the ceiling, and this brings them down smoothly instead of clipping.
-//! The gain needed at each sample is the smallest over the next `window`
-//! samples, then averaged over `window` samples, which ramps the gain down
-//! before a peak and never lets a sample through above the ceiling; it then
-//! recovers slowly (release). The audio is delayed by `window - 1` samples
-//! inside and flushed at the end, so the output is exactly as long as the
-//! input and aligned with it.
+//! A look-ahead peak limiter working on units (5 ms): the loudness gain may
+//! push speech peaks over the true-peak ceiling, and this brings them down
+//! smoothly instead of clipping. The gain a unit needs is the smallest over
+//! it, the unit before and the next [`LOOKAHEAD`]; these are averaged over
+//! [`LOOKAHEAD`] + 1 units, which ramps the gain down before a peak, and the
+//! gain then recovers slowly (release). Within a unit the gain moves in a
+//! straight line from one unit boundary to the next, each boundary taking
+//! the lower gain of the units on either side, so no sample of a unit is
+//! ever let through above the ceiling. Working on units, the same limiter
+//! predicts the program's loudness for the fit and shapes the samples as
+//! they are written.
 
-use std::collections::VecDeque;
+use super::analysis::Unit;
+
+/// Units the gain looks ahead: it starts going down this long before a peak.
+pub const LOOKAHEAD: usize = 2;
+
+/// A unit with the limiter's gain at its start and at its end.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limited {
+    pub unit: Unit,
+    pub from: f32,
+    pub to: f32,
+}
+
+impl Limited {
+    /// The unit's energy once its gain is applied, the energy taken as
+    /// spread evenly over the unit.
+    pub fn energy(&self) -> f64 {
+        let (a, b) = (f64::from(self.from), f64::from(self.to));
+        f64::from(self.unit.energy) * (a * a + a * b + b * b) / 3.0
+    }
+}
+
+/// Units from the one before a unit being decided to the newest.
+const WINDOW: usize = LOOKAHEAD + 2;
 
 pub struct Limiter {
     ceiling: f32,
-    window: usize,
     release: f32,
-    /// (index, gain needed) candidates for the running minimum.
-    minimum: VecDeque<(usize, f32)>,
-    /// The last `window` minimums and their sum.
-    recent: VecDeque<f32>,
-    sum: f64,
-    delayed: VecDeque<f32>,
-    gain: f32,
-    seen: usize,
-    inputs: usize,
-    emitted: usize,
+    /// The last [`WINDOW`] units pushed and the gain each needs, by push
+    /// number modulo the window (before the first unit: none, gain 1).
+    units: [Unit; WINDOW],
+    needed: [f32; WINDOW],
+    /// The lowest needed gains of the last units decided, for the average.
+    lowest: [f32; LOOKAHEAD + 1],
+    /// The gains of the last two units decided.
+    gains: [f32; 2],
+    pushed: usize,
 }
 
 impl Limiter {
-    /// `ceiling`: highest absolute sample value; `window` and `release` in
-    /// samples.
-    pub fn new(ceiling: f32, window: usize, release: usize) -> Self {
-        let window = window.max(1);
+    /// `ceiling`: the highest peak let through (linear); `release`: units
+    /// over which the gain recovers by about two thirds of the way.
+    pub fn new(ceiling: f32, release: f32) -> Self {
         Limiter {
             ceiling,
-            window,
-            release: 1.0 - (-1.0 / release.max(1) as f32).exp(),
-            minimum: VecDeque::new(),
-            recent: VecDeque::from(vec![1.0; window]),
-            sum: window as f64,
-            delayed: VecDeque::from(vec![0.0; window - 1]),
-            gain: 1.0,
-            seen: 0,
-            inputs: 0,
-            emitted: 0,
+            release: 1.0 - (-1.0 / release.max(1.0)).exp(),
+            units: [Unit::default(); WINDOW],
+            needed: [1.0; WINDOW],
+            lowest: [1.0; LOOKAHEAD + 1],
+            gains: [1.0; 2],
+            pushed: 0,
         }
     }
 
-    /// Limits `input`, appending to `output` what has come through the
-    /// delay; [`Limiter::flush`] gives the rest, so that in all the output
-    /// is as long as the input.
-    pub fn process(&mut self, input: &[f32], output: &mut Vec<f32>) {
-        for &sample in input {
-            self.inputs += 1;
-            self.emit(sample, output);
+    /// Takes the next unit; gives out, in order, each unit whose gains are
+    /// now known.
+    pub fn push(&mut self, unit: Unit, out: &mut impl FnMut(Limited)) {
+        let newest = self.pushed;
+        self.pushed += 1;
+        self.units[newest % WINDOW] = unit;
+        self.needed[newest % WINDOW] = if unit.peak > self.ceiling { self.ceiling / unit.peak } else { 1.0 };
+        // The unit LOOKAHEAD back from the newest can now be decided: its
+        // window runs from the unit before it to the newest.
+        let Some(decided) = newest.checked_sub(LOOKAHEAD) else { return };
+        let lowest = self.needed.iter().copied().fold(1.0, f32::min);
+        self.lowest[decided % (LOOKAHEAD + 1)] = lowest;
+        let average = self.lowest.iter().sum::<f32>() / (LOOKAHEAD + 1) as f32;
+        let [before, last] = self.gains;
+        let gain = average.min(last + (1.0 - last) * self.release);
+        // The unit before the one decided now has gains on both sides.
+        if let Some(ready) = decided.checked_sub(1) {
+            out(Limited { unit: self.units[ready % WINDOW], from: before.min(last), to: last.min(gain) });
         }
+        self.gains = [last, gain];
     }
 
-    /// The last delayed samples, once the input has ended.
-    pub fn flush(&mut self, output: &mut Vec<f32>) {
-        while self.emitted < self.inputs {
-            self.emit(0.0, output);
+    /// Gives out the units still waiting, the program having ended (silence after it).
+    pub fn finish(mut self, out: &mut impl FnMut(Limited)) {
+        for _ in 0..=LOOKAHEAD {
+            self.push(Unit::default(), out);
         }
-    }
-
-    /// One step; its output is the input `window - 1` steps back, if any.
-    fn emit(&mut self, sample: f32, output: &mut Vec<f32>) {
-        let limited = self.step(sample);
-        if self.seen >= self.window {
-            output.push(limited);
-            self.emitted += 1;
-        }
-    }
-
-    fn step(&mut self, sample: f32) -> f32 {
-        let needed = if sample.abs() > self.ceiling { self.ceiling / sample.abs() } else { 1.0 };
-        while self.minimum.back().is_some_and(|&(_, g)| g >= needed) {
-            self.minimum.pop_back();
-        }
-        self.minimum.push_back((self.seen, needed));
-        if self.minimum.front().is_some_and(|&(i, _)| i + self.window <= self.seen) {
-            self.minimum.pop_front();
-        }
-        self.seen += 1;
-        let lowest = self.minimum.front().map_or(1.0, |&(_, g)| g);
-        self.recent.push_back(lowest);
-        self.sum += f64::from(lowest) - f64::from(self.recent.pop_front().unwrap_or(1.0));
-        let smoothed = (self.sum / self.window as f64) as f32;
-        self.gain = smoothed.min(self.gain + (1.0 - self.gain) * self.release);
-        self.delayed.push_back(sample);
-        self.delayed.pop_front().unwrap_or(0.0) * self.gain
     }
 }
 
@@ -95,39 +98,48 @@ impl Limiter {
 mod tests {
     use super::*;
 
-    fn limit(input: &[f32], ceiling: f32, window: usize) -> Vec<f32> {
-        let mut limiter = Limiter::new(ceiling, window, 50);
-        let mut output = Vec::new();
-        limiter.process(input, &mut output);
-        limiter.flush(&mut output);
-        output
+    fn unit(peak: f32) -> Unit {
+        Unit { len: 10, energy: peak * peak * 10.0, peak }
+    }
+
+    fn limit(peaks: &[f32], ceiling: f32) -> Vec<Limited> {
+        let mut limiter = Limiter::new(ceiling, 20.0);
+        let mut out = Vec::new();
+        for &peak in peaks {
+            limiter.push(unit(peak), &mut |l| out.push(l));
+        }
+        limiter.finish(&mut |l| out.push(l));
+        out
     }
 
     #[test]
-    fn peaks_stay_under_the_ceiling_and_quiet_parts_pass() {
-        let input: Vec<f32> =
-            (0..2000).map(|i| (i as f32 * 0.05).sin() * if (900..1000).contains(&i) { 1.5 } else { 0.3 }).collect();
-        let output = limit(&input, 0.5, 16);
-        assert_eq!(output.len(), input.len());
-        assert!(output.iter().all(|s| s.abs() <= 0.5 + 1e-6));
-        assert!(output[..800].iter().zip(&input).all(|(o, i)| (o - i).abs() < 1e-6), "untouched before the peak");
-        assert!((output[1999] - input[1999]).abs() < 0.01, "recovered after it");
+    fn every_unit_comes_out_once_in_order() {
+        let peaks: Vec<f32> = (0..50).map(|i| i as f32 / 50.0).collect();
+        let out = limit(&peaks, 0.5);
+        assert_eq!(out.iter().map(|l| l.unit.peak).collect::<Vec<_>>(), peaks);
+        assert_eq!(limit(&[0.1], 0.5).len(), 1);
+        assert!(limit(&[], 0.5).is_empty());
     }
 
     #[test]
-    fn output_is_as_long_as_input_even_when_short() {
-        assert_eq!(limit(&[0.1, 0.2, 0.3], 0.5, 16), [0.1, 0.2, 0.3]);
-        assert!(limit(&[], 0.5, 16).is_empty());
+    fn no_unit_goes_over_the_ceiling_and_quiet_ones_pass() {
+        let peaks: Vec<f32> = (0..200).map(|i| if (90..100).contains(&i) { 1.5 } else { 0.3 }).collect();
+        let out = limit(&peaks, 0.5);
+        for l in &out {
+            assert!(l.unit.peak * l.from.max(l.to) <= 0.5 + 1e-6, "{l:?}");
+        }
+        assert!(out[..80].iter().all(|l| l.from == 1.0 && l.to == 1.0), "untouched before the peak");
+        assert!(out[199].to > 0.99, "recovered after it");
     }
 
     #[test]
-    fn the_gain_ramps_down_before_a_peak_instead_of_jumping() {
-        let mut input = vec![0.2; 100];
-        input[60] = 1.0;
-        let output = limit(&input, 0.5, 10);
-        assert!((output[60] - 0.5).abs() < 1e-6);
-        let gains: Vec<f32> = output[50..60].iter().map(|o| o / 0.2).collect();
-        assert!(gains.windows(2).all(|w| w[1] <= w[0]), "{gains:?}");
-        assert!(output[49] == 0.2 && gains[9] < 0.6);
+    fn the_gain_ramps_down_before_a_peak_and_joins_at_boundaries() {
+        let mut peaks = vec![0.2; 40];
+        peaks[20] = 1.0;
+        let out = limit(&peaks, 0.5);
+        let ramp: Vec<f32> = out[15..21].iter().map(|l| l.from).collect();
+        assert!(ramp.windows(2).all(|w| w[1] <= w[0]), "{ramp:?}");
+        assert!(ramp[0] == 1.0 && out[20].from <= 0.5);
+        assert!(out.windows(2).all(|w| w[0].to == w[1].from), "continuous gain");
     }
 }

@@ -1,37 +1,44 @@
 //! From placed sentences to a finished program: the intro, short fades at
 //! every join, a music bed ducked under the opening, the outro, and one
 //! loudness gain for the whole file (EBU R128), with a look-ahead limiter
-//! for the few speech peaks the gain would push over the true-peak limit.
-//! The program is spooled to a temporary file as it arrives, measured, and
-//! read back with the gain applied, so memory does not grow with its length.
+//! for the speech peaks the gain would push over the true-peak limit.
+//!
+//! The costly analysis runs where the sentences are made, in parallel: each
+//! is faded and analyzed on its synthesis thread ([`Voicing`]), into 5 ms
+//! units of K-weighted energy and true peak. The program is spooled to a
+//! temporary file as it arrives, with its units beside it; the gain and the
+//! limiter's ceiling are then fitted from the units alone, and the audio is
+//! read back once, shaped as it is written. Memory does not grow with the
+//! program's length.
 
+mod analysis;
 mod limiter;
-mod meter;
+mod loudness;
 
 use crate::audio;
 use crate::error::{io_problem, Error, Result};
 use crate::manifest::{Loudness, Span};
 use crate::render::{Placement, Sink};
 use crate::script::PartKind;
-use limiter::Limiter;
-use meter::Meter;
+use analysis::Unit;
+use limiter::{Limited, Limiter};
+use loudness::Gating;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
 
 /// Fades at each end of every clip: long enough to remove a click, too
 /// short to hear.
 const FADE_SECONDS: f32 = 0.005;
 /// The limiter aims this far under the true-peak limit, for the peaks
-/// between samples and the rounding to 16 bits.
+/// between samples the analysis may miss and the rounding to 16 bits.
 const TRUE_PEAK_MARGIN: f64 = 0.3;
-/// Close enough to the loudness target, LU.
-const LOUDNESS_TOLERANCE: f64 = 0.1;
-/// Tries at gain and ceiling before settling for the last one.
-const MAX_PASSES: usize = 4;
-/// Look-ahead of the limiter: the gain ramps down over this time before a peak.
-const LIMITER_WINDOW_SECONDS: f32 = 0.005;
-const LIMITER_RELEASE_SECONDS: f32 = 0.1;
+/// How close the fitted ceiling comes to the exact one, dB.
+const FIT_PRECISION: f64 = 0.005;
+/// Tries at the ceiling before settling for the best.
+const MAX_FITS: usize = 60;
+/// The limiter's gain recovers over about this time after a peak.
+const LIMITER_RELEASE_SECONDS: f64 = 0.1;
 /// Silence between the intro and the first words, and before the outro.
 const MUSIC_GAP_SECONDS: f32 = 0.5;
 /// The bed goes down to its ducked level over this time before the voice.
@@ -86,25 +93,73 @@ impl Default for MasterOptions {
 /// The music files, read once for every bulletin of a run, faded at their
 /// edges and at the program's rate.
 pub struct Music {
-    intro: Option<Vec<f32>>,
-    outro: Option<Vec<f32>>,
+    intro: Option<Clip>,
+    outro: Option<Clip>,
     bed: Option<Vec<f32>>,
+}
+
+/// A music clip, faded at its edges, with its units.
+struct Clip {
+    samples: Vec<f32>,
+    units: Vec<Unit>,
 }
 
 impl Music {
     /// Reads the files the options name, at the program's `rate`; a bad one
     /// fails before any synthesis.
     pub fn load(options: &MasterOptions, rate: u32) -> Result<Self> {
-        let clip = |path: &PathBuf| -> Result<Vec<f32>> {
-            let mut clip = audio::read_clip(path, rate)?;
-            audio::fade_edges(&mut clip, audio::samples_in(FADE_SECONDS, rate));
-            Ok(clip)
+        let read = |path: &PathBuf| -> Result<Vec<f32>> {
+            let mut samples = audio::read_clip(path, rate)?;
+            audio::fade_edges(&mut samples, audio::samples_in(FADE_SECONDS, rate));
+            Ok(samples)
+        };
+        let clip = |path: &PathBuf| -> Result<Clip> {
+            let samples = read(path)?;
+            let units = if options.loudness.is_some() { analysis::analyze(&samples, rate) } else { Vec::new() };
+            Ok(Clip { samples, units })
         };
         Ok(Music {
             intro: options.intro.as_ref().map(clip).transpose()?,
             outro: options.outro.as_ref().map(clip).transpose()?,
-            bed: options.bed.as_ref().map(|b| clip(&b.path)).transpose()?,
+            bed: options.bed.as_ref().map(|b| read(&b.path)).transpose()?,
         })
+    }
+}
+
+/// A sentence ready to be placed: at the program's rate and volume, faded
+/// at its edges, and analyzed if the program's loudness is to be set.
+pub struct Speech {
+    pub samples: Vec<f32>,
+    units: Vec<Unit>,
+}
+
+/// Makes [`Speech`] of a synthesized sentence. Meant to run on the thread
+/// that synthesized it, so that the analysis runs in parallel.
+#[derive(Debug, Clone)]
+pub struct Voicing {
+    volume: f32,
+    fade: usize,
+    rate: u32,
+    analyze: bool,
+}
+
+impl Voicing {
+    pub fn new(options: &MasterOptions, rate: u32) -> Self {
+        Voicing {
+            volume: options.volume,
+            fade: audio::samples_in(FADE_SECONDS, rate),
+            rate,
+            analyze: options.loudness.is_some(),
+        }
+    }
+
+    pub fn voice(&self, mut samples: Vec<f32>) -> Speech {
+        if self.volume != 1.0 {
+            samples.iter_mut().for_each(|s| *s *= self.volume);
+        }
+        audio::fade_edges(&mut samples, self.fade);
+        let units = if self.analyze { analysis::analyze(&samples, self.rate) } else { Vec::new() };
+        Speech { samples, units }
     }
 }
 
@@ -151,11 +206,21 @@ pub struct Master {
     options: MasterOptions,
     sample_rate: u32,
     spool: BufWriter<File>,
+    /// The units of the program, in order, when its loudness is to be set.
+    units: Option<BufWriter<File>>,
     position: usize,
     bed: Option<BedPlay>,
-    outro: Option<Vec<f32>>,
+    outro: Option<Clip>,
     intro_span: Option<Span>,
     mixed: Vec<f32>,
+    /// The bytes of `mixed`, as spooled.
+    bytes: Vec<u8>,
+}
+
+/// What is known of a piece's units when it is pushed.
+enum Units<'a> {
+    Known(&'a [Unit]),
+    Silence,
 }
 
 impl Master {
@@ -173,29 +238,33 @@ impl Master {
             }),
             _ => None,
         };
-        let spool = tempfile::tempfile().map_err(|e| spool_failed(&e))?;
+        let spool = || tempfile::tempfile().map(BufWriter::new).map_err(|e| spool_failed(&e));
+        let units = options.loudness.is_some().then(spool).transpose()?;
         let mut master = Master {
-            spool: BufWriter::new(spool),
+            spool: spool()?,
+            units,
             position: 0,
             bed,
-            outro: music.outro.clone(),
+            outro: music.outro.as_ref().map(|c| Clip { samples: c.samples.clone(), units: c.units.clone() }),
             intro_span: None,
             mixed: Vec::new(),
+            bytes: Vec::new(),
             options,
             sample_rate: rate,
         };
         if let Some(intro) = &music.intro {
-            master.push(intro)?;
-            master.intro_span = Some(Span::new(0, intro.len(), rate));
+            master.push(&intro.samples, Units::Known(&intro.units))?;
+            master.intro_span = Some(Span::new(0, intro.samples.len(), rate));
             master.silence(MUSIC_GAP_SECONDS)?;
         }
         Ok(master)
     }
 
-    /// Appends samples to the program, with the bed mixed in, measuring them.
-    fn push(&mut self, samples: &[f32]) -> Result<()> {
+    /// Appends samples to the program, with the bed mixed in, and their units.
+    fn push(&mut self, samples: &[f32], units: Units) -> Result<()> {
         self.mixed.clear();
-        match &self.bed {
+        let mixing = self.bed.as_ref().is_some_and(|b| b.start.is_some());
+        match self.bed.as_ref().filter(|_| mixing) {
             Some(bed) => {
                 let start = self.position;
                 self.mixed.extend(samples.iter().enumerate().map(|(i, s)| s + bed.at(start + i)));
@@ -206,13 +275,31 @@ impl Master {
         if self.bed.as_ref().is_some_and(|b| b.finished(self.position)) {
             self.bed = None;
         }
-        let bytes: Vec<u8> = self.mixed.iter().flat_map(|s| s.to_le_bytes()).collect();
-        self.spool.write_all(&bytes).map_err(|e| spool_failed(&e))
+        self.bytes.resize(self.mixed.len() * 4, 0);
+        for (word, sample) in self.bytes.chunks_exact_mut(4).zip(&self.mixed) {
+            word.copy_from_slice(&sample.to_le_bytes());
+        }
+        self.spool.write_all(&self.bytes).map_err(|e| spool_failed(&e))?;
+        let Some(spool) = self.units.as_mut() else { return Ok(()) };
+        let mixed_units;
+        let units: Box<dyn Iterator<Item = Unit>> = match units {
+            _ if mixing => {
+                mixed_units = analysis::analyze(&self.mixed, self.sample_rate);
+                Box::new(mixed_units.iter().copied())
+            }
+            Units::Known(units) => Box::new(units.iter().copied()),
+            Units::Silence => Box::new(analysis::silence(samples.len(), self.sample_rate)),
+        };
+        let bytes: Vec<u8> = units.flat_map(Unit::to_bytes).collect();
+        spool.write_all(&bytes).map_err(|e| spool_failed(&e))
     }
 
     fn silence(&mut self, seconds: f32) -> Result<()> {
-        let silence = vec![0.0; audio::samples_in(seconds, self.sample_rate)];
-        self.push(&silence)
+        self.silent(audio::samples_in(seconds, self.sample_rate))
+    }
+
+    fn silent(&mut self, len: usize) -> Result<()> {
+        self.push(&vec![0.0; len], Units::Silence)
     }
 
     /// Ends the program with the outro and sets the loudness gain.
@@ -221,18 +308,19 @@ impl Master {
             // The opening was the whole program: let the bed's tail play out.
             let end = *bed.opening_end.get_or_insert(self.position);
             let remaining = (end + bed.tail).saturating_sub(self.position);
-            self.push(&vec![0.0; remaining])?;
+            self.silent(remaining)?;
         }
         let mut outro = None;
         if let Some(clip) = self.outro.take() {
             self.silence(MUSIC_GAP_SECONDS)?;
             let start = self.position;
-            self.push(&clip)?;
+            self.push(&clip.samples, Units::Known(&clip.units))?;
             outro = Some(Span::new(start, self.position, self.sample_rate));
         }
         let spool = self.spool.into_inner().map_err(|e| spool_failed(e.error()))?;
+        let units = self.units.map(|u| u.into_inner().map_err(|e| spool_failed(e.error()))).transpose()?;
         let mut program =
-            Program { spool, samples: self.position, sample_rate: self.sample_rate, gain: 1.0, ceiling: None };
+            Program { spool, units, samples: self.position, sample_rate: self.sample_rate, gain: 1.0, ceiling: None };
         let loudness = match self.options.loudness {
             Some(target) => program.normalize(target)?,
             None => None,
@@ -255,23 +343,21 @@ pub struct Mastered {
 }
 
 impl Sink for Master {
+    type Speech = Speech;
+
     fn sample_rate(&self) -> u32 {
         self.sample_rate
     }
 
-    fn place(&mut self, mut speech: Vec<f32>, placement: Placement) -> Result<(usize, usize)> {
+    fn place(&mut self, speech: Speech, placement: Placement) -> Result<(usize, usize)> {
         let opening = placement.part == PartKind::Opening;
         if let Some(bed) = self.bed.as_mut().filter(|b| opening && b.start.is_none()) {
             bed.start = Some(self.position);
             let lead = bed.lead;
-            self.push(&vec![0.0; lead])?;
+            self.silent(lead)?;
         }
-        for sample in &mut speech {
-            *sample *= self.options.volume;
-        }
-        audio::fade_edges(&mut speech, audio::samples_in(FADE_SECONDS, self.sample_rate));
         let start = self.position;
-        self.push(&speech)?;
+        self.push(&speech.samples, Units::Known(&speech.units))?;
         let end = self.position;
         if let Some(bed) = self.bed.as_mut().filter(|_| opening && placement.ends_part) {
             bed.opening_end = Some(end);
@@ -284,101 +370,258 @@ impl Sink for Master {
 /// A finished program, ready to be written as 16-bit PCM.
 pub struct Program {
     spool: File,
+    /// The program's units, when its loudness is set.
+    units: Option<File>,
     pub samples: usize,
     sample_rate: u32,
     gain: f32,
-    /// Highest sample value the limiter lets through, if it is needed.
+    /// Highest peak the limiter lets through before the gain, if it is needed.
     ceiling: Option<f32>,
 }
 
 impl Program {
-    /// Finds the gain (and, where speech peaks stand in the way, the limiter
-    /// ceiling) that brings the program to `target`, checking each try by
-    /// measuring the processed program again. `None` for a program too
-    /// quiet to measure, left as it is.
+    /// Fits the gain (and, where speech peaks stand in the way, the limiter
+    /// ceiling) that brings the program to `target`, from its units.
+    /// `None` for a program too quiet to measure, left as it is.
     fn normalize(&mut self, target: LoudnessTarget) -> Result<Option<Loudness>> {
-        let (measured, measured_true_peak) = self.measure()?;
+        let (measured, peak) = self.fit(None)?;
+        let measured_true_peak = 20.0 * f64::from(peak).log10();
         if !measured.is_finite() || !measured_true_peak.is_finite() {
             return Ok(None);
         }
         let peak_limit = target.true_peak - TRUE_PEAK_MARGIN;
         let mut gain = target.integrated - measured;
-        let mut ceiling = (measured_true_peak + gain > peak_limit).then_some(peak_limit);
-        let (mut integrated, mut true_peak) = (measured + gain, measured_true_peak + gain);
-        for _ in 0..MAX_PASSES {
-            self.gain = linear(gain) as f32;
-            self.ceiling = ceiling.map(|c| linear(c) as f32);
-            if ceiling.is_none() {
-                break;
-            }
-            (integrated, true_peak) = self.measure()?;
-            let loud_enough = (integrated - target.integrated).abs() <= LOUDNESS_TOLERANCE;
-            if loud_enough && true_peak <= peak_limit + LOUDNESS_TOLERANCE {
-                break;
-            }
-            if true_peak > peak_limit {
-                ceiling = ceiling.map(|c| c - (true_peak - peak_limit));
-            }
-            gain += target.integrated - integrated;
+        let (mut integrated, mut ceiling) = (measured, None);
+        if measured_true_peak + gain > peak_limit {
+            // The ceiling c (before the gain) where the gain that brings the
+            // limited program to the target puts c exactly at the peak limit:
+            // c + target - L(c) = peak_limit, the left side growing with c.
+            let excess = |c: f64| -> Result<(f64, f64)> {
+                let (limited, _) = self.fit(Some(linear(c) as f32))?;
+                Ok((c + target.integrated - limited - peak_limit, limited))
+            };
+            // At the program's peak the limiter does nothing; were the
+            // loudness not to move, the ceiling would be where the first
+            // guess puts it.
+            let at_peak = (measured_true_peak, measured_true_peak + target.integrated - measured - peak_limit);
+            let (best, best_loudness) = solve(excess, at_peak, measured + peak_limit - target.integrated)?;
+            integrated = best_loudness;
+            gain = target.integrated - integrated;
+            ceiling = Some(best);
         }
+        self.gain = linear(gain) as f32;
+        self.ceiling = ceiling.map(|c| linear(c) as f32);
         Ok(Some(Loudness {
             measured,
             measured_true_peak,
             target: target.integrated,
             max_true_peak: target.true_peak,
             gain,
-            limiter_ceiling: ceiling,
-            integrated,
-            true_peak,
+            limiter_ceiling: ceiling.map(|c| c + gain),
+            integrated: integrated + gain,
+            true_peak: ceiling.unwrap_or(measured_true_peak) + gain,
         }))
     }
 
-    /// Integrated loudness and true peak of the program as it would be written.
-    fn measure(&mut self) -> Result<(f64, f64)> {
-        let mut meter = Meter::new(self.sample_rate)?;
-        self.process(&mut |block| meter.add(block))?;
-        meter.finish()
+    /// The program's integrated loudness before the gain, with the limiter
+    /// at `ceiling` if any, and its highest peak before the limiter.
+    fn fit(&self, ceiling: Option<f32>) -> Result<(f64, f32)> {
+        let mut gating = Gating::new(self.sample_rate);
+        let mut peak = 0f32;
+        let mut limiter = ceiling.map(|c| Limiter::new(c, release_units()));
+        let Some(units) = &self.units else { return Ok((f64::NEG_INFINITY, 0.0)) };
+        each_unit(units, &mut |unit| {
+            peak = peak.max(unit.peak);
+            match limiter.as_mut() {
+                Some(limiter) => limiter.push(unit, &mut |l: Limited| gating.add(l.unit.len, l.energy())),
+                None => gating.add(unit.len, f64::from(unit.energy)),
+            }
+        })?;
+        if let Some(limiter) = limiter {
+            limiter.finish(&mut |l: Limited| gating.add(l.unit.len, l.energy()));
+        }
+        Ok((gating.integrated(), peak))
     }
 
-    /// The program with its gain and limiter, handed out in blocks, in order.
-    fn process(&mut self, each: &mut dyn FnMut(&[f32]) -> Result<()>) -> Result<()> {
-        let window = audio::samples_in(LIMITER_WINDOW_SECONDS, self.sample_rate);
-        let release = audio::samples_in(LIMITER_RELEASE_SECONDS, self.sample_rate);
-        let mut limiter = self.ceiling.map(|c| Limiter::new(c, window, release));
-        self.spool.seek(SeekFrom::Start(0)).map_err(|e| spool_failed(&e))?;
-        let mut reader = BufReader::new(&self.spool);
-        let mut bytes = vec![0u8; 1 << 16];
-        let (mut gained, mut limited) = (Vec::new(), Vec::new());
-        let mut left = self.samples * 4;
-        while left > 0 {
-            let block = &mut bytes[..left.min(1 << 16)];
-            reader.read_exact(block).map_err(|e| spool_failed(&e))?;
-            left -= block.len();
-            gained.clear();
-            let floats = block.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-            gained.extend(floats.map(|s| s * self.gain));
-            let Some(limiter) = &mut limiter else {
-                each(&gained)?;
-                continue;
-            };
-            limited.clear();
-            limiter.process(&gained, &mut limited);
-            if left == 0 {
-                limiter.flush(&mut limited);
+    /// Hands the program to `write` in blocks of 16-bit samples, in order,
+    /// with its gain and limiter applied.
+    pub fn pcm16(&mut self, write: &mut dyn FnMut(&[i16]) -> Result<()>) -> Result<()> {
+        let mut samples = SpoolReader::new(&self.spool, self.samples)?;
+        let mut out = Pcm { block: Vec::with_capacity(PCM_BLOCK), write, gain: self.gain };
+        let (Some(ceiling), Some(units)) = (self.ceiling, &self.units) else {
+            while let Some(block) = samples.next_block(PCM_BLOCK)? {
+                out.push(block, 1.0, 0.0)?;
             }
-            each(&limited)?;
+            return out.flush();
+        };
+        let mut limiter = Limiter::new(ceiling, release_units());
+        let mut failure = None;
+        let mut shape = |limited: Limited| {
+            let len = limited.unit.len as usize;
+            let step = (limited.to - limited.from) / len as f32;
+            let mut done = 0;
+            while failure.is_none() && done < len {
+                let result = samples.next_block(len - done).and_then(|block| {
+                    let block = block.unwrap_or(&[]);
+                    // A unit cut between two reads goes on where it stopped.
+                    out.push(block, limited.from + step * done as f32, step)?;
+                    done += block.len().max(1);
+                    Ok(())
+                });
+                failure = result.err();
+            }
+        };
+        each_unit(units, &mut |unit| limiter.push(unit, &mut shape))?;
+        limiter.finish(&mut shape);
+        failure.map_or(Ok(()), Err)?;
+        out.flush()
+    }
+}
+
+/// The root of `excess`, a function growing with its argument (at most as
+/// fast), known to be positive at `high`, from a first `guess` below it:
+/// secant steps from above until the root is bracketed, then false
+/// position (Illinois). Returns the best argument found at or below the
+/// root, with the second value `excess` gave there.
+fn solve(mut excess: impl FnMut(f64) -> Result<(f64, f64)>, mut high: (f64, f64), guess: f64) -> Result<(f64, f64)> {
+    let mut low: Option<(f64, f64, f64)> = None;
+    let (mut c, mut side) = (guess.min(high.0 - FIT_PRECISION), 0);
+    for _ in 0..MAX_FITS {
+        let (value, other) = excess(c)?;
+        if value > 0.0 {
+            let previous = high;
+            high = (c, value);
+            if side == 1 {
+                // The same side twice: halve the other end's weight.
+                low.iter_mut().for_each(|l| l.1 /= 2.0);
+            }
+            side = 1;
+            if low.is_none() {
+                // Still above the root: a secant step down, at least as far
+                // as the value (the slope is at most one).
+                let slope = ((previous.1 - value) / (previous.0 - c)).clamp(0.05, 1.0);
+                c -= value / slope + FIT_PRECISION;
+                continue;
+            }
+        } else {
+            if side == -1 {
+                high.1 /= 2.0;
+            }
+            side = -1;
+            low = Some((c, value, other));
+        }
+        let (l, l_value, _) = low.expect("bracketed");
+        if high.0 - l <= FIT_PRECISION || l_value.abs() <= FIT_PRECISION {
+            break;
+        }
+        c = (l * high.1 - high.0 * l_value) / (high.1 - l_value);
+    }
+    match low {
+        Some((c, _, other)) => Ok((c, other)),
+        None => Err(Error::Usage("loudness: no limiter ceiling brings the program to its target".into())),
+    }
+}
+
+/// Samples converted to 16 bits per block handed to the writer.
+const PCM_BLOCK: usize = 1 << 14;
+
+/// The limiter's release in units.
+fn release_units() -> f32 {
+    (LIMITER_RELEASE_SECONDS / analysis::UNIT_SECONDS) as f32
+}
+
+/// Hands out the units of a spool, in order.
+fn each_unit(file: &File, each: &mut dyn FnMut(Unit)) -> Result<()> {
+    let mut file = file;
+    file.seek(SeekFrom::Start(0)).map_err(|e| spool_failed(&e))?;
+    let mut bytes = vec![0u8; Unit::BYTES * 4096];
+    let mut filled = 0;
+    loop {
+        let read = file.read(&mut bytes[filled..]).map_err(|e| spool_failed(&e))?;
+        filled += read;
+        let whole = filled - filled % Unit::BYTES;
+        bytes[..whole].chunks_exact(Unit::BYTES).for_each(|unit| each(Unit::from_bytes(unit)));
+        bytes.copy_within(whole..filled, 0);
+        filled -= whole;
+        if read == 0 {
+            return Ok(());
+        }
+    }
+}
+
+/// The spooled samples, read back in large reads and handed out in
+/// blocks of any size.
+struct SpoolReader<'a> {
+    file: &'a File,
+    /// Samples not yet read from the file.
+    left: usize,
+    bytes: Vec<u8>,
+    buffer: Vec<f32>,
+    /// Samples of `buffer` handed out.
+    used: usize,
+}
+
+/// Samples read from the spool at once.
+const SPOOL_READ: usize = 1 << 16;
+
+impl<'a> SpoolReader<'a> {
+    fn new(spool: &'a File, samples: usize) -> Result<Self> {
+        let mut file = spool;
+        file.seek(SeekFrom::Start(0)).map_err(|e| spool_failed(&e))?;
+        Ok(SpoolReader { file, left: samples, bytes: Vec::new(), buffer: Vec::new(), used: 0 })
+    }
+
+    /// The next `most` samples or fewer (never none before the end);
+    /// `None` at the end.
+    fn next_block(&mut self, most: usize) -> Result<Option<&[f32]>> {
+        if self.used == self.buffer.len() {
+            if self.left == 0 {
+                return Ok(None);
+            }
+            let len = SPOOL_READ.min(self.left);
+            self.bytes.resize(len * 4, 0);
+            self.file.read_exact(&mut self.bytes).map_err(|e| spool_failed(&e))?;
+            self.left -= len;
+            self.buffer.clear();
+            self.buffer.extend(self.bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+            self.used = 0;
+        }
+        let start = self.used;
+        self.used = (start + most).min(self.buffer.len());
+        Ok(Some(&self.buffer[start..self.used]))
+    }
+}
+
+/// 16-bit samples on their way to the writer, in blocks.
+struct Pcm<'a> {
+    block: Vec<i16>,
+    write: &'a mut dyn FnMut(&[i16]) -> Result<()>,
+    gain: f32,
+}
+
+impl Pcm<'_> {
+    /// Adds `samples` with the gain, times a limiter gain starting at
+    /// `from` (at the first sample's middle, half a `step` in) and moving
+    /// by `step` a sample.
+    fn push(&mut self, samples: &[f32], from: f32, step: f32) -> Result<()> {
+        let gain = self.gain;
+        if step == 0.0 {
+            let gain = gain * from;
+            self.block.extend(samples.iter().map(|&s| audio::to_pcm16(s * gain)));
+        } else {
+            let shaped = |i: usize| from + step * (i as f32 + 0.5);
+            self.block.extend(samples.iter().enumerate().map(|(i, &s)| audio::to_pcm16(s * shaped(i) * gain)));
+        }
+        if self.block.len() >= PCM_BLOCK {
+            self.flush()?;
         }
         Ok(())
     }
 
-    /// Hands the program to `write` in blocks of 16-bit samples, in order.
-    pub fn pcm16(&mut self, write: &mut dyn FnMut(&[i16]) -> Result<()>) -> Result<()> {
-        let mut pcm = Vec::new();
-        self.process(&mut |block| {
-            pcm.clear();
-            pcm.extend(block.iter().map(|&s| audio::to_pcm16(s)));
-            write(&pcm)
-        })
+    fn flush(&mut self) -> Result<()> {
+        (self.write)(&self.block)?;
+        self.block.clear();
+        Ok(())
     }
 }
 
@@ -408,6 +651,26 @@ const SPOOL_BYTES_PER_SAMPLE: u64 = 4;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ceiling_is_found_in_a_few_tries_below_the_root() {
+        // Shaped like the limiter's excess: slope one far below the peak,
+        // flattening as the ceiling nears it.
+        let excess = |c: f64| c + 0.3 * (c + 4.0).max(0.0).powi(2) / 4.0 + 6.0;
+        let mut tries = 0;
+        let (c, seen) = solve(
+            |c| {
+                tries += 1;
+                Ok((excess(c), c * 10.0))
+            },
+            (0.0, excess(0.0)),
+            -3.0,
+        )
+        .unwrap();
+        assert!(excess(c) <= 0.0 && excess(c) > -2.0 * FIT_PRECISION, "{c}: {}", excess(c));
+        assert_eq!(seen, c * 10.0);
+        assert!(tries <= 8, "{tries} tries");
+    }
 
     #[test]
     fn a_full_disk_says_how_much_room_a_run_needs() {

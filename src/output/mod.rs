@@ -183,8 +183,10 @@ fn write_wav(out: &mut dyn Write, name: &str, program: &mut Program, manifest: &
     out.write_all(&wav_header(manifest.sample_rate, data_bytes, chapters.len() as u64)).map_err(failed)?;
     let mut bytes = Vec::new();
     program.pcm16(&mut |pcm| {
-        bytes.clear();
-        bytes.extend(pcm.iter().flat_map(|s| s.to_le_bytes()));
+        bytes.resize(pcm.len() * 2, 0);
+        for (pair, sample) in bytes.chunks_exact_mut(2).zip(pcm) {
+            pair.copy_from_slice(&sample.to_le_bytes());
+        }
         out.write_all(&bytes).map_err(failed)
     })?;
     out.write_all(&chapters).map_err(failed)

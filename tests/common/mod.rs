@@ -86,3 +86,28 @@ pub fn tone(path: &Path, rate: u32, channels: u16, seconds: f32, amplitude: f32)
 pub fn sample(value: &Value, key: &str) -> usize {
     value[key].as_u64().unwrap_or_else(|| panic!("{key} in {value}")) as usize
 }
+
+/// ffmpeg's EBU R128 meter on `wav`: (integrated LUFS, true peak dBTP), or
+/// `None` without ffmpeg (CI installs it and sets BRIEFING_REQUIRE_FFMPEG).
+pub fn ffmpeg_loudness(wav: &Path) -> Option<(f64, f64)> {
+    let run = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-i"])
+        .arg(wav)
+        .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
+        .output();
+    let output = match run {
+        Ok(output) => output,
+        Err(_) if std::env::var_os("BRIEFING_REQUIRE_FFMPEG").is_none() => {
+            eprintln!("skipped: ffmpeg is not installed");
+            return None;
+        }
+        Err(e) => panic!("ffmpeg is required: {e}"),
+    };
+    let log = String::from_utf8_lossy(&output.stderr);
+    let summary = &log[log.rfind("Summary:").expect("ffmpeg prints a summary")..];
+    let value = |label: &str| -> f64 {
+        let line = summary.lines().find(|l| l.trim_start().starts_with(label)).expect(label);
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    Some((value("I:"), value("Peak:")))
+}

@@ -1,0 +1,273 @@
+//! What the loudness fit needs to know of a piece of audio, computed once,
+//! where the piece is made (on the synthesis threads for sentences): for
+//! every 5 ms unit, the energy of its K-weighted signal (ITU-R BS.1770) and
+//! its peak including the peaks between samples. The program's loudness at
+//! any gain and limiter ceiling then follows from these few numbers, without
+//! reading the audio again.
+
+use std::f64::consts::PI;
+use std::sync::LazyLock;
+
+/// Length of a unit: the resolution of the limiter's gain and of the
+/// loudness fit.
+pub const UNIT_SECONDS: f64 = 0.005;
+
+/// One unit of a piece of audio.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Unit {
+    /// Samples in the unit: the unit length, less for a piece's last unit.
+    pub len: u32,
+    /// Sum of the squares of the K-weighted samples.
+    pub energy: f32,
+    /// Highest absolute value of the signal, between samples included.
+    pub peak: f32,
+}
+
+impl Unit {
+    /// Bytes of a unit in a spool.
+    pub const BYTES: usize = 12;
+
+    pub fn to_bytes(self) -> [u8; Self::BYTES] {
+        let mut bytes = [0; Self::BYTES];
+        bytes[..4].copy_from_slice(&self.len.to_le_bytes());
+        bytes[4..8].copy_from_slice(&self.energy.to_le_bytes());
+        bytes[8..].copy_from_slice(&self.peak.to_le_bytes());
+        bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        let word = |i: usize| [bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]];
+        Unit {
+            len: u32::from_le_bytes(word(0)),
+            energy: f32::from_le_bytes(word(4)),
+            peak: f32::from_le_bytes(word(8)),
+        }
+    }
+}
+
+/// Samples in a unit at `rate`.
+pub fn unit_len(rate: u32) -> usize {
+    (f64::from(rate) * UNIT_SECONDS).round().max(1.0) as usize
+}
+
+/// The units of `samples`, a piece heard at `rate` after silence (the
+/// weighting filter starts at rest).
+pub fn analyze(samples: &[f32], rate: u32) -> Vec<Unit> {
+    let len = unit_len(rate);
+    let energies = weighted_energies(samples, rate, len);
+    let peaks = true_peaks(samples, len);
+    let lens = samples.chunks(len).map(|chunk| chunk.len() as u32);
+    lens.zip(energies).zip(peaks).map(|((len, energy), peak)| Unit { len, energy: energy as f32, peak }).collect()
+}
+
+/// The K-weighted energy of each unit of `len` samples. The filter is a
+/// chain of recursions, each sample waiting for the one before; to keep the
+/// processor busy, the piece is cut into [`LANES`] stretches of whole units
+/// filtered side by side, each warmed up on the [`WARM_UP_SECONDS`] before
+/// it (the first starts at rest, as the piece does).
+fn weighted_energies(samples: &[f32], rate: u32, len: usize) -> Vec<f64> {
+    let units = samples.len().div_ceil(len);
+    let warm_up = (WARM_UP_SECONDS * f64::from(rate)) as usize;
+    // Short pieces in one stretch: warming up would cost more than it saves.
+    let lanes = if samples.len() >= LANES * warm_up { LANES } else { 1 };
+    let units_per_lane = units.div_ceil(lanes);
+    let per_lane = units_per_lane * len;
+    // The piece with silence before (the first stretch's warm-up) and after
+    // (the last stretch's end), so that every stretch reads whole.
+    let mut padded = vec![0f32; warm_up + per_lane * LANES];
+    padded[warm_up..warm_up + samples.len()].copy_from_slice(samples);
+    let at = |i: usize| -> [f32; LANES] { std::array::from_fn(|lane| padded[lane * per_lane + i]) };
+    let (shelf, high_pass) = k_weighting(rate);
+    // The filters' states, kept in locals so they stay in registers.
+    let (mut shelf_state, mut high_pass_state) = ([[0f32; LANES]; 2], [[0f32; LANES]; 2]);
+    let mut step = |x: [f32; LANES]| {
+        let y = shelf.filter(x, &mut shelf_state);
+        high_pass.filter(y, &mut high_pass_state)
+    };
+    for i in 0..warm_up {
+        step(at(i));
+    }
+    let mut energies = vec![0.0; units_per_lane * lanes];
+    for unit in 0..units_per_lane {
+        let mut sums = [0f32; LANES];
+        for i in warm_up + unit * len..warm_up + (unit + 1) * len {
+            let y = step(at(i));
+            for lane in 0..LANES {
+                sums[lane] += y[lane] * y[lane];
+            }
+        }
+        for lane in 0..lanes {
+            energies[lane * units_per_lane + unit] = f64::from(sums[lane]);
+        }
+    }
+    energies.truncate(units);
+    energies
+}
+
+/// Stretches of a piece filtered side by side.
+const LANES: usize = 8;
+/// How long a stretch's filter runs on what comes before it: the K-weighting
+/// forgets its past to a few thousandths in this time.
+const WARM_UP_SECONDS: f64 = 0.03;
+
+/// The units of `len` samples of silence.
+pub fn silence(len: usize, rate: u32) -> impl Iterator<Item = Unit> {
+    let unit = unit_len(rate);
+    (0..len.div_ceil(unit)).map(move |i| Unit { len: (len - i * unit).min(unit) as u32, energy: 0.0, peak: 0.0 })
+}
+
+/// The K-weighting of BS.1770: a high shelf (the head's effect) then a high
+/// pass (the ear's low-frequency roll-off), designed for any sample rate
+/// from the standard's analog prototypes.
+fn k_weighting(rate: u32) -> (Biquad, Biquad) {
+    let rate = f64::from(rate);
+    // Shelf: +4 dB above about 1.7 kHz.
+    let (f0, gain_db, q) = (1_681.974_450_955_533, 3.999_843_853_973_347, 0.707_175_236_955_419_6);
+    let k = (PI * f0 / rate).tan();
+    let vh = 10f64.powf(gain_db / 20.0);
+    let vb = vh.powf(0.499_666_774_154_541_6);
+    let a0 = 1.0 + k / q + k * k;
+    let shelf = Biquad::new(
+        [(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0],
+        [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0],
+    );
+    // High pass: about 38 Hz.
+    let (f0, q) = (38.135_470_876_024_44, 0.500_327_037_323_877_3);
+    let k = (PI * f0 / rate).tan();
+    let a0 = 1.0 + k / q + k * k;
+    let high_pass = Biquad::new([1.0, -2.0, 1.0], [2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0]);
+    (shelf, high_pass)
+}
+
+/// A second-order filter (transposed direct form II) run on [`LANES`]
+/// signals at once, in single precision: ample for an energy, and twice
+/// the lanes per instruction.
+#[derive(Clone, Copy)]
+struct Biquad {
+    b: [f32; 3],
+    a: [f32; 2],
+}
+
+impl Biquad {
+    fn new(b: [f64; 3], a: [f64; 2]) -> Self {
+        Biquad { b: b.map(|c| c as f32), a: a.map(|c| c as f32) }
+    }
+
+    fn filter(&self, x: [f32; LANES], state: &mut [[f32; LANES]; 2]) -> [f32; LANES] {
+        let [b0, b1, b2] = self.b;
+        let [a1, a2] = self.a;
+        let mut y = [0.0; LANES];
+        for lane in 0..LANES {
+            y[lane] = b0 * x[lane] + state[0][lane];
+            // The terms that do not wait for y first, to shorten the chain.
+            state[0][lane] = (b1 * x[lane] + state[1][lane]) - a1 * y[lane];
+            state[1][lane] = b2 * x[lane] - a2 * y[lane];
+        }
+        y
+    }
+}
+
+/// For each unit of `len` samples, the highest absolute value of its
+/// samples and of the signal halfway between each of them and the next,
+/// where speech peaks between samples are highest.
+fn true_peaks(samples: &[f32], len: usize) -> Vec<f32> {
+    let before = TAPS / 2 - 1;
+    // The piece with silence around it, so every point reads all its taps.
+    let mut padded = vec![0f32; before + samples.len() + TAPS];
+    padded[before..before + samples.len()].copy_from_slice(samples);
+    let mut halfway = vec![0f32; len];
+    (0..samples.len().div_ceil(len))
+        .map(|unit| {
+            let start = unit * len;
+            let end = (start + len).min(samples.len());
+            // Halfway after sample n, for n in the unit, one tap at a time
+            // across the unit (which vectorizes).
+            let points = &mut halfway[..end - start];
+            points.fill(0.0);
+            for (t, weight) in HALFWAY.iter().enumerate() {
+                for (point, x) in points.iter_mut().zip(&padded[start + t..end + t]) {
+                    *point += weight * x;
+                }
+            }
+            largest(&samples[start..end]).max(largest(points))
+        })
+        .collect()
+}
+
+/// The largest absolute value: compared as bits, which orders non-negative
+/// floats the same way and vectorizes.
+fn largest(values: &[f32]) -> f32 {
+    f32::from_bits(values.iter().map(|v| v.abs().to_bits()).max().unwrap_or(0))
+}
+
+/// Samples each side of the halfway point.
+const TAPS: usize = 8;
+
+/// The weights of the samples around a point halfway between two: a
+/// windowed sinc.
+static HALFWAY: LazyLock<[f32; TAPS]> = LazyLock::new(|| {
+    let raw: [f64; TAPS] = std::array::from_fn(|k| {
+        let t = 0.5 - (k as f64 - (TAPS / 2 - 1) as f64);
+        let window = 0.5 + 0.5 * (PI * t / (TAPS / 2) as f64).cos();
+        (PI * t).sin() / (PI * t) * window
+    });
+    let sum: f64 = raw.iter().sum();
+    raw.map(|r| (r / sum) as f32)
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sine(freq: f64, rate: u32, seconds: f64, amplitude: f64) -> Vec<f32> {
+        let n = (f64::from(rate) * seconds) as usize;
+        (0..n).map(|i| (amplitude * (2.0 * PI * freq * i as f64 / f64::from(rate)).sin()) as f32).collect()
+    }
+
+    /// Loudness of a whole steady signal from its units, without gating.
+    fn loudness(units: &[Unit]) -> f64 {
+        let energy: f64 = units.iter().map(|u| f64::from(u.energy)).sum();
+        let samples: u32 = units.iter().map(|u| u.len).sum();
+        -0.691 + 10.0 * (energy / f64::from(samples)).log10()
+    }
+
+    #[test]
+    fn a_full_scale_1khz_tone_reads_as_the_standard_says() {
+        // BS.1770: a 0 dBFS 1 kHz sine on one channel reads -3.01 LKFS.
+        for rate in [22050, 24000, 44100, 48000] {
+            let units = analyze(&sine(1000.0, rate, 2.0, 1.0), rate);
+            let l = loudness(&units[units.len() / 2..]);
+            assert!((l + 3.01).abs() < 0.05, "{rate} Hz: {l}");
+        }
+    }
+
+    #[test]
+    fn the_weighting_lifts_highs_and_cuts_lows() {
+        let at = |freq| loudness(&analyze(&sine(freq, 48000, 1.0, 0.5), 48000)[100..]);
+        assert!((at(4000.0) - at(1000.0) - 3.6).abs() < 0.5, "{} {}", at(4000.0), at(1000.0));
+        assert!(at(20.0) < at(1000.0) - 10.0);
+    }
+
+    #[test]
+    fn peaks_between_samples_are_found() {
+        // A tone at a quarter of the rate, sampled off its crests: every
+        // sample reads 0.707 of the true amplitude.
+        let rate = 24000;
+        let samples: Vec<f32> =
+            (0..2400).map(|i| (2.0 * PI * 6000.0 * i as f64 / f64::from(rate) + PI / 4.0).sin() as f32).collect();
+        let units = analyze(&samples, rate);
+        let sample_peak = samples.iter().fold(0f32, |m, s| m.max(s.abs()));
+        assert!(sample_peak < 0.71);
+        let peak = units[5].peak;
+        assert!(peak > 0.97 && peak < 1.03, "{peak}");
+    }
+
+    #[test]
+    fn units_cover_the_piece_and_survive_a_spool() {
+        let units = analyze(&vec![0.1; 1000], 22050);
+        assert_eq!(units.iter().map(|u| u.len).collect::<Vec<_>>(), [110, 110, 110, 110, 110, 110, 110, 110, 110, 10]);
+        assert_eq!(Unit::from_bytes(&units[3].to_bytes()), units[3]);
+        let quiet: Vec<Unit> = silence(230, 22050).collect();
+        assert_eq!(quiet.iter().map(|u| u.len).collect::<Vec<_>>(), [110, 110, 10]);
+    }
+}
