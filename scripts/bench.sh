@@ -46,10 +46,18 @@ cmp -s "$work/j1.wav" "$work/j2.wav" || { echo "error: --jobs 1 and --jobs 2 dif
 cmp -s "$work/m.wav" "$work/m1.wav" || { echo "error: mastered --jobs 1 and --jobs 2 differ" >&2; exit 1; }
 
 # The hourly re-run: the cache filled by a first run, then one article in ten
-# changed (every sentence of it), mastering included both times.
+# changed (every sentence of it), mastering included both times. The copies
+# of the articles are made distinct first, every sentence of the n-th one
+# ending with "édition n", so that the first run finds nothing in the cache.
+mkdir "$work/distinct"
+n=0
+for f in "$work/articles"/*; do
+    n=$((n + 1))
+    sed "s/\./, édition $n./g" "$f" > "$work/distinct/$(basename "$f")"
+done
 rerun=$(for _ in $(seq "$runs"); do
     cache=$(mktemp -d)
-    rm -rf "$work/hourly" && cp -r "$work/articles" "$work/hourly"
+    rm -rf "$work/hourly" && cp -r "$work/distinct" "$work/hourly"
     first=$(wall_once env XDG_CACHE_HOME="$cache" "$bin" build "$work/hourly" --jobs 2 -o "$work/h.wav")
     for f in $(ls "$work/hourly"/* | awk 'NR % 10 == 1'); do sed -i 's/\./, dit-on./g' "$f"; done
     again=$(wall_once env XDG_CACHE_HOME="$cache" "$bin" build "$work/hourly" --jobs 2 -o "$work/h.wav")

@@ -8,13 +8,15 @@
 //! engines and their decorators), [`render`] (parallel synthesis, sentences
 //! placed in order), [`master`] (intro, outro, bed, loudness) and [`output`]
 //! (staged writes published together); [`pipeline`] drives them and fills
-//! the [`manifest`] once. Beside them: [`audio`] (sample buffers), [`data`]
+//! the [`manifest`] once. Beside them: [`audio`] (sample buffers), [`cache`]
+//! (finished sentences kept between runs), [`data`]
 //! (the language data loader), [`paths`] (XDG folders, staging files) and
 //! [`error`]. The command line is the binary's (`src/main.rs`, `src/cli/`).
 
 pub mod announce;
 pub mod article;
 pub mod audio;
+pub mod cache;
 pub mod data;
 pub mod error;
 pub mod manifest;

@@ -5,6 +5,7 @@
 //! [`Observer`]; the result is a [`Report`].
 
 use crate::article::{self, Format, Input};
+use crate::cache::{self, Cache};
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::master::{Master, MasterOptions, Music, Speech, Voicing};
@@ -68,7 +69,7 @@ impl Default for BuildOptions {
             jobs: 0,
             voice: synth::DEFAULT_VOICE.into(),
             voice_options: VoiceOptions::default(),
-            cache: Some(synth::default_cache_dir()),
+            cache: Some(cache::default_dir()),
             sample_rate: None,
             master: MasterOptions::default(),
         }
@@ -203,15 +204,18 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
         jobs => jobs,
     };
     let voice_options = VoiceOptions { concurrency: threads.min(sentences).max(1), ..options.voice_options.clone() };
-    let voice = synth::Voice::open(&options.voice, &voice_options, options.cache.as_deref(), options.sample_rate)?;
-    let engine = Arc::clone(&voice.engine);
+    let engine = synth::voice(&options.voice, &voice_options, options.sample_rate)?;
+    let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let rate = engine.sample_rate();
     let music = Music::load(&options.master, rate)?;
     clock.lap("load voice and music");
 
     let spoken = bulletins.iter().flat_map(|b| b.script.segments().map(|s| s.spoken.as_str()));
-    let voicing = Voicing::new(&options.master, rate);
-    let finish = Arc::new(move |samples| voicing.voice(samples));
+    let voicing = Voicing::new(&options.master, rate, options.cache.is_some());
+    let (key, kept) = (engine.cache_key(), Arc::clone(&cache));
+    let finish = Arc::new(move |prepared: &str, synthesize: &dyn Fn() -> Result<Vec<f32>>| {
+        voicing.make(&kept, &key, prepared, synthesize)
+    });
     let mut synthesis = Synthesis::start(engine.clone(), finish, spoken, options.jobs)?;
     observer.started(sentences, rate);
     let mut report = Report::default();
@@ -240,8 +244,8 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
         report.add(&bulletin.destination, beside, &manifest);
         clock.lap("write");
     }
-    engine.warnings().iter().for_each(|w| observer.warning(w));
-    (report.cache_hits, report.synthesized) = voice.counts();
+    engine.warnings().iter().chain(&cache.warnings()).for_each(|w| observer.warning(w));
+    (report.cache_hits, report.synthesized) = cache.counts();
     report.wall_time = clock.total();
     report.timings = clock.laps.iter().map(|&(stage, d)| (stage, d.as_secs_f64())).collect();
     Ok(report)
@@ -271,7 +275,7 @@ impl Sink for Observed<'_> {
     }
 
     fn place(&mut self, speech: Speech, placement: Placement) -> Result<(usize, usize)> {
-        self.observer.sentence(speech.samples.len());
+        self.observer.sentence(speech.len());
         self.sink.place(speech, placement)
     }
 }

@@ -30,9 +30,11 @@ pub trait Sink {
     fn place(&mut self, speech: Self::Speech, placement: Placement) -> Result<(usize, usize)>;
 }
 
-/// What the synthesis threads do to each sentence after the engine, so that
-/// the sink's own per-sentence work (fades, analysis) runs in parallel too.
-pub type Finish<T> = Arc<dyn Fn(Vec<f32>) -> T + Send + Sync>;
+/// How a synthesis thread makes a sentence for the sink, given the text
+/// prepared for the engine and a way to have the engine speak it: so that
+/// the sink's own per-sentence work (fades, analysis, the sentence cache)
+/// runs in parallel too, and the engine only speaks when it must.
+pub type Finish<T> = Arc<dyn Fn(&str, &dyn Fn() -> Result<Vec<f32>>) -> Result<T> + Send + Sync>;
 
 /// Every sentence of one or more scripts, synthesized in parallel on a pool
 /// of `jobs` threads and handed out in order, each as soon as it and all
@@ -101,8 +103,9 @@ impl<T: Send + 'static> Synthesis<T> {
             let (engine, texts, finish) = (self.engine.clone(), self.texts.clone(), self.finish.clone());
             self.pool.spawn_fifo(move || {
                 if !cancelled.load(Ordering::Relaxed) {
-                    let made =
-                        synthesize_guarded(engine.as_ref(), &texts[i]).map(|(sent, samples)| (sent, finish(samples)));
+                    let prepared = engine.prepare(&texts[i]);
+                    let made = finish(&prepared, &|| synthesize_guarded(engine.as_ref(), &prepared))
+                        .map(|made| (prepared.clone(), made));
                     // The receiver is gone only once the bulletin has failed.
                     let _ = done.send((i, made));
                 }
@@ -125,14 +128,12 @@ impl<T: Send + 'static> Synthesis<T> {
     }
 }
 
-/// The text prepared for the engine (on the synthesis thread too: the
-/// shields take time), and the engine's samples. An engine that panics
-/// fails its sentence, not the whole process.
-fn synthesize_guarded(engine: &dyn Engine, text: &str) -> Result<(String, Vec<f32>)> {
-    let prepared = engine.prepare(text);
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.synthesize(&prepared)))
+/// The engine's samples for prepared text (prepared on the synthesis
+/// thread too: the shields take time). An engine that panics fails its
+/// sentence, not the whole process.
+fn synthesize_guarded(engine: &dyn Engine, prepared: &str) -> Result<Vec<f32>> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| engine.synthesize(prepared)))
         .unwrap_or_else(|_| Err(Error::engine(engine.describe(), format!("crashed on {prepared:?}"))))
-        .map(|samples| (prepared, samples))
 }
 
 impl<T> Drop for Synthesis<T> {
@@ -200,7 +201,7 @@ mod tests {
 
     /// Sentences as the engine made them.
     fn as_is() -> Finish<Vec<f32>> {
-        Arc::new(|samples| samples)
+        Arc::new(|_, synthesize| synthesize())
     }
 
     /// Lays sentences and pauses end to end in memory.

@@ -590,6 +590,35 @@ fn cache_makes_only_changed_sentences_again() {
 
     let off = summary(&["--no-cache", "--cache-dir", cache_arg, input], &second);
     assert_eq!((off["cache_hits"].as_u64(), off["synthesized"].as_u64()), (Some(0), Some(7)));
+    assert!(fs::read(&third).unwrap() == fs::read(&second).unwrap(), "without the cache, the same bytes");
+}
+
+#[test]
+fn sentences_from_the_cache_under_a_bed_give_the_same_bytes() {
+    let tmp = TempDir::new().unwrap();
+    let bed = tmp.path().join("bed.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 22050,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(&bed, spec).unwrap();
+    for i in 0..22050 * 4 {
+        writer.write_sample(((i as f32 * 0.05).sin() * 8000.0) as i16).unwrap();
+    }
+    writer.finalize().unwrap();
+    let input = article(tmp.path(), "a.txt", "Le titre\n\nUne phrase. Une autre phrase.".as_bytes());
+    let cache = tmp.path().join("cache");
+    let bulletin = |name: &str, cached: bool| {
+        let out = tmp.path().join(name);
+        let mut args = vec!["--announce", "--date", "2026-11-24", "--bed", bed.to_str().unwrap()];
+        args.extend(if cached { ["--cache-dir", cache.to_str().unwrap()] } else { ["--no-cache", "-q"] });
+        briefing().arg("build").args(&args).arg(&input).arg("-o").arg(&out).assert().success();
+        fs::read(out).unwrap()
+    };
+    let (cold, warm, none) = (bulletin("1.wav", true), bulletin("2.wav", true), bulletin("3.wav", false));
+    assert!(cold == warm && warm == none, "cached, from the cache and without it: the same bytes");
 }
 
 #[test]

@@ -396,7 +396,7 @@ impl BuildArgs {
                 piper: self.piper.options(),
                 ..synth::VoiceOptions::default()
             },
-            cache: (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(synth::default_cache_dir)),
+            cache: (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(briefing::cache::default_dir)),
             sample_rate: self.sound.sample_rate,
             master: self.sound.master(self.volume / 100.0),
             ..script

@@ -72,30 +72,35 @@ fn weighted_energies(samples: &[f32], rate: u32, len: usize) -> Vec<f64> {
     let lanes = if samples.len() >= LANES * warm_up { LANES } else { 1 };
     let units_per_lane = units.div_ceil(lanes);
     let per_lane = units_per_lane * len;
-    // The piece with silence before (the first stretch's warm-up) and after
-    // (the last stretch's end), so that every stretch reads whole.
-    let mut padded = vec![0f32; warm_up + per_lane * LANES];
-    padded[warm_up..warm_up + samples.len()].copy_from_slice(samples);
-    let at = |i: usize| -> [f32; LANES] { std::array::from_fn(|lane| padded[lane * per_lane + i]) };
+    // Step i of stretch `lane` reads sample lane * per_lane + i - warm_up:
+    // silence before the piece (the first stretch's warm-up) and after it.
+    // Between `warm_up` and `all_inside`, every stretch reads inside.
+    let all_inside = (samples.len() + warm_up).saturating_sub((LANES - 1) * per_lane).max(warm_up);
+    let checked = |i: usize| -> [f32; LANES] {
+        std::array::from_fn(|lane| {
+            (lane * per_lane + i).checked_sub(warm_up).and_then(|k| samples.get(k)).copied().unwrap_or(0.0)
+        })
+    };
+    let inside = |i: usize| -> [f32; LANES] { std::array::from_fn(|lane| samples[lane * per_lane + i - warm_up]) };
     let (shelf, high_pass) = k_weighting(rate);
     // The filters' states, kept in locals so they stay in registers.
     let (mut shelf_state, mut high_pass_state) = ([[0f32; LANES]; 2], [[0f32; LANES]; 2]);
-    let mut step = |x: [f32; LANES]| {
-        let y = shelf.filter(x, &mut shelf_state);
-        high_pass.filter(y, &mut high_pass_state)
-    };
-    for i in 0..warm_up {
-        step(at(i));
-    }
-    let mut energies = vec![0.0; units_per_lane * lanes];
-    for unit in 0..units_per_lane {
-        let mut sums = [0f32; LANES];
-        for i in warm_up + unit * len..warm_up + (unit + 1) * len {
-            let y = step(at(i));
+    let mut run = |steps: std::ops::Range<usize>, read: &dyn Fn(usize) -> [f32; LANES], sums: &mut [f32; LANES]| {
+        for i in steps {
+            let y = high_pass.filter(shelf.filter(read(i), &mut shelf_state), &mut high_pass_state);
             for lane in 0..LANES {
                 sums[lane] += y[lane] * y[lane];
             }
         }
+    };
+    run(0..warm_up, &checked, &mut [0.0; LANES]);
+    let mut energies = vec![0.0; units_per_lane * lanes];
+    for unit in 0..units_per_lane {
+        let (start, end) = (warm_up + unit * len, warm_up + (unit + 1) * len);
+        let middle = all_inside.clamp(start, end);
+        let mut sums = [0f32; LANES];
+        run(start..middle, &inside, &mut sums);
+        run(middle..end, &checked, &mut sums);
         for lane in 0..lanes {
             energies[lane * units_per_lane + unit] = f64::from(sums[lane]);
         }
@@ -172,20 +177,32 @@ impl Biquad {
 /// where speech peaks between samples are highest.
 fn true_peaks(samples: &[f32], len: usize) -> Vec<f32> {
     let before = TAPS / 2 - 1;
-    // The piece with silence around it, so every point reads all its taps.
-    let mut padded = vec![0f32; before + samples.len() + TAPS];
-    padded[before..before + samples.len()].copy_from_slice(samples);
     let mut halfway = vec![0f32; len];
+    let mut edge = Vec::new();
     (0..samples.len().div_ceil(len))
         .map(|unit| {
             let start = unit * len;
             let end = (start + len).min(samples.len());
+            // The samples the unit's points read: those of the unit and a
+            // few each side, silence beyond the piece.
+            let taps = match (start.checked_sub(before), samples.get(start.saturating_sub(before)..end + TAPS - before))
+            {
+                (Some(_), Some(inside)) => inside,
+                _ => {
+                    edge.clear();
+                    edge.extend(
+                        (start..end + TAPS - 1)
+                            .map(|k| k.checked_sub(before).and_then(|k| samples.get(k)).copied().unwrap_or(0.0)),
+                    );
+                    &edge[..]
+                }
+            };
             // Halfway after sample n, for n in the unit, one tap at a time
             // across the unit (which vectorizes).
             let points = &mut halfway[..end - start];
             points.fill(0.0);
             for (t, weight) in HALFWAY.iter().enumerate() {
-                for (point, x) in points.iter_mut().zip(&padded[start + t..end + t]) {
+                for (point, x) in points.iter_mut().zip(&taps[t..]) {
                     *point += weight * x;
                 }
             }

@@ -14,8 +14,10 @@
 mod analysis;
 mod limiter;
 mod loudness;
+mod spool;
 
 use crate::audio;
+use crate::cache::{Body, Cache};
 use crate::error::{io_problem, Error, Result};
 use crate::manifest::{Loudness, Span};
 use crate::render::{Placement, Sink};
@@ -23,6 +25,7 @@ use crate::script::PartKind;
 use analysis::Unit;
 use limiter::{Limited, Limiter};
 use loudness::Gating;
+use spool::{Spool, SpoolWriter};
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
@@ -129,12 +132,60 @@ impl Music {
 /// A sentence ready to be placed: at the program's rate and volume, faded
 /// at its edges, and analyzed if the program's loudness is to be set.
 pub struct Speech {
-    pub samples: Vec<f32>,
+    /// The samples, unless they wait in the sentence cache.
+    samples: Vec<f32>,
+    len: usize,
     units: Vec<Unit>,
+    /// Where the sentence cache keeps the samples, if it does.
+    kept: Option<Body>,
 }
 
-/// Makes [`Speech`] of a synthesized sentence. Meant to run on the thread
-/// that synthesized it, so that the analysis runs in parallel.
+impl Speech {
+    /// Samples in the sentence.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The samples, read from the sentence cache if they wait there.
+    fn samples(&self) -> Result<std::borrow::Cow<'_, [f32]>> {
+        match &self.kept {
+            Some(body) if self.samples.len() != self.len => Ok(decode(&body.read()?).into()),
+            _ => Ok(self.samples.as_slice().into()),
+        }
+    }
+
+    /// What the sentence cache keeps beside the samples: their number,
+    /// then the units.
+    fn description(&self) -> Vec<u8> {
+        let mut bytes = (self.len as u64).to_le_bytes().to_vec();
+        bytes.extend(self.units.iter().flat_map(|u| u.to_bytes()));
+        bytes
+    }
+
+    /// A sentence the cache keeps, from its description; `None` if it does
+    /// not read as one.
+    fn kept(description: &[u8], body: Body) -> Option<Self> {
+        let (len, units) = description.split_at_checked(8)?;
+        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
+        if units.len() % Unit::BYTES != 0 || body.len != len as u64 * 4 {
+            return None;
+        }
+        let units = units.chunks_exact(Unit::BYTES).map(Unit::from_bytes).collect();
+        Some(Speech { samples: Vec::new(), len, units, kept: Some(body) })
+    }
+}
+
+fn decode(bytes: &[u8]) -> Vec<f32> {
+    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
+}
+
+/// Makes [`Speech`] of synthesized sentences, or finds them in the sentence
+/// cache. Meant to run on the synthesis threads, so that the analysis and
+/// the cache's reads and writes run in parallel.
 #[derive(Debug, Clone)]
 pub struct Voicing {
     volume: f32,
@@ -144,22 +195,46 @@ pub struct Voicing {
 }
 
 impl Voicing {
-    pub fn new(options: &MasterOptions, rate: u32) -> Self {
+    /// With `keeping`, sentences go to the sentence cache, and are always
+    /// analyzed so that any later run can use them.
+    pub fn new(options: &MasterOptions, rate: u32, keeping: bool) -> Self {
         Voicing {
             volume: options.volume,
             fade: audio::samples_in(FADE_SECONDS, rate),
             rate,
-            analyze: options.loudness.is_some(),
+            analyze: options.loudness.is_some() || keeping,
         }
     }
 
-    pub fn voice(&self, mut samples: Vec<f32>) -> Speech {
+    /// The sentence the engine says for `prepared` (`synthesize` has it
+    /// speak), from `cache` if it keeps it; `engine` names the engine, its
+    /// voice and options.
+    pub fn make(
+        &self,
+        cache: &Cache,
+        engine: &str,
+        prepared: &str,
+        synthesize: &dyn Fn() -> Result<Vec<f32>>,
+    ) -> Result<Speech> {
+        let key = format!("{engine} | voicing 1, volume {}, fade {} | {prepared}", self.volume, self.fade);
+        if let Some(speech) = cache.get(&key).and_then(|entry| Speech::kept(&entry.description, entry.body)) {
+            return Ok(speech);
+        }
+        let mut speech = self.voice(synthesize()?);
+        if cache.keeps() {
+            let body: Vec<u8> = speech.samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+            speech.kept = cache.put(&key, &speech.description(), &body);
+        }
+        Ok(speech)
+    }
+
+    fn voice(&self, mut samples: Vec<f32>) -> Speech {
         if self.volume != 1.0 {
             samples.iter_mut().for_each(|s| *s *= self.volume);
         }
         audio::fade_edges(&mut samples, self.fade);
         let units = if self.analyze { analysis::analyze(&samples, self.rate) } else { Vec::new() };
-        Speech { samples, units }
+        Speech { len: samples.len(), samples, units, kept: None }
     }
 }
 
@@ -205,22 +280,32 @@ impl BedPlay {
 pub struct Master {
     options: MasterOptions,
     sample_rate: u32,
-    spool: BufWriter<File>,
+    spool: SpoolWriter,
     /// The units of the program, in order, when its loudness is to be set.
     units: Option<BufWriter<File>>,
     position: usize,
     bed: Option<BedPlay>,
     outro: Option<Clip>,
     intro_span: Option<Span>,
-    mixed: Vec<f32>,
-    /// The bytes of `mixed`, as spooled.
-    bytes: Vec<u8>,
 }
 
-/// What is known of a piece's units when it is pushed.
-enum Units<'a> {
-    Known(&'a [Unit]),
-    Silence,
+/// A piece of the program.
+enum Piece<'a> {
+    /// Samples, with their units.
+    Samples(&'a [f32], &'a [Unit]),
+    Silence(usize),
+    /// A sentence, in memory or kept by the sentence cache.
+    Sentence(&'a Speech),
+}
+
+impl Piece<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Piece::Samples(samples, _) => samples.len(),
+            Piece::Silence(len) => *len,
+            Piece::Sentence(speech) => speech.len(),
+        }
+    }
 }
 
 impl Master {
@@ -240,58 +325,71 @@ impl Master {
         };
         let spool = || tempfile::tempfile().map(BufWriter::new).map_err(|e| spool_failed(&e));
         let units = options.loudness.is_some().then(spool).transpose()?;
+        let spool = SpoolWriter::new()?;
         let mut master = Master {
-            spool: spool()?,
+            spool,
             units,
             position: 0,
             bed,
             outro: music.outro.as_ref().map(|c| Clip { samples: c.samples.clone(), units: c.units.clone() }),
             intro_span: None,
-            mixed: Vec::new(),
-            bytes: Vec::new(),
             options,
             sample_rate: rate,
         };
         if let Some(intro) = &music.intro {
-            master.push(&intro.samples, Units::Known(&intro.units))?;
+            master.push(Piece::Samples(&intro.samples, &intro.units))?;
             master.intro_span = Some(Span::new(0, intro.samples.len(), rate));
             master.silence(MUSIC_GAP_SECONDS)?;
         }
         Ok(master)
     }
 
-    /// Appends samples to the program, with the bed mixed in, and their units.
-    fn push(&mut self, samples: &[f32], units: Units) -> Result<()> {
-        self.mixed.clear();
-        let mixing = self.bed.as_ref().is_some_and(|b| b.start.is_some());
-        match self.bed.as_ref().filter(|_| mixing) {
-            Some(bed) => {
-                let start = self.position;
-                self.mixed.extend(samples.iter().enumerate().map(|(i, s)| s + bed.at(start + i)));
+    /// Appends a piece to the program, with the bed mixed in, and its units.
+    fn push(&mut self, piece: Piece) -> Result<()> {
+        let (start, len) = (self.position, piece.len());
+        let mut units = Vec::new();
+        let units: &[Unit] = match (self.bed.as_ref().filter(|b| b.start.is_some()), &piece) {
+            (Some(bed), _) => {
+                let samples = match &piece {
+                    Piece::Samples(samples, _) => std::borrow::Cow::Borrowed(*samples),
+                    Piece::Silence(len) => vec![0.0; *len].into(),
+                    Piece::Sentence(speech) => speech.samples()?,
+                };
+                let mixed: Vec<f32> = samples.iter().enumerate().map(|(i, s)| s + bed.at(start + i)).collect();
+                self.spool.samples(&mixed)?;
+                if self.units.is_some() {
+                    units = analysis::analyze(&mixed, self.sample_rate);
+                }
+                &units
             }
-            None => self.mixed.extend_from_slice(samples),
+            (None, Piece::Samples(samples, known)) => {
+                self.spool.samples(samples)?;
+                known
+            }
+            (None, Piece::Silence(len)) => {
+                self.spool.silence(*len)?;
+                if self.units.is_some() {
+                    units = analysis::silence(*len, self.sample_rate).collect();
+                }
+                &units
+            }
+            (None, Piece::Sentence(speech)) => {
+                match &speech.kept {
+                    Some(body) => self.spool.kept(body.clone())?,
+                    None => self.spool.samples(&speech.samples)?,
+                }
+                &speech.units
+            }
+        };
+        if let Some(spool) = self.units.as_mut() {
+            let bytes: Vec<u8> = units.iter().flat_map(|u| u.to_bytes()).collect();
+            spool.write_all(&bytes).map_err(|e| spool_failed(&e))?;
         }
-        self.position += samples.len();
+        self.position += len;
         if self.bed.as_ref().is_some_and(|b| b.finished(self.position)) {
             self.bed = None;
         }
-        self.bytes.resize(self.mixed.len() * 4, 0);
-        for (word, sample) in self.bytes.chunks_exact_mut(4).zip(&self.mixed) {
-            word.copy_from_slice(&sample.to_le_bytes());
-        }
-        self.spool.write_all(&self.bytes).map_err(|e| spool_failed(&e))?;
-        let Some(spool) = self.units.as_mut() else { return Ok(()) };
-        let mixed_units;
-        let units: Box<dyn Iterator<Item = Unit>> = match units {
-            _ if mixing => {
-                mixed_units = analysis::analyze(&self.mixed, self.sample_rate);
-                Box::new(mixed_units.iter().copied())
-            }
-            Units::Known(units) => Box::new(units.iter().copied()),
-            Units::Silence => Box::new(analysis::silence(samples.len(), self.sample_rate)),
-        };
-        let bytes: Vec<u8> = units.flat_map(Unit::to_bytes).collect();
-        spool.write_all(&bytes).map_err(|e| spool_failed(&e))
+        Ok(())
     }
 
     fn silence(&mut self, seconds: f32) -> Result<()> {
@@ -299,7 +397,7 @@ impl Master {
     }
 
     fn silent(&mut self, len: usize) -> Result<()> {
-        self.push(&vec![0.0; len], Units::Silence)
+        self.push(Piece::Silence(len))
     }
 
     /// Ends the program with the outro and sets the loudness gain.
@@ -314,10 +412,10 @@ impl Master {
         if let Some(clip) = self.outro.take() {
             self.silence(MUSIC_GAP_SECONDS)?;
             let start = self.position;
-            self.push(&clip.samples, Units::Known(&clip.units))?;
+            self.push(Piece::Samples(&clip.samples, &clip.units))?;
             outro = Some(Span::new(start, self.position, self.sample_rate));
         }
-        let spool = self.spool.into_inner().map_err(|e| spool_failed(e.error()))?;
+        let spool = self.spool.finish()?;
         let units = self.units.map(|u| u.into_inner().map_err(|e| spool_failed(e.error()))).transpose()?;
         let mut program =
             Program { spool, units, samples: self.position, sample_rate: self.sample_rate, gain: 1.0, ceiling: None };
@@ -357,7 +455,7 @@ impl Sink for Master {
             self.silent(lead)?;
         }
         let start = self.position;
-        self.push(&speech.samples, Units::Known(&speech.units))?;
+        self.push(Piece::Sentence(&speech))?;
         let end = self.position;
         if let Some(bed) = self.bed.as_mut().filter(|_| opening && placement.ends_part) {
             bed.opening_end = Some(end);
@@ -369,7 +467,7 @@ impl Sink for Master {
 
 /// A finished program, ready to be written as 16-bit PCM.
 pub struct Program {
-    spool: File,
+    spool: Spool,
     /// The program's units, when its loudness is set.
     units: Option<File>,
     pub samples: usize,
@@ -446,7 +544,7 @@ impl Program {
     /// Hands the program to `write` in blocks of 16-bit samples, in order,
     /// with its gain and limiter applied.
     pub fn pcm16(&mut self, write: &mut dyn FnMut(&[i16]) -> Result<()>) -> Result<()> {
-        let mut samples = SpoolReader::new(&self.spool, self.samples)?;
+        let mut samples = self.spool.reader()?;
         let mut out = Pcm { block: Vec::with_capacity(PCM_BLOCK), write, gain: self.gain };
         let (Some(ceiling), Some(units)) = (self.ceiling, &self.units) else {
             while let Some(block) = samples.next_block(PCM_BLOCK)? {
@@ -546,49 +644,6 @@ fn each_unit(file: &File, each: &mut dyn FnMut(Unit)) -> Result<()> {
         if read == 0 {
             return Ok(());
         }
-    }
-}
-
-/// The spooled samples, read back in large reads and handed out in
-/// blocks of any size.
-struct SpoolReader<'a> {
-    file: &'a File,
-    /// Samples not yet read from the file.
-    left: usize,
-    bytes: Vec<u8>,
-    buffer: Vec<f32>,
-    /// Samples of `buffer` handed out.
-    used: usize,
-}
-
-/// Samples read from the spool at once.
-const SPOOL_READ: usize = 1 << 16;
-
-impl<'a> SpoolReader<'a> {
-    fn new(spool: &'a File, samples: usize) -> Result<Self> {
-        let mut file = spool;
-        file.seek(SeekFrom::Start(0)).map_err(|e| spool_failed(&e))?;
-        Ok(SpoolReader { file, left: samples, bytes: Vec::new(), buffer: Vec::new(), used: 0 })
-    }
-
-    /// The next `most` samples or fewer (never none before the end);
-    /// `None` at the end.
-    fn next_block(&mut self, most: usize) -> Result<Option<&[f32]>> {
-        if self.used == self.buffer.len() {
-            if self.left == 0 {
-                return Ok(None);
-            }
-            let len = SPOOL_READ.min(self.left);
-            self.bytes.resize(len * 4, 0);
-            self.file.read_exact(&mut self.bytes).map_err(|e| spool_failed(&e))?;
-            self.left -= len;
-            self.buffer.clear();
-            self.buffer.extend(self.bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
-            self.used = 0;
-        }
-        let start = self.used;
-        self.used = (start + most).min(self.buffer.len());
-        Ok(Some(&self.buffer[start..self.used]))
     }
 }
 

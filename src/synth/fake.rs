@@ -1,5 +1,5 @@
 //! The one fake engine of the unit tests: it "speaks" one sample a
-//! character, at 10 samples a second unless told otherwise, so that every
+//! character, at 10 samples a second, so that every
 //! timing is known; "boom" in a sentence is an engine error and "crash" a
 //! panic, to test how failures travel.
 
@@ -8,18 +8,12 @@ use crate::error::{Error, Result};
 
 pub struct Fake {
     name: &'static str,
-    rate: u32,
 }
 
 impl Fake {
     /// A fake voice called `name`, a tenth of a second a character.
     pub fn new(name: &'static str) -> Self {
-        Fake { name, rate: 10 }
-    }
-
-    /// The same at `rate` samples a second.
-    pub fn at(name: &'static str, rate: u32) -> Self {
-        Fake { name, rate }
+        Fake { name }
     }
 }
 
@@ -29,7 +23,7 @@ impl Engine for Fake {
     }
 
     fn sample_rate(&self) -> u32 {
-        self.rate
+        10
     }
 
     fn cache_key(&self) -> String {

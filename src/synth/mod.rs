@@ -2,7 +2,6 @@
 //! [`Engine`] trait; engines are chosen by voice name through [`open`], so
 //! adding one touches this module and its own, nothing else.
 
-mod cache;
 mod espeak;
 #[cfg(test)]
 pub(crate) mod fake;
@@ -10,12 +9,10 @@ mod pieces;
 mod piper;
 mod rate;
 
-pub use cache::{default_dir as default_cache_dir, CacheCounts, Cached};
 pub use piper::{default_onnxruntime, PiperOptions};
 pub use rate::AtRate;
 
 use crate::error::Result;
-use std::path::Path;
 use std::sync::Arc;
 
 /// A voice that speaks one sentence at a time. Engines are shared across
@@ -113,26 +110,11 @@ pub fn voices() -> Vec<VoiceInfo> {
     voices
 }
 
-/// A voice ready to speak: the engine in its decorators (the sentence
-/// cache, then resampling to the output rate), and the cache's counts.
-pub struct Voice {
-    pub engine: Arc<dyn Engine>,
-    counts: Arc<CacheCounts>,
-}
-
-impl Voice {
-    /// The voice `name` with `options`, its sentences kept in `cache` (none
-    /// kept without one), at `sample_rate` (the voice's own without one).
-    pub fn open(name: &str, options: &VoiceOptions, cache: Option<&Path>, sample_rate: Option<u32>) -> Result<Self> {
-        let cached = Cached::new(open(name, options)?, cache);
-        let counts = cached.counts_handle();
-        Ok(Voice { engine: Arc::new(AtRate::new(cached, sample_rate)), counts })
-    }
-
-    /// (sentences read from the cache, sentences synthesized) so far.
-    pub fn counts(&self) -> (usize, usize) {
-        self.counts.get()
-    }
+/// A voice ready to speak: the engine speaking `name` with `options`, at
+/// `sample_rate` (the voice's own without one), resampled on the thread that
+/// made each sentence.
+pub fn voice(name: &str, options: &VoiceOptions, sample_rate: Option<u32>) -> Result<Arc<dyn Engine>> {
+    Ok(Arc::new(AtRate::new(open(name, options)?, sample_rate)))
 }
 
 /// Opens the engine that speaks `voice`: an embedded voice name, or the

@@ -1,25 +1,24 @@
 //! Any engine at the program's sample rate: each sentence is resampled on
-//! the synthesis thread that made it, so conversion runs in parallel, and
-//! the cache behind keeps the engine's own samples, valid at any rate.
+//! the synthesis thread that made it, so conversion runs in parallel.
 
 use super::Engine;
 use crate::audio::Resampler;
 use crate::error::Result;
 
-pub struct AtRate<E> {
-    inner: E,
+pub struct AtRate {
+    inner: Box<dyn Engine>,
     resampler: Resampler,
 }
 
-impl<E: Engine> AtRate<E> {
+impl AtRate {
     /// `rate`: the output rate; `None` keeps the engine's own.
-    pub fn new(inner: E, rate: Option<u32>) -> Self {
+    pub fn new(inner: Box<dyn Engine>, rate: Option<u32>) -> Self {
         let from = inner.sample_rate();
         AtRate { resampler: Resampler::new(from, rate.unwrap_or(from)), inner }
     }
 }
 
-impl<E: Engine> Engine for AtRate<E> {
+impl Engine for AtRate {
     fn describe(&self) -> String {
         self.inner.describe()
     }

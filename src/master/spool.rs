@@ -1,0 +1,189 @@
+//! The program as it is placed, kept on disk until its gain is known: a
+//! temporary file of records, each samples written out, a silence (only
+//! its length), or a sentence the sentence cache already keeps (only named,
+//! not copied), read back in order once, when the bulletin is written.
+
+use super::spool_failed;
+use crate::cache::Body;
+use crate::error::Result;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+const SAMPLES: u8 = 0;
+const KEPT: u8 = 1;
+const SILENCE: u8 = 2;
+
+pub struct SpoolWriter {
+    file: BufWriter<File>,
+    kept: Vec<Body>,
+    bytes: Vec<u8>,
+}
+
+impl SpoolWriter {
+    pub fn new() -> Result<Self> {
+        let file = tempfile::tempfile().map_err(|e| spool_failed(&e))?;
+        Ok(SpoolWriter { file: BufWriter::with_capacity(1 << 16, file), kept: Vec::new(), bytes: Vec::new() })
+    }
+
+    pub fn samples(&mut self, samples: &[f32]) -> Result<()> {
+        if samples.is_empty() {
+            return Ok(());
+        }
+        self.bytes.clear();
+        self.bytes.push(SAMPLES);
+        self.bytes.extend_from_slice(&(samples.len() as u64).to_le_bytes());
+        self.bytes.resize(9 + samples.len() * 4, 0);
+        for (word, sample) in self.bytes[9..].chunks_exact_mut(4).zip(samples) {
+            word.copy_from_slice(&sample.to_le_bytes());
+        }
+        self.file.write_all(&self.bytes).map_err(|e| spool_failed(&e))
+    }
+
+    pub fn silence(&mut self, len: usize) -> Result<()> {
+        let mut record = [SILENCE; 9];
+        record[1..].copy_from_slice(&(len as u64).to_le_bytes());
+        self.file.write_all(&record).map_err(|e| spool_failed(&e))
+    }
+
+    /// A sentence whose samples the sentence cache keeps in `body`.
+    pub fn kept(&mut self, body: Body) -> Result<()> {
+        let mut record = [KEPT; 9];
+        record[1..].copy_from_slice(&(self.kept.len() as u64).to_le_bytes());
+        self.kept.push(body);
+        self.file.write_all(&record).map_err(|e| spool_failed(&e))
+    }
+
+    pub fn finish(self) -> Result<Spool> {
+        let file = self.file.into_inner().map_err(|e| spool_failed(e.error()))?;
+        Ok(Spool { file, kept: self.kept })
+    }
+}
+
+/// A program on disk, ready to be read back.
+pub struct Spool {
+    file: File,
+    kept: Vec<Body>,
+}
+
+impl Spool {
+    pub fn reader(&self) -> Result<SpoolReader<'_>> {
+        let mut file = &self.file;
+        file.seek(SeekFrom::Start(0)).map_err(|e| spool_failed(&e))?;
+        Ok(SpoolReader {
+            file: BufReader::with_capacity(1 << 16, file),
+            kept: &self.kept,
+            record_left: 0,
+            silent: false,
+            bytes: Vec::new(),
+            buffer: Vec::new(),
+            used: 0,
+        })
+    }
+}
+
+/// The program's samples, in order, handed out in blocks of any size.
+pub struct SpoolReader<'a> {
+    file: BufReader<&'a File>,
+    kept: &'a [Body],
+    /// Samples of the current record not yet read.
+    record_left: u64,
+    /// Whether the current record is silence.
+    silent: bool,
+    bytes: Vec<u8>,
+    buffer: Vec<f32>,
+    /// Samples of `buffer` handed out.
+    used: usize,
+}
+
+/// Samples read from a record at once.
+const READ: u64 = 1 << 16;
+
+impl SpoolReader<'_> {
+    /// The next `most` samples or fewer (never none before the end);
+    /// `None` at the end.
+    pub fn next_block(&mut self, most: usize) -> Result<Option<&[f32]>> {
+        while self.used == self.buffer.len() {
+            if !self.fill()? {
+                return Ok(None);
+            }
+        }
+        let start = self.used;
+        self.used = (start + most).min(self.buffer.len());
+        Ok(Some(&self.buffer[start..self.used]))
+    }
+
+    /// Reads the next samples into the buffer; false at the end.
+    fn fill(&mut self) -> Result<bool> {
+        if self.record_left == 0 {
+            let mut tag = [0u8; 1];
+            match self.file.read_exact(&mut tag) {
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(false),
+                other => other.map_err(|e| spool_failed(&e))?,
+            }
+            let mut word = [0u8; 8];
+            self.file.read_exact(&mut word).map_err(|e| spool_failed(&e))?;
+            let word = u64::from_le_bytes(word);
+            if tag[0] == KEPT {
+                let body = &self.kept[usize::try_from(word).expect("an index in memory")];
+                let bytes = body.read()?;
+                self.decode(&bytes);
+                return Ok(true);
+            }
+            self.record_left = word;
+            self.silent = tag[0] == SILENCE;
+        }
+        let len = READ.min(self.record_left);
+        self.record_left -= len;
+        if self.silent {
+            self.buffer.clear();
+            self.buffer.resize(len as usize, 0.0);
+            self.used = 0;
+            return Ok(true);
+        }
+        let mut bytes = std::mem::take(&mut self.bytes);
+        bytes.resize(len as usize * 4, 0);
+        self.file.read_exact(&mut bytes).map_err(|e| spool_failed(&e))?;
+        self.decode(&bytes);
+        self.bytes = bytes;
+        Ok(true)
+    }
+
+    fn decode(&mut self, bytes: &[u8]) {
+        self.buffer.clear();
+        self.buffer.extend(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+        self.used = 0;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::Cache;
+
+    #[test]
+    fn samples_and_kept_sentences_come_back_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(Some(dir.path()));
+        let kept: Vec<f32> = (0..300).map(|i| i as f32 / 1000.0).collect();
+        let bytes: Vec<u8> = kept.iter().flat_map(|s| s.to_le_bytes()).collect();
+        let body = cache.put("k", b"", &bytes).unwrap();
+        let mut writer = SpoolWriter::new().unwrap();
+        writer.samples(&[1.0, 2.0]).unwrap();
+        writer.kept(body).unwrap();
+        writer.samples(&[]).unwrap();
+        writer.silence(3).unwrap();
+        writer.samples(&vec![0.5; 70_000]).unwrap();
+        let spool = writer.finish().unwrap();
+        let mut reader = spool.reader().unwrap();
+        let mut all = Vec::new();
+        while let Some(block) = reader.next_block(1000).unwrap() {
+            assert!(!block.is_empty() && block.len() <= 1000);
+            all.extend_from_slice(block);
+        }
+        assert_eq!(all.len(), 2 + 300 + 3 + 70_000);
+        assert_eq!(&all[..2], [1.0, 2.0]);
+        assert_eq!(&all[2..302], kept.as_slice());
+        assert_eq!(&all[302..305], [0.0; 3]);
+        assert!(all[305..].iter().all(|&s| s == 0.5));
+    }
+}
