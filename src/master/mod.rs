@@ -548,29 +548,28 @@ impl Program {
         let mut out = Pcm { block: Vec::with_capacity(PCM_BLOCK), write, gain: self.gain };
         let (Some(ceiling), Some(units)) = (self.ceiling, &self.units) else {
             while let Some(block) = samples.next_block(PCM_BLOCK)? {
-                out.push(block, 1.0, 0.0)?;
+                out.push(block, None)?;
             }
             return out.flush();
         };
-        let mut limiter = Limiter::new(ceiling, release_units());
+        // The limiter's gain, sample by sample, for the samples not yet
+        // written: shaped a block at a time.
+        let mut gains = Vec::with_capacity(2 * PCM_BLOCK);
         let mut failure = None;
-        let mut shape = |limited: Limited| {
+        let mut shape = |limited: Limited, last: bool| {
             let len = limited.unit.len as usize;
             let step = (limited.to - limited.from) / len as f32;
-            let mut done = 0;
-            while failure.is_none() && done < len {
-                let result = samples.next_block(len - done).and_then(|block| {
-                    let block = block.unwrap_or(&[]);
-                    // A unit cut between two reads goes on where it stopped.
-                    out.push(block, limited.from + step * done as f32, step)?;
-                    done += block.len().max(1);
-                    Ok(())
-                });
-                failure = result.err();
+            let from = limited.from + 0.5 * step;
+            gains.extend((0..len).map(|i| from + step * i as f32));
+            if failure.is_none() && (gains.len() >= PCM_BLOCK || last) {
+                failure = out.shape(&mut samples, &gains).err();
+                gains.clear();
             }
         };
-        each_unit(units, &mut |unit| limiter.push(unit, &mut shape))?;
-        limiter.finish(&mut shape);
+        let mut limiter = Limiter::new(ceiling, release_units());
+        each_unit(units, &mut |unit| limiter.push(unit, &mut |limited| shape(limited, false)))?;
+        limiter.finish(&mut |limited| shape(limited, false));
+        shape(Limited { unit: Unit::default(), from: 1.0, to: 1.0 }, true);
         failure.map_or(Ok(()), Err)?;
         out.flush()
     }
@@ -655,20 +654,34 @@ struct Pcm<'a> {
 }
 
 impl Pcm<'_> {
-    /// Adds `samples` with the gain, times a limiter gain starting at
-    /// `from` (at the first sample's middle, half a `step` in) and moving
-    /// by `step` a sample.
-    fn push(&mut self, samples: &[f32], from: f32, step: f32) -> Result<()> {
-        let gain = self.gain;
-        if step == 0.0 {
-            let gain = gain * from;
-            self.block.extend(samples.iter().map(|&s| audio::to_pcm16(s * gain)));
-        } else {
-            let shaped = |i: usize| from + step * (i as f32 + 0.5);
-            self.block.extend(samples.iter().enumerate().map(|(i, &s)| audio::to_pcm16(s * shaped(i) * gain)));
+    /// Adds `samples` with the gain, each also times its own limiter gain
+    /// in `shaped` if given.
+    fn push(&mut self, samples: &[f32], shaped: Option<&[f32]>) -> Result<()> {
+        let start = self.block.len();
+        self.block.resize(start + samples.len(), 0);
+        let (out, gain) = (&mut self.block[start..], self.gain);
+        match shaped {
+            None => out.iter_mut().zip(samples).for_each(|(pcm, &s)| *pcm = audio::to_pcm16(s * gain)),
+            Some(shaped) => {
+                for ((pcm, &s), &g) in out.iter_mut().zip(samples).zip(shaped) {
+                    *pcm = audio::to_pcm16(s * g * gain);
+                }
+            }
         }
         if self.block.len() >= PCM_BLOCK {
             self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// As many samples from `spool` as there are `shaped` limiter gains,
+    /// with them.
+    fn shape(&mut self, spool: &mut spool::SpoolReader, shaped: &[f32]) -> Result<()> {
+        let mut done = 0;
+        while done < shaped.len() {
+            let Some(block) = spool.next_block(shaped.len() - done)? else { break };
+            self.push(block, Some(&shaped[done..done + block.len()]))?;
+            done += block.len();
         }
         Ok(())
     }
