@@ -57,8 +57,8 @@ impl Body {
         let name = self.path.display().to_string();
         let mut file = File::open(&self.path).map_err(|e| Error::reading(&name, e))?;
         file.seek(SeekFrom::Start(self.offset)).map_err(|e| Error::reading(&name, e))?;
-        let mut bytes = vec![0; usize::try_from(self.len).map_err(|e| Error::input(&name, e))?];
-        file.read_exact(&mut bytes).map_err(|e| Error::reading(&name, e))?;
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).map_err(|e| Error::input(&name, e))?);
+        file.take(self.len).read_to_end(&mut bytes).map_err(|e| Error::reading(&name, e))?;
         if checksum(&bytes) != self.checksum {
             return Err(Error::input(name, "a sentence cache entry changed while the bulletin was made: run again"));
         }

@@ -266,6 +266,24 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_full_output_is_one_clear_error() {
+    // Linux's always-full device: writing the samples fails past the header.
+    let full = fs::File::options().write(true).open("/dev/full").unwrap();
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", "Titre\n\nUne phrase. Une autre.".as_bytes());
+    let output = std::process::Command::new(briefing().get_program())
+        .args(["build", "--no-cache", input.to_str().unwrap(), "-o", "-"])
+        .envs(briefing().get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.lines().collect::<Vec<_>>(), ["briefing: error: stdout: cannot write: No space left on device"]);
+}
+
 #[test]
 fn a_failure_to_publish_leaves_every_previous_output_as_it_was() {
     let tmp = TempDir::new().unwrap();

@@ -541,11 +541,11 @@ impl Program {
         Ok((gating.integrated(), peak))
     }
 
-    /// Hands the program to `write` in blocks of 16-bit samples, in order,
-    /// with its gain and limiter applied.
-    pub fn pcm16(&mut self, write: &mut dyn FnMut(&[i16]) -> Result<()>) -> Result<()> {
+    /// Hands the program to `write` in blocks of 16-bit little-endian
+    /// samples, in order, with its gain and limiter applied.
+    pub fn pcm16(&mut self, write: &mut dyn FnMut(Vec<u8>) -> Result<()>) -> Result<()> {
         let mut samples = self.spool.reader()?;
-        let mut out = Pcm { block: Vec::with_capacity(PCM_BLOCK), write, gain: self.gain };
+        let mut out = Pcm { block: Vec::with_capacity(2 * PCM_BLOCK), write, gain: self.gain };
         let (Some(ceiling), Some(units)) = (self.ceiling, &self.units) else {
             while let Some(block) = samples.next_block(PCM_BLOCK)? {
                 out.push(block, None)?;
@@ -620,7 +620,7 @@ fn solve(mut excess: impl FnMut(f64) -> Result<(f64, f64)>, mut high: (f64, f64)
 }
 
 /// Samples converted to 16 bits per block handed to the writer.
-const PCM_BLOCK: usize = 1 << 14;
+const PCM_BLOCK: usize = 1 << 16;
 
 /// The limiter's release in units.
 fn release_units() -> f32 {
@@ -646,10 +646,11 @@ fn each_unit(file: &File, each: &mut dyn FnMut(Unit)) -> Result<()> {
     }
 }
 
-/// 16-bit samples on their way to the writer, in blocks.
+/// 16-bit samples (little-endian bytes) on their way to the writer, in
+/// blocks.
 struct Pcm<'a> {
-    block: Vec<i16>,
-    write: &'a mut dyn FnMut(&[i16]) -> Result<()>,
+    block: Vec<u8>,
+    write: &'a mut dyn FnMut(Vec<u8>) -> Result<()>,
     gain: f32,
 }
 
@@ -658,17 +659,21 @@ impl Pcm<'_> {
     /// in `shaped` if given.
     fn push(&mut self, samples: &[f32], shaped: Option<&[f32]>) -> Result<()> {
         let start = self.block.len();
-        self.block.resize(start + samples.len(), 0);
-        let (out, gain) = (&mut self.block[start..], self.gain);
+        self.block.resize(start + 2 * samples.len(), 0);
+        let (out, gain) = (self.block[start..].chunks_exact_mut(2), self.gain);
         match shaped {
-            None => out.iter_mut().zip(samples).for_each(|(pcm, &s)| *pcm = audio::to_pcm16(s * gain)),
+            None => {
+                for (pcm, &s) in out.zip(samples) {
+                    pcm.copy_from_slice(&audio::to_pcm16(s * gain).to_le_bytes());
+                }
+            }
             Some(shaped) => {
-                for ((pcm, &s), &g) in out.iter_mut().zip(samples).zip(shaped) {
-                    *pcm = audio::to_pcm16(s * g * gain);
+                for ((pcm, &s), &g) in out.zip(samples).zip(shaped) {
+                    pcm.copy_from_slice(&audio::to_pcm16(s * g * gain).to_le_bytes());
                 }
             }
         }
-        if self.block.len() >= PCM_BLOCK {
+        if self.block.len() >= 2 * PCM_BLOCK {
             self.flush()?;
         }
         Ok(())
@@ -687,9 +692,8 @@ impl Pcm<'_> {
     }
 
     fn flush(&mut self) -> Result<()> {
-        (self.write)(&self.block)?;
-        self.block.clear();
-        Ok(())
+        let block = std::mem::replace(&mut self.block, Vec::with_capacity(2 * PCM_BLOCK));
+        (self.write)(block)
     }
 }
 

@@ -52,7 +52,7 @@ pub fn write(
     let wav = match destination {
         Destination::File(path) => path,
         Destination::Stdout => {
-            let mut out = ClosedPipeIsFine { out: std::io::stdout().lock(), closed: false };
+            let mut out = ClosedPipeIsFine { out: std::io::stdout(), closed: false };
             write_wav(&mut out, "stdout", program, manifest)?;
             return out.flush().map(|()| Vec::new()).map_err(|e| Error::writing("stdout", e));
         }
@@ -175,22 +175,32 @@ fn make_shareable(_: &std::fs::File) -> std::io::Result<()> {
 }
 
 /// The whole WAV in one pass, header first: the length is known, so the
-/// same bytes go to a file or down a pipe.
-fn write_wav(out: &mut dyn Write, name: &str, program: &mut Program, manifest: &Manifest) -> Result<()> {
+/// same bytes go to a file or down a pipe. The samples are made on this
+/// thread while another writes the blocks made before: writing a large file
+/// costs about as much as making it.
+fn write_wav(out: &mut (dyn Write + Send), name: &str, program: &mut Program, manifest: &Manifest) -> Result<()> {
     let chapters = chapters::chunks(manifest);
     let failed = |e: std::io::Error| Error::writing(name, e);
     let data_bytes = program.samples as u64 * 2;
     out.write_all(&wav_header(manifest.sample_rate, data_bytes, chapters.len() as u64)).map_err(failed)?;
-    let mut bytes = Vec::new();
-    program.pcm16(&mut |pcm| {
-        bytes.resize(pcm.len() * 2, 0);
-        for (pair, sample) in bytes.chunks_exact_mut(2).zip(pcm) {
-            pair.copy_from_slice(&sample.to_le_bytes());
-        }
-        out.write_all(&bytes).map_err(failed)
+    let writing = &mut *out;
+    std::thread::scope(|scope| {
+        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(BLOCKS_IN_FLIGHT);
+        let writer = scope.spawn(move || received.iter().try_for_each(|block| writing.write_all(&block)));
+        let made = program.pcm16(&mut |bytes| {
+            // Refused only once the writer has stopped on an error, told below.
+            blocks.send(bytes).map_err(|_| Error::output(name, "the writer stopped"))
+        });
+        drop(blocks);
+        writer.join().expect("writing does not panic").map_err(failed)?;
+        made
     })?;
     out.write_all(&chapters).map_err(failed)
 }
+
+/// Blocks of samples made ahead of the writer: enough to keep both busy,
+/// few enough that memory stays small.
+const BLOCKS_IN_FLIGHT: usize = 4;
 
 /// The size field that says "see the ds64 chunk" in an RF64 file.
 const SEE_DS64: u32 = u32::MAX;
