@@ -225,6 +225,15 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
         clock.lap("synthesize and place");
         observer.stage(Stage::Mastering);
         let (mut program, mastered) = master.finish()?;
+        if let Some(level) = mastered.loudness.filter(|l| l.integrated < l.target - 0.5) {
+            observer.warning(&format!(
+                "{}: {} LUFS is out of reach under a true peak of {} dBTP without crushing the speech; the bulletin is at {:.1} LUFS",
+                bulletin.destination.name(),
+                level.target,
+                level.max_true_peak,
+                level.integrated
+            ));
+        }
         clock.lap("fit the loudness");
         let manifest = Manifest {
             audio: bulletin.destination.file_name(),

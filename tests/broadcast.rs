@@ -13,6 +13,21 @@ mod common;
 use common::*;
 
 #[test]
+fn a_loudness_out_of_reach_is_told_and_peaks_stay_under_the_limit() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("loud.wav");
+    let run = briefing().args(["build", "--loudness", "-6", SHORT_ARTICLES, "-o"]).arg(&out).assert().success();
+    let stderr = String::from_utf8_lossy(&run.get_output().stderr).into_owned();
+    assert!(stderr.contains("-6 LUFS is out of reach under a true peak of -1 dBTP"), "{stderr}");
+    let manifest: Value = serde_json::from_slice(&fs::read(out.with_extension("json")).unwrap()).unwrap();
+    let integrated = manifest["loudness"]["integrated"].as_f64().unwrap();
+    assert!(integrated < -6.5 && integrated > -20.0, "{integrated}");
+    let Some((measured, true_peak)) = ffmpeg_loudness(&out) else { return };
+    assert!((measured - integrated).abs() <= 0.5, "{measured} LUFS measured, {integrated} in the manifest");
+    assert!(true_peak <= -1.0, "true peak {true_peak} dBTP");
+}
+
+#[test]
 fn loudness_is_on_target_by_an_independent_meter() {
     let tmp = TempDir::new().unwrap();
     let runs = [

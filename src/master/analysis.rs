@@ -87,7 +87,12 @@ fn weighted_energies(samples: &[f32], rate: u32, len: usize) -> Vec<f64> {
     let (mut shelf_state, mut high_pass_state) = ([[0f32; LANES]; 2], [[0f32; LANES]; 2]);
     let mut run = |steps: std::ops::Range<usize>, read: &dyn Fn(usize) -> [f32; LANES], sums: &mut [f32; LANES]| {
         for i in steps {
-            let y = high_pass.filter(shelf.filter(read(i), &mut shelf_state), &mut high_pass_state);
+            // A signal far below hearing at half the sample rate, which both
+            // filters pass: in silence their states would otherwise fade
+            // into subnormal numbers, which processors work out many times
+            // slower.
+            let floor = if i % 2 == 0 { SUBNORMAL_GUARD } else { -SUBNORMAL_GUARD };
+            let y = high_pass.filter(shelf.filter(read(i).map(|x| x + floor), &mut shelf_state), &mut high_pass_state);
             for lane in 0..LANES {
                 sums[lane] += y[lane] * y[lane];
             }
@@ -111,6 +116,8 @@ fn weighted_energies(samples: &[f32], rate: u32, len: usize) -> Vec<f64> {
 
 /// Stretches of a piece filtered side by side.
 const LANES: usize = 8;
+/// Level of the guard against subnormal numbers: about -360 dBFS.
+const SUBNORMAL_GUARD: f32 = 1e-18;
 /// How long a stretch's filter runs on what comes before it: the K-weighting
 /// forgets its past to a few thousandths in this time.
 const WARM_UP_SECONDS: f64 = 0.03;
@@ -173,11 +180,11 @@ impl Biquad {
 }
 
 /// For each unit of `len` samples, the highest absolute value of its
-/// samples and of the signal halfway between each of them and the next,
-/// where speech peaks between samples are highest.
+/// samples and of the signal between each of them and the next (a quarter,
+/// half and three quarters of the way).
 fn true_peaks(samples: &[f32], len: usize) -> Vec<f32> {
     let before = TAPS / 2 - 1;
-    let mut halfway = vec![0f32; len];
+    let mut between: [Vec<f32>; PHASES] = std::array::from_fn(|_| vec![0f32; len]);
     let mut edge = Vec::new();
     (0..samples.len().div_ceil(len))
         .map(|unit| {
@@ -197,16 +204,22 @@ fn true_peaks(samples: &[f32], len: usize) -> Vec<f32> {
                     &edge[..]
                 }
             };
-            // Halfway after sample n, for n in the unit, one tap at a time
-            // across the unit (which vectorizes).
-            let points = &mut halfway[..end - start];
-            points.fill(0.0);
-            for (t, weight) in HALFWAY.iter().enumerate() {
-                for (point, x) in points.iter_mut().zip(&taps[t..]) {
-                    *point += weight * x;
+            // The points after sample n, for n in the unit, one tap at a
+            // time across the unit (which vectorizes).
+            let m = end - start;
+            between.iter_mut().for_each(|points| points[..m].fill(0.0));
+            let [first, second, third] = &mut between;
+            for t in 0..TAPS {
+                let [w0, w1, w2] = [BETWEEN[0][t], BETWEEN[1][t], BETWEEN[2][t]];
+                for (((a, b), c), x) in first[..m].iter_mut().zip(&mut second[..m]).zip(&mut third[..m]).zip(&taps[t..])
+                {
+                    *a += w0 * x;
+                    *b += w1 * x;
+                    *c += w2 * x;
                 }
             }
-            largest(&samples[start..end]).max(largest(points))
+            let peak = largest(&samples[start..end]).max(largest(&first[..m]));
+            peak.max(largest(&second[..m])).max(largest(&third[..m]))
         })
         .collect()
 }
@@ -217,19 +230,25 @@ fn largest(values: &[f32]) -> f32 {
     f32::from_bits(values.iter().map(|v| v.abs().to_bits()).max().unwrap_or(0))
 }
 
-/// Samples each side of the halfway point.
+/// Samples each side of a point between two.
 const TAPS: usize = 8;
+/// Points between two samples: four times oversampling, as the true-peak
+/// meter of BS.1770 does.
+const PHASES: usize = 3;
 
-/// The weights of the samples around a point halfway between two: a
-/// windowed sinc.
-static HALFWAY: LazyLock<[f32; TAPS]> = LazyLock::new(|| {
-    let raw: [f64; TAPS] = std::array::from_fn(|k| {
-        let t = 0.5 - (k as f64 - (TAPS / 2 - 1) as f64);
-        let window = 0.5 + 0.5 * (PI * t / (TAPS / 2) as f64).cos();
-        (PI * t).sin() / (PI * t) * window
-    });
-    let sum: f64 = raw.iter().sum();
-    raw.map(|r| (r / sum) as f32)
+/// For each point between samples (a quarter, half and three quarters of
+/// the way), the weights of the samples around it: a windowed sinc.
+static BETWEEN: LazyLock<[[f32; TAPS]; PHASES]> = LazyLock::new(|| {
+    std::array::from_fn(|phase| {
+        let offset = (phase + 1) as f64 / (PHASES + 1) as f64;
+        let raw: [f64; TAPS] = std::array::from_fn(|k| {
+            let t = offset - (k as f64 - (TAPS / 2 - 1) as f64);
+            let window = 0.5 + 0.5 * (PI * t / (TAPS / 2) as f64).cos();
+            (PI * t).sin() / (PI * t) * window
+        });
+        let sum: f64 = raw.iter().sum();
+        raw.map(|r| (r / sum) as f32)
+    })
 });
 
 #[cfg(test)]

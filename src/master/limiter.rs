@@ -53,7 +53,7 @@ impl Limiter {
     /// `ceiling`: the highest peak let through (linear); `release`: units
     /// over which the gain recovers by about two thirds of the way.
     pub fn new(ceiling: f32, release: f32) -> Self {
-        Limiter {
+        let mut limiter = Limiter {
             ceiling,
             release: 1.0 - (-1.0 / release.max(1.0)).exp(),
             units: [Unit::default(); WINDOW],
@@ -61,7 +61,14 @@ impl Limiter {
             lowest: [1.0; LOOKAHEAD + 1],
             gains: [1.0; 2],
             pushed: 0,
+        };
+        // Silence before the program, as units of no length: the gain of
+        // the first units is averaged over windows that reach them, as
+        // everywhere else.
+        for _ in 0..=LOOKAHEAD {
+            limiter.push(Unit::default(), &mut |_| {});
         }
+        limiter
     }
 
     /// Takes the next unit; gives out, in order, each unit whose gains are
@@ -80,8 +87,11 @@ impl Limiter {
         let [before, last] = self.gains;
         let gain = average.min(last + (1.0 - last) * self.release);
         // The unit before the one decided now has gains on both sides.
-        if let Some(ready) = decided.checked_sub(1) {
-            out(Limited { unit: self.units[ready % WINDOW], from: before.min(last), to: last.min(gain) });
+        if let Some(ready) = decided.checked_sub(1).map(|ready| self.units[ready % WINDOW]) {
+            // Units of no length stand for silence around the program.
+            if ready.len > 0 {
+                out(Limited { unit: ready, from: before.min(last), to: last.min(gain) });
+            }
         }
         self.gains = [last, gain];
     }
@@ -130,6 +140,15 @@ mod tests {
         }
         assert!(out[..80].iter().all(|l| l.from == 1.0 && l.to == 1.0), "untouched before the peak");
         assert!(out[199].to > 0.99, "recovered after it");
+    }
+
+    #[test]
+    fn a_peak_at_the_very_start_or_end_is_held() {
+        for peaks in [vec![2.0, 0.1, 0.1, 0.1], vec![0.1, 0.1, 0.1, 2.0], vec![2.0]] {
+            for l in limit(&peaks, 0.5) {
+                assert!(l.unit.peak * l.from.max(l.to) <= 0.5 + 1e-6, "{peaks:?}: {l:?}");
+            }
+        }
     }
 
     #[test]

@@ -35,9 +35,12 @@ use std::path::PathBuf;
 const FADE_SECONDS: f32 = 0.005;
 /// The limiter aims this far under the true-peak limit, for the peaks
 /// between samples the analysis may miss and the rounding to 16 bits.
-const TRUE_PEAK_MARGIN: f64 = 0.3;
+const TRUE_PEAK_MARGIN: f64 = 0.5;
 /// How close the fitted ceiling comes to the exact one, dB.
 const FIT_PRECISION: f64 = 0.005;
+/// The most the limiter may hold speech peaks down, dB: beyond, speech
+/// sounds crushed, and a program that needs more is left under its target.
+const MAX_LIMITING: f64 = 12.0;
 /// Tries at the ceiling before settling for the best.
 const MAX_FITS: usize = 60;
 /// The limiter's gain recovers over about this time after a peak.
@@ -502,9 +505,16 @@ impl Program {
             // loudness not to move, the ceiling would be where the first
             // guess puts it.
             let at_peak = (measured_true_peak, measured_true_peak + target.integrated - measured - peak_limit);
-            let (best, best_loudness) = solve(excess, at_peak, measured + peak_limit - target.integrated)?;
+            let floor = measured_true_peak - MAX_LIMITING;
+            let guess = measured + peak_limit - target.integrated;
+            let (best, best_loudness) = match solve(excess, at_peak, guess, floor)? {
+                Some(found) => found,
+                // Out of reach without crushing the speech: limited as far
+                // as allowed, peaks at the limit, quieter than the target.
+                None => (floor, self.fit(Some(linear(floor) as f32))?.0),
+            };
             integrated = best_loudness;
-            gain = target.integrated - integrated;
+            gain = (target.integrated - integrated).min(peak_limit - best);
             ceiling = Some(best);
         }
         self.gain = linear(gain) as f32;
@@ -580,9 +590,14 @@ impl Program {
 /// secant steps from above until the root is bracketed, then false
 /// position (Illinois). Returns the best argument found at or below the
 /// root, with the second value `excess` gave there.
-fn solve(mut excess: impl FnMut(f64) -> Result<(f64, f64)>, mut high: (f64, f64), guess: f64) -> Result<(f64, f64)> {
+fn solve(
+    mut excess: impl FnMut(f64) -> Result<(f64, f64)>,
+    mut high: (f64, f64),
+    guess: f64,
+    floor: f64,
+) -> Result<Option<(f64, f64)>> {
     let mut low: Option<(f64, f64, f64)> = None;
-    let (mut c, mut side) = (guess.min(high.0 - FIT_PRECISION), 0);
+    let (mut c, mut side) = (guess.clamp(floor, high.0 - FIT_PRECISION), 0);
     for _ in 0..MAX_FITS {
         let (value, other) = excess(c)?;
         if value > 0.0 {
@@ -594,10 +609,13 @@ fn solve(mut excess: impl FnMut(f64) -> Result<(f64, f64)>, mut high: (f64, f64)
             }
             side = 1;
             if low.is_none() {
+                if c <= floor {
+                    return Ok(None);
+                }
                 // Still above the root: a secant step down, at least as far
                 // as the value (the slope is at most one).
                 let slope = ((previous.1 - value) / (previous.0 - c)).clamp(0.05, 1.0);
-                c -= value / slope + FIT_PRECISION;
+                c = (c - value / slope - FIT_PRECISION).max(floor);
                 continue;
             }
         } else {
@@ -613,10 +631,7 @@ fn solve(mut excess: impl FnMut(f64) -> Result<(f64, f64)>, mut high: (f64, f64)
         }
         c = (l * high.1 - high.0 * l_value) / (high.1 - l_value);
     }
-    match low {
-        Some((c, _, other)) => Ok((c, other)),
-        None => Err(Error::Usage("loudness: no limiter ceiling brings the program to its target".into())),
-    }
+    Ok(low.map(|(c, _, other)| (c, other)))
 }
 
 /// Samples converted to 16 bits per block handed to the writer.
@@ -737,11 +752,19 @@ mod tests {
             },
             (0.0, excess(0.0)),
             -3.0,
+            -40.0,
         )
+        .unwrap()
         .unwrap();
         assert!(excess(c) <= 0.0 && excess(c) > -2.0 * FIT_PRECISION, "{c}: {}", excess(c));
         assert_eq!(seen, c * 10.0);
         assert!(tries <= 8, "{tries} tries");
+    }
+
+    #[test]
+    fn a_root_below_the_floor_is_not_sought() {
+        let found = solve(|c| Ok((c + 30.0, 0.0)), (0.0, 30.0), -3.0, -12.0).unwrap();
+        assert_eq!(found, None);
     }
 
     #[test]
