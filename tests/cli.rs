@@ -597,17 +597,7 @@ fn cache_makes_only_changed_sentences_again() {
 fn sentences_from_the_cache_under_a_bed_give_the_same_bytes() {
     let tmp = TempDir::new().unwrap();
     let bed = tmp.path().join("bed.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 22050,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut writer = hound::WavWriter::create(&bed, spec).unwrap();
-    for i in 0..22050 * 4 {
-        writer.write_sample(((i as f32 * 0.05).sin() * 8000.0) as i16).unwrap();
-    }
-    writer.finalize().unwrap();
+    tone(&bed, 22050, 1, 4.0, 0.25);
     let input = article(tmp.path(), "a.txt", "Le titre\n\nUne phrase. Une autre phrase.".as_bytes());
     let cache = tmp.path().join("cache");
     let bulletin = |name: &str, cached: bool| {
