@@ -311,4 +311,27 @@ mod tests {
         assert_ne!(checksum(&bytes[..255]), base);
         assert_ne!(checksum(&[0]), checksum(&[0, 0]));
     }
+
+    proptest::proptest! {
+        /// An entry damaged anywhere is either not found, or refused when
+        /// its samples are read, or (damage past its end) read as kept.
+        #[test]
+        fn a_damaged_entry_never_gives_other_samples(at in 0usize..120, flip in 1u8..=255) {
+            let dir = tempfile::tempdir().unwrap();
+            let cache = Cache::new(Some(dir.path()));
+            let body: Vec<u8> = (0..64).collect();
+            cache.put("k", b"description", &body).unwrap();
+            let path = entry_files(dir.path()).pop().unwrap();
+            let mut bytes = std::fs::read(&path).unwrap();
+            let at = at % bytes.len();
+            bytes[at] ^= flip;
+            std::fs::write(&path, &bytes).unwrap();
+            if let Some(entry) = cache.get("k") {
+                proptest::prop_assert_eq!(entry.description.as_slice(), b"description".as_slice());
+                if let Ok(read) = entry.body.read() {
+                    proptest::prop_assert_eq!(read, body);
+                }
+            }
+        }
+    }
 }

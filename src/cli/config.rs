@@ -75,7 +75,8 @@ impl File {
             Ok(document) => Ok(File { name, document }),
             Err(e) => {
                 let line = e.span().map_or(1, |span| line_of(&text, span.start));
-                Err(Error::Usage(format!("{name}:{line}: {}", e.message().trim_end())))
+                let message: Vec<&str> = e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+                Err(Error::Usage(format!("{name}:{line}: {}", message.join(": "))))
             }
         }
     }
@@ -244,5 +245,21 @@ mod tests {
             "{}",
             error("voice = \"fr-FR\nrate = 1")
         );
+    }
+
+    proptest::proptest! {
+        /// Whatever the file holds, parsing ends in options or in one line
+        /// naming the file, never in a panic.
+        #[test]
+        fn any_file_gives_options_or_a_line_naming_it(text in "(voice|rate|dialect|\\[build\\]|\\[text\\]|=| |\"|-|[0-9]|\n|true|[a-z]){0,60}") {
+            match parse_with(&text, &["build", "a.txt"]) {
+                Ok(_) => {}
+                Err(error) => {
+                    let message = error.to_string();
+                    proptest::prop_assert!(message.starts_with("briefing.toml:"), "{}", message);
+                    proptest::prop_assert!(!message.contains('\n'), "{}", message);
+                }
+            }
+        }
     }
 }
