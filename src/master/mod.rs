@@ -40,7 +40,7 @@ const TRUE_PEAK_MARGIN: f64 = 0.5;
 const FIT_PRECISION: f64 = 0.005;
 /// The most the limiter may hold speech peaks down, dB: beyond, speech
 /// sounds crushed, and a program that needs more is left under its target.
-const MAX_LIMITING: f64 = 12.0;
+const MAX_LIMITING: f64 = 20.0;
 /// Tries at the ceiling before settling for the best.
 const MAX_FITS: usize = 60;
 /// The limiter's gain recovers over about this time after a peak.
