@@ -105,6 +105,7 @@ pub struct Music {
 }
 
 /// A music clip, faded at its edges, with its units.
+#[derive(Clone)]
 struct Clip {
     samples: Vec<f32>,
     units: Vec<Unit>,
@@ -326,15 +327,13 @@ impl Master {
             }),
             _ => None,
         };
-        let spool = || tempfile::tempfile().map(BufWriter::new).map_err(|e| spool_failed(&e));
-        let units = options.loudness.is_some().then(spool).transpose()?;
-        let spool = SpoolWriter::new()?;
+        let units_file = || tempfile::tempfile().map(BufWriter::new).map_err(|e| spool_failed(&e));
         let mut master = Master {
-            spool,
-            units,
+            spool: SpoolWriter::new()?,
+            units: options.loudness.is_some().then(units_file).transpose()?,
             position: 0,
             bed,
-            outro: music.outro.as_ref().map(|c| Clip { samples: c.samples.clone(), units: c.units.clone() }),
+            outro: music.outro.clone(),
             intro_span: None,
             options,
             sample_rate: rate,
