@@ -553,34 +553,36 @@ impl Program {
     /// Hands the program to `write` in blocks of 16-bit little-endian
     /// samples, in order, with its gain and limiter applied.
     pub fn pcm16(&mut self, write: &mut dyn FnMut(Vec<u8>) -> Result<()>) -> Result<()> {
-        let mut samples = self.spool.reader()?;
-        let mut out = Pcm { block: Vec::with_capacity(2 * PCM_BLOCK), write, gain: self.gain };
-        let (Some(ceiling), Some(units)) = (self.ceiling, &self.units) else {
-            while let Some(block) = samples.next_block(PCM_BLOCK)? {
-                out.push(block, None)?;
-            }
-            return out.flush();
-        };
-        // The limiter's gain, sample by sample, for the samples not yet
-        // written: shaped a block at a time.
-        let mut gains = Vec::with_capacity(2 * PCM_BLOCK);
-        let mut failure = None;
-        let mut shape = |limited: Limited, last: bool| {
-            let len = limited.unit.len as usize;
-            let step = (limited.to - limited.from) / len as f32;
-            let from = limited.from + 0.5 * step;
-            gains.extend((0..len).map(|i| from + step * i as f32));
-            if failure.is_none() && (gains.len() >= PCM_BLOCK || last) {
-                failure = out.shape(&mut samples, &gains).err();
-                gains.clear();
-            }
-        };
-        let mut limiter = Limiter::new(ceiling, release_units());
-        each_unit(units, &mut |unit| limiter.push(unit, &mut |limited| shape(limited, false)))?;
-        limiter.finish(&mut |limited| shape(limited, false));
-        shape(Limited { unit: Unit::default(), from: 1.0, to: 1.0 }, true);
-        failure.map_or(Ok(()), Err)?;
-        out.flush()
+        let (gain, ceiling, units) = (self.gain, self.ceiling, self.units.as_ref());
+        self.spool.read_ahead(|samples| {
+            let mut out = Pcm { block: Vec::with_capacity(2 * PCM_BLOCK), write, gain };
+            let (Some(ceiling), Some(units)) = (ceiling, units) else {
+                while let Some(block) = samples.next_block(PCM_BLOCK)? {
+                    out.push(block, None)?;
+                }
+                return out.flush();
+            };
+            // The limiter's gain, sample by sample, for the samples not yet
+            // written: shaped a block at a time.
+            let mut gains = Vec::with_capacity(2 * PCM_BLOCK);
+            let mut failure = None;
+            let mut shape = |limited: Limited, last: bool| {
+                let len = limited.unit.len as usize;
+                let step = (limited.to - limited.from) / len as f32;
+                let from = limited.from + 0.5 * step;
+                gains.extend((0..len).map(|i| from + step * i as f32));
+                if failure.is_none() && (gains.len() >= PCM_BLOCK || last) {
+                    failure = out.shape(samples, &gains).err();
+                    gains.clear();
+                }
+            };
+            let mut limiter = Limiter::new(ceiling, release_units());
+            each_unit(units, &mut |unit| limiter.push(unit, &mut |limited| shape(limited, false)))?;
+            limiter.finish(&mut |limited| shape(limited, false));
+            shape(Limited { unit: Unit::default(), from: 1.0, to: 1.0 }, true);
+            failure.map_or(Ok(()), Err)?;
+            out.flush()
+        })
     }
 }
 
@@ -695,7 +697,7 @@ impl Pcm<'_> {
 
     /// As many samples from `spool` as there are `shaped` limiter gains,
     /// with them.
-    fn shape(&mut self, spool: &mut spool::SpoolReader, shaped: &[f32]) -> Result<()> {
+    fn shape(&mut self, spool: &mut spool::ReadAhead, shaped: &[f32]) -> Result<()> {
         let mut done = 0;
         while done < shaped.len() {
             let Some(block) = spool.next_block(shaped.len() - done)? else { break };

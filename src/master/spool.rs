@@ -66,7 +66,31 @@ pub struct Spool {
 }
 
 impl Spool {
-    pub fn reader(&self) -> Result<SpoolReader<'_>> {
+    /// Runs `read` on the program's samples, read back by a thread of its
+    /// own a few blocks ahead: reading (from the spool and the sentence
+    /// cache, checksums included) runs beside what `read` does with them.
+    pub fn read_ahead<R>(&self, read: impl FnOnce(&mut ReadAhead) -> Result<R>) -> Result<R> {
+        std::thread::scope(|scope| {
+            let (blocks, received) = std::sync::mpsc::sync_channel(BLOCKS_AHEAD);
+            scope.spawn(move || {
+                let mut reader = match self.reader() {
+                    Ok(reader) => reader,
+                    Err(e) => return drop(blocks.send(Err(e))),
+                };
+                loop {
+                    let next = reader.next_buffer();
+                    let more = matches!(next, Ok(Some(_)));
+                    // Refused only when `read` has stopped: nothing more is wanted.
+                    if blocks.send(next).is_err() || !more {
+                        return;
+                    }
+                }
+            });
+            read(&mut ReadAhead { received, buffer: Vec::new(), used: 0 })
+        })
+    }
+
+    fn reader(&self) -> Result<SpoolReader<'_>> {
         let mut file = &self.file;
         file.seek(SeekFrom::Start(0)).map_err(|e| spool_failed(&e))?;
         Ok(SpoolReader {
@@ -81,8 +105,8 @@ impl Spool {
     }
 }
 
-/// The program's samples, in order, handed out in blocks of any size.
-pub struct SpoolReader<'a> {
+/// The program's samples, in order, read back a record at a time.
+struct SpoolReader<'a> {
     file: BufReader<&'a File>,
     kept: &'a [Body],
     /// Samples of the current record not yet read.
@@ -97,19 +121,45 @@ pub struct SpoolReader<'a> {
 
 /// Samples read from a record at once.
 const READ: u64 = 1 << 16;
+/// Blocks read ahead of their use.
+const BLOCKS_AHEAD: usize = 4;
 
-impl SpoolReader<'_> {
+/// The program's samples as a reading thread hands them over, in blocks of
+/// any size.
+pub struct ReadAhead {
+    received: std::sync::mpsc::Receiver<Result<Option<Vec<f32>>>>,
+    buffer: Vec<f32>,
+    used: usize,
+}
+
+impl ReadAhead {
     /// The next `most` samples or fewer (never none before the end);
     /// `None` at the end.
     pub fn next_block(&mut self, most: usize) -> Result<Option<&[f32]>> {
         while self.used == self.buffer.len() {
-            if !self.fill()? {
-                return Ok(None);
+            match self.received.recv() {
+                Ok(Ok(Some(buffer))) => (self.buffer, self.used) = (buffer, 0),
+                Ok(Err(e)) => return Err(e),
+                Ok(Ok(None)) | Err(_) => return Ok(None),
             }
         }
         let start = self.used;
         self.used = (start + most).min(self.buffer.len());
         Ok(Some(&self.buffer[start..self.used]))
+    }
+}
+
+impl SpoolReader<'_> {
+    /// The next samples, as many as one read gives; `None` at the end.
+    fn next_buffer(&mut self) -> Result<Option<Vec<f32>>> {
+        while self.used == self.buffer.len() {
+            if !self.fill()? {
+                return Ok(None);
+            }
+        }
+        let buffer = std::mem::take(&mut self.buffer);
+        let used = std::mem::take(&mut self.used);
+        Ok(Some(if used == 0 { buffer } else { buffer[used..].to_vec() }))
     }
 
     /// Reads the next samples into the buffer; false at the end.
@@ -174,12 +224,16 @@ mod tests {
         writer.silence(3).unwrap();
         writer.samples(&vec![0.5; 70_000]).unwrap();
         let spool = writer.finish().unwrap();
-        let mut reader = spool.reader().unwrap();
-        let mut all = Vec::new();
-        while let Some(block) = reader.next_block(1000).unwrap() {
-            assert!(!block.is_empty() && block.len() <= 1000);
-            all.extend_from_slice(block);
-        }
+        let all = spool
+            .read_ahead(|blocks| {
+                let mut all = Vec::new();
+                while let Some(block) = blocks.next_block(1000)? {
+                    assert!(!block.is_empty() && block.len() <= 1000);
+                    all.extend_from_slice(block);
+                }
+                Ok(all)
+            })
+            .unwrap();
         assert_eq!(all.len(), 2 + 300 + 3 + 70_000);
         assert_eq!(&all[..2], [1.0, 2.0]);
         assert_eq!(&all[2..302], kept.as_slice());
