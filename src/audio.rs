@@ -20,6 +20,21 @@ pub fn trim_silence(samples: &[f32]) -> &[f32] {
     }
 }
 
+/// Appends `samples` to `bytes` as little-endian 32-bit floats, the form
+/// the spool and the sentence cache keep them in.
+pub fn extend_bytes(bytes: &mut Vec<u8>, samples: &[f32]) {
+    let start = bytes.len();
+    bytes.resize(start + samples.len() * 4, 0);
+    for (word, sample) in bytes[start..].chunks_exact_mut(4).zip(samples) {
+        word.copy_from_slice(&sample.to_le_bytes());
+    }
+}
+
+/// Appends the samples `bytes` holds (see [`extend_bytes`]) to `samples`.
+pub fn extend_samples(samples: &mut Vec<f32>, bytes: &[u8]) {
+    samples.extend(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+}
+
 /// A sample of 16-bit PCM, rounded half away from zero and clipped to the
 /// range. Worked out with integers: the float rounding function is a call
 /// into the C library on the baseline x86-64, a costly one per sample.

@@ -169,8 +169,8 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
     let mut taken = std::collections::HashSet::new();
     let mut bulletins = Vec::new();
     for article in &articles {
-        let bulletin = one(Destination::File(PathBuf::new()), std::slice::from_ref(article), options);
-        if bulletin.script.articles().next().is_none() {
+        let script = script::script(std::slice::from_ref(article), &options.script);
+        if script.articles().next().is_none() {
             continue;
         }
         let stem = Path::new(&article.source).file_stem().map(|s| s.to_string_lossy().into_owned());
@@ -178,7 +178,7 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
         let name =
             (1..).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| taken.insert(n.clone()));
         let path = folder.join(format!("{}.wav", name.expect("a free name")));
-        bulletins.push(Bulletin { destination: Destination::File(path), ..bulletin });
+        bulletins.push(Bulletin { destination: Destination::File(path), script });
     }
     Ok(bulletins)
 }
@@ -211,7 +211,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
     clock.lap("load voice and music");
 
     let spoken = bulletins.iter().flat_map(|b| b.script.segments().map(|s| s.spoken.as_str()));
-    let voicing = Voicing::new(&options.master, rate, options.cache.is_some());
+    let voicing = Voicing::new(&options.master, rate, cache.keeps());
     let (key, kept) = (engine.cache_key(), Arc::clone(&cache));
     let finish = Arc::new(move |prepared: &str, synthesize: &dyn Fn() -> Result<Vec<f32>>| {
         voicing.make(&kept, &key, prepared, synthesize)

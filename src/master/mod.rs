@@ -157,7 +157,11 @@ impl Speech {
     /// The samples, read from the sentence cache if they wait there.
     fn samples(&self) -> Result<std::borrow::Cow<'_, [f32]>> {
         match &self.kept {
-            Some(body) if self.samples.len() != self.len => Ok(decode(&body.read()?).into()),
+            Some(body) if self.samples.len() != self.len => {
+                let mut samples = Vec::with_capacity(self.len);
+                audio::extend_samples(&mut samples, &body.read()?);
+                Ok(samples.into())
+            }
             _ => Ok(self.samples.as_slice().into()),
         }
     }
@@ -181,10 +185,6 @@ impl Speech {
         let units = units.chunks_exact(Unit::BYTES).map(Unit::from_bytes).collect();
         Some(Speech { samples: Vec::new(), len, units, kept: Some(body) })
     }
-}
-
-fn decode(bytes: &[u8]) -> Vec<f32> {
-    bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
 }
 
 /// Makes [`Speech`] of synthesized sentences, or finds them in the sentence
@@ -226,7 +226,8 @@ impl Voicing {
         }
         let mut speech = self.voice(synthesize()?);
         if cache.keeps() {
-            let body: Vec<u8> = speech.samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+            let mut body = Vec::new();
+            audio::extend_bytes(&mut body, &speech.samples);
             speech.kept = cache.put(&key, &speech.description(), &body);
         }
         Ok(speech)

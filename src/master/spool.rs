@@ -4,6 +4,7 @@
 //! not copied), read back in order once, when the bulletin is written.
 
 use super::spool_failed;
+use crate::audio;
 use crate::cache::Body;
 use crate::error::Result;
 use std::fs::File;
@@ -32,10 +33,7 @@ impl SpoolWriter {
         self.bytes.clear();
         self.bytes.push(SAMPLES);
         self.bytes.extend_from_slice(&(samples.len() as u64).to_le_bytes());
-        self.bytes.resize(9 + samples.len() * 4, 0);
-        for (word, sample) in self.bytes[9..].chunks_exact_mut(4).zip(samples) {
-            word.copy_from_slice(&sample.to_le_bytes());
-        }
+        audio::extend_bytes(&mut self.bytes, samples);
         self.file.write_all(&self.bytes).map_err(|e| spool_failed(&e))
     }
 
@@ -200,7 +198,7 @@ impl SpoolReader<'_> {
 
     fn decode(&mut self, bytes: &[u8]) {
         self.buffer.clear();
-        self.buffer.extend(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
+        audio::extend_samples(&mut self.buffer, bytes);
         self.used = 0;
     }
 }
@@ -215,7 +213,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(Some(dir.path()));
         let kept: Vec<f32> = (0..300).map(|i| i as f32 / 1000.0).collect();
-        let bytes: Vec<u8> = kept.iter().flat_map(|s| s.to_le_bytes()).collect();
+        let mut bytes = Vec::new();
+        audio::extend_bytes(&mut bytes, &kept);
         let body = cache.put("k", b"", &bytes).unwrap();
         let mut writer = SpoolWriter::new().unwrap();
         writer.samples(&[1.0, 2.0]).unwrap();
