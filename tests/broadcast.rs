@@ -385,10 +385,11 @@ fn an_interrupted_run_leaves_no_staging_file() {
     let out = tmp.path().join("b.wav");
     let home = briefing();
     // Interrupted while the bulletin is being written: retried if the write
-    // was over before the signal could be sent.
-    for _ in 0..20 {
+    // was over before the signal could be sent. The longer articles at the
+    // highest rate, for a write long enough to be caught on a busy machine.
+    for _ in 0..50 {
         let mut child = std::process::Command::new(home.get_program())
-            .args(["build", "--no-cache", "-q", SHORT_ARTICLES, "-o", out.to_str().unwrap()])
+            .args(["build", "--no-cache", "-q", "--sample-rate", "48000", ARTICLES, "-o", out.to_str().unwrap()])
             .envs(home.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
             .spawn()
             .unwrap();

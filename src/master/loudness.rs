@@ -14,6 +14,9 @@ pub struct Gating {
     step: u64,
     /// Samples heard so far.
     position: u64,
+    /// Where the step being filled ends, in samples (kept rather than
+    /// divided out for every unit: the fit adds units by the million).
+    step_end: u64,
     /// Energy of the last three complete steps and of the one being filled.
     steps: [f64; 4],
     complete: u64,
@@ -27,6 +30,7 @@ impl Gating {
         Gating {
             step: u64::from(rate) / 10,
             position: 0,
+            step_end: u64::from(rate) / 10,
             steps: [0.0; 4],
             complete: 0,
             histogram: vec![(0, 0.0); bins],
@@ -36,8 +40,7 @@ impl Gating {
     /// Adds `len` samples whose K-weighted squares sum to `energy`, counted
     /// in the step where they start.
     pub fn add(&mut self, len: u32, energy: f64) {
-        let step = self.position / self.step;
-        while self.complete < step {
+        while self.position >= self.step_end {
             self.close_step();
         }
         self.steps[3] += energy;
@@ -46,6 +49,7 @@ impl Gating {
 
     fn close_step(&mut self) {
         self.complete += 1;
+        self.step_end += self.step;
         if self.complete >= 4 {
             let mean_square = self.steps.iter().sum::<f64>() / (4 * self.step) as f64;
             let loudness = block_loudness(mean_square);
@@ -63,7 +67,7 @@ impl Gating {
     /// have a block above the absolute gate. Blocks still incomplete at the
     /// end are not counted, as the standard says.
     pub fn integrated(mut self) -> f64 {
-        while self.complete < self.position / self.step {
+        while self.position >= self.step_end {
             self.close_step();
         }
         let mean = |from: usize| {

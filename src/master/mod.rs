@@ -212,7 +212,8 @@ impl Voicing {
 
     /// The sentence the engine says for `prepared` (`synthesize` has it
     /// speak), from `cache` if it keeps it; `engine` names the engine, its
-    /// voice and options.
+    /// voice and options. The key's "voicing" number goes up whenever the
+    /// samples or units kept for the same text change.
     pub fn make(
         &self,
         cache: &Cache,
@@ -220,7 +221,7 @@ impl Voicing {
         prepared: &str,
         synthesize: &dyn Fn() -> Result<Vec<f32>>,
     ) -> Result<Speech> {
-        let key = format!("{engine} | voicing 1, volume {}, fade {} | {prepared}", self.volume, self.fade);
+        let key = format!("{engine} | voicing 2, volume {}, fade {} | {prepared}", self.volume, self.fade);
         if let Some(speech) = cache.get(&key).and_then(|entry| Speech::kept(&entry.description, entry.body)) {
             return Ok(speech);
         }
@@ -538,7 +539,7 @@ impl Program {
         let mut peak = 0f32;
         let mut limiter = ceiling.map(|c| Limiter::new(c, release_units()));
         let Some(units) = &self.units else { return Ok((f64::NEG_INFINITY, 0.0)) };
-        each_unit(units, &mut |unit| {
+        each_unit(units, |unit| {
             peak = peak.max(unit.peak);
             match limiter.as_mut() {
                 Some(limiter) => limiter.push(unit, &mut |l: Limited| gating.add(l.unit.len, l.energy())),
@@ -578,7 +579,7 @@ impl Program {
                 }
             };
             let mut limiter = Limiter::new(ceiling, release_units());
-            each_unit(units, &mut |unit| limiter.push(unit, &mut |limited| shape(limited, false)))?;
+            each_unit(units, |unit| limiter.push(unit, &mut |limited| shape(limited, false)))?;
             limiter.finish(&mut |limited| shape(limited, false));
             shape(Limited { unit: Unit::default(), from: 1.0, to: 1.0 }, true);
             failure.map_or(Ok(()), Err)?;
@@ -645,7 +646,7 @@ fn release_units() -> f32 {
 }
 
 /// Hands out the units of a spool, in order.
-fn each_unit(file: &File, each: &mut dyn FnMut(Unit)) -> Result<()> {
+fn each_unit(file: &File, mut each: impl FnMut(Unit)) -> Result<()> {
     let mut file = file;
     file.seek(SeekFrom::Start(0)).map_err(|e| spool_failed(&e))?;
     let mut bytes = vec![0u8; Unit::BYTES * 4096];
