@@ -422,6 +422,15 @@ mod tests {
         }
     }
 
+    /// Output must not depend on the processor it is made on.
+    #[test]
+    fn the_build_for_the_processor_gives_the_same_bits() {
+        let samples: Vec<f32> = (0..50_000).map(|i| (i as f32 * 0.9).sin() * (i as f32 * 0.001).cos()).collect();
+        for rate in [22050, 48000] {
+            assert_eq!(analyze(&samples, rate), analyze_anywhere(&samples, rate));
+        }
+    }
+
     #[test]
     fn units_cover_the_piece_and_survive_a_spool() {
         let units = analyze(&vec![0.1; 1000], 22050);
