@@ -65,7 +65,7 @@ impl Announcements {
         check("summary", &templates.summary, &["headlines", "date", "time"])?;
         check("title", &templates.title, &["title"])?;
         check("closing", &templates.closing, dated)?;
-        Ok(Announcements { templates, date: spoken_date(when), time: format!("{}h{:02}", when.hour(), when.minute()) })
+        Ok(Announcements { templates, date: written_date(when), time: format!("{}h{:02}", when.hour(), when.minute()) })
     }
 
     /// The opening, then the summary of the headlines if there are any.
@@ -94,7 +94,7 @@ impl Announcements {
 
 /// "mardi 24 novembre 2026", "jeudi 1er octobre 2026": as a newsreader
 /// writes it, for the normalizer to read.
-fn spoken_date(when: NaiveDateTime) -> String {
+pub fn written_date(when: NaiveDateTime) -> String {
     let day = when.day();
     let ordinal = if day == 1 { "1er".to_owned() } else { day.to_string() };
     let weekday = WEEKDAYS[when.weekday().num_days_from_monday() as usize];

@@ -9,7 +9,7 @@ use crate::cache::{self, Cache};
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::master::{Master, MasterOptions, Music, Speech, Voicing};
-use crate::output::{self, Destination, Json, Sidecar, Subtitles};
+use crate::output::{self, AudioFormat, Destination, Encoding, Json, Sidecar, Subtitles};
 use crate::render::{self, Placement, Sink, Synthesis};
 use crate::script::{self, Script};
 use crate::synth::{self, VoiceOptions};
@@ -56,6 +56,8 @@ pub struct BuildOptions {
     /// The program's sample rate; `None` for the voice's own.
     pub sample_rate: Option<u32>,
     pub master: MasterOptions,
+    /// How the audio is encoded and tagged.
+    pub audio: AudioFormat,
 }
 
 impl Default for BuildOptions {
@@ -72,6 +74,7 @@ impl Default for BuildOptions {
             cache: Some(cache::default_dir()),
             sample_rate: None,
             master: MasterOptions::default(),
+            audio: AudioFormat::default(),
         }
     }
 }
@@ -177,7 +180,8 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
         let stem = stem.filter(|s| !s.is_empty() && s != "-").unwrap_or_else(|| "stdin".into());
         let name =
             (1..).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| taken.insert(n.clone()));
-        let path = folder.join(format!("{}.wav", name.expect("a free name")));
+        let extension = options.audio.encoding.unwrap_or(Encoding::Wav).extension();
+        let path = folder.join(format!("{}.{extension}", name.expect("a free name")));
         bulletins.push(Bulletin { destination: Destination::File(path), script });
     }
     Ok(bulletins)
@@ -249,7 +253,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
             outro: mastered.outro,
         };
         observer.stage(Stage::Writing(bulletin.destination.name()));
-        let beside = output::write(&bulletin.destination, &mut program, &manifest, &sidecars)?;
+        let beside = output::write(&bulletin.destination, &options.audio, &mut program, &manifest, &sidecars)?;
         report.add(&bulletin.destination, beside, &manifest);
         clock.lap("write");
     }

@@ -5,7 +5,7 @@ use briefing::announce::{Announcements, Templates};
 use briefing::article::{Format, Input};
 use briefing::master::{Bed, LoudnessTarget, MasterOptions};
 use briefing::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
-use briefing::output::Subtitles;
+use briefing::output::{AudioFormat, Encoding, Subtitles, Tags};
 use briefing::script::{Options, Pauses};
 use briefing::{synth, BuildOptions, Error, Output, Result};
 use clap::{Args, Parser, Subcommand};
@@ -96,9 +96,9 @@ impl ReadingArgs {
 pub(crate) struct BuildArgs {
     #[command(flatten)]
     pub(crate) script: ScriptArgs,
-    /// The WAV file to write, the manifest beside it as .json; - streams the
-    /// WAV to stdout. With --each, the folder for the bulletins.
-    /// [default: output/briefing.wav, with --each: output]
+    /// The audio file to write (.wav or .mp3), the manifest beside it as
+    /// .json; - streams it to stdout. With --each, the folder for the
+    /// bulletins. [default: output/briefing.wav, with --each: output]
     #[arg(short, long, value_name = "PATH")]
     pub(crate) output: Option<PathBuf>,
     /// One bulletin per article, named after its file, in the output folder.
@@ -150,6 +150,43 @@ pub(crate) struct BuildArgs {
     pub(crate) announce: AnnounceArgs,
     #[command(flatten)]
     pub(crate) piper: PiperArgs,
+    #[command(flatten)]
+    pub(crate) encode: EncodeArgs,
+}
+
+/// How the audio is encoded and tagged.
+#[derive(Debug, Args)]
+pub(crate) struct EncodeArgs {
+    /// The encoding (default: from the output's extension, else wav).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) encoding: Option<Encoding>,
+    /// Bitrate of an MP3, kb/s.
+    #[arg(long, value_name = "KBPS", default_value_t = briefing::output::MP3_BITRATE, value_parser = clap::value_parser!(u32).range(8..=320))]
+    pub(crate) bitrate: u32,
+    /// The bulletin's title in the MP3's tag: {date} for its date.
+    #[arg(long, value_name = "TEXT", default_value = "Bulletin du {date}")]
+    pub(crate) title: String,
+    /// The artist in the MP3's tag.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) artist: Option<String>,
+    /// The publisher in the MP3's tag.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) publisher: Option<String>,
+}
+
+impl EncodeArgs {
+    fn format(&self, when: chrono::NaiveDateTime) -> AudioFormat {
+        AudioFormat {
+            encoding: self.encoding,
+            bitrate: Some(self.bitrate),
+            tags: Tags {
+                title: self.title.replace("{date}", &briefing::announce::written_date(when)),
+                date: when.format("%Y-%m-%d").to_string(),
+                artist: self.artist.clone(),
+                publisher: self.publisher.clone(),
+            },
+        }
+    }
 }
 
 /// How the program sounds once the sentences are made.
@@ -227,6 +264,11 @@ fn parse_when(text: &str) -> std::result::Result<chrono::NaiveDateTime, String> 
 }
 
 impl AnnounceArgs {
+    /// The bulletin's date and time: --date, or now.
+    fn when(&self) -> chrono::NaiveDateTime {
+        self.date.unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
     fn announcements(&self) -> Result<Option<Announcements>> {
         if !self.announce {
             return Ok(None);
@@ -237,8 +279,7 @@ impl AnnounceArgs {
             title: self.title_template.clone(),
             closing: self.closing_template.clone(),
         };
-        let when = self.date.unwrap_or_else(|| chrono::Local::now().naive_local());
-        Announcements::new(templates, when).map(Some)
+        Announcements::new(templates, self.when()).map(Some)
     }
 }
 
@@ -399,6 +440,7 @@ impl BuildArgs {
             cache: (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(briefing::cache::default_dir)),
             sample_rate: self.sound.sample_rate,
             master: self.sound.master(self.volume / 100.0),
+            audio: self.encode.format(self.announce.when()),
             ..script
         })
     }

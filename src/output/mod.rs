@@ -1,20 +1,80 @@
-//! Writing a bulletin: the WAV (with chapter markers) and the files beside
-//! it, each written to a temporary file in the destination folder and
-//! renamed into place, so a failure never leaves a partial file behind.
+//! Writing a bulletin: the audio (a WAV with chapter markers, or an MP3
+//! with its tag and chapters) and the files beside it, each written to a
+//! temporary file in the destination folder and renamed into place, so a
+//! failure never leaves a partial file behind.
 
 mod chapters;
+mod id3;
+mod mp3;
 mod sidecar;
 
+pub use mp3::DEFAULT_BITRATE as MP3_BITRATE;
 pub use sidecar::{Json, Sidecar, Subtitles};
 
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::master::Program;
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
-/// Where the WAV goes.
+/// How the audio is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
+pub enum Encoding {
+    /// 16-bit PCM, with chapter markers.
+    Wav,
+    /// MP3 with an ID3v2.4 tag and chapters, for podcast apps.
+    Mp3,
+}
+
+impl Encoding {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Encoding::Wav => "wav",
+            Encoding::Mp3 => "mp3",
+        }
+    }
+
+    /// The encoding a file name asks for by its extension, if any.
+    pub fn of(path: &Path) -> Option<Self> {
+        let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+        [Encoding::Wav, Encoding::Mp3].into_iter().find(|e| e.extension() == extension)
+    }
+}
+
+/// What an encoded bulletin says of itself (the MP3's tag).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags {
+    pub title: String,
+    /// The bulletin's date, as ISO 8601 writes it ("2026-11-29").
+    pub date: String,
+    pub artist: Option<String>,
+    pub publisher: Option<String>,
+}
+
+/// How bulletins are encoded and tagged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AudioFormat {
+    /// `None`: from the destination's extension, WAV if it names none.
+    pub encoding: Option<Encoding>,
+    /// kb/s for a compressed encoding; `None` for its default.
+    pub bitrate: Option<u32>,
+    pub tags: Tags,
+}
+
+impl AudioFormat {
+    /// The encoding of the bulletin written to `destination`.
+    pub fn encoding_for(&self, destination: &Destination) -> Encoding {
+        let named = match destination {
+            Destination::File(path) => Encoding::of(path),
+            Destination::Stdout => None,
+        };
+        self.encoding.or(named).unwrap_or(Encoding::Wav)
+    }
+}
+
+/// Where the audio goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Destination {
     File(PathBuf),
@@ -40,30 +100,41 @@ impl Destination {
     }
 }
 
-/// Writes a finished program as a WAV with chapter markers, and each
-/// sidecar file beside it (the JSON manifest, subtitles). On any error
-/// nothing is left behind. Returns the sidecars' paths.
+/// Writes a finished program in `format` (a WAV with chapter markers, an
+/// MP3 with its tag), and each sidecar file beside it (the JSON manifest,
+/// subtitles). On any error nothing is left behind. Returns the sidecars'
+/// paths.
 pub fn write(
     destination: &Destination,
+    format: &AudioFormat,
     program: &mut Program,
     manifest: &Manifest,
     sidecars: &[&dyn Sidecar],
 ) -> Result<Vec<PathBuf>> {
+    let encoding = format.encoding_for(destination);
     let wav = match destination {
         Destination::File(path) => path,
         Destination::Stdout => {
             let mut out = ClosedPipeIsFine { out: std::io::stdout(), closed: false };
-            write_wav(&mut out, "stdout", program, manifest)?;
+            // A pipe cannot go back: an MP3 keeps its placeholder Info frame.
+            write_audio(&mut out, "stdout", encoding, format, program, manifest)?;
             return out.flush().map(|()| Vec::new()).map_err(|e| Error::writing("stdout", e));
         }
     };
     let name = wav.display().to_string();
     let sidecar_paths: Vec<PathBuf> = sidecars.iter().map(|s| wav.with_extension(s.extension())).collect();
     if sidecar_paths.iter().any(|p| p == wav) {
-        return Err(Error::output(name, "the WAV would have the name of a file written beside it"));
+        return Err(Error::output(name, "the audio would have the name of a file written beside it"));
     }
     let folder = prepare_folder(wav)?;
-    let wav_file = staged(&folder, &name, |file| write_wav(file, &name, program, manifest))?;
+    let wav_file = staged(&folder, &name, |file| {
+        if let Some(finishing) = write_audio(file, &name, encoding, format, program, manifest)? {
+            let failed = |e: std::io::Error| Error::writing(&name, e);
+            file.seek(SeekFrom::Start(finishing.at)).map_err(failed)?;
+            file.write_all(&finishing.frame).map_err(failed)?;
+        }
+        Ok(())
+    })?;
     let mut staged_sidecars = Vec::with_capacity(sidecars.len());
     for (sidecar, path) in sidecars.iter().zip(&sidecar_paths) {
         let path_name = path.display().to_string();
@@ -172,6 +243,25 @@ fn make_shareable(file: &std::fs::File) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn make_shareable(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
+}
+
+/// The program in `encoding`; for an MP3, the frame to write back over its
+/// placeholder once the length is known.
+fn write_audio(
+    out: &mut (dyn Write + Send),
+    name: &str,
+    encoding: Encoding,
+    format: &AudioFormat,
+    program: &mut Program,
+    manifest: &Manifest,
+) -> Result<Option<mp3::Finishing>> {
+    match encoding {
+        Encoding::Wav => write_wav(out, name, program, manifest).map(|()| None),
+        Encoding::Mp3 => {
+            let bitrate = format.bitrate.unwrap_or(mp3::DEFAULT_BITRATE);
+            mp3::write(out, name, program, manifest, &format.tags, bitrate).map(Some)
+        }
+    }
 }
 
 /// The whole WAV in one pass, header first: the length is known, so the

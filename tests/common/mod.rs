@@ -87,22 +87,50 @@ pub fn sample(value: &Value, key: &str) -> usize {
     value[key].as_u64().unwrap_or_else(|| panic!("{key} in {value}")) as usize
 }
 
+/// Runs an ffmpeg tool, or `None` if it is not installed and CI does not
+/// require it (CI installs it and sets BRIEFING_REQUIRE_FFMPEG).
+pub fn ffmpeg_tool(tool: &str, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
+    match std::process::Command::new(tool).args(args).output() {
+        Ok(output) => Some(output),
+        Err(_) if std::env::var_os("BRIEFING_REQUIRE_FFMPEG").is_none() => {
+            eprintln!("skipped: {tool} is not installed");
+            None
+        }
+        Err(e) => panic!("{tool} is required: {e}"),
+    }
+}
+
+/// What ffprobe reads of `file`: format, streams and chapters, as JSON.
+pub fn ffprobe(file: &Path) -> Option<Value> {
+    let args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters"];
+    let mut args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+    args.push(file.as_os_str());
+    let output = ffmpeg_tool("ffprobe", &args)?;
+    assert!(output.status.success(), "ffprobe {}: {}", file.display(), String::from_utf8_lossy(&output.stderr));
+    Some(serde_json::from_slice(&output.stdout).unwrap())
+}
+
+/// The seconds of audio ffmpeg decodes from `file` (encoder delay and
+/// padding trimmed, as players do).
+pub fn decoded_seconds(file: &Path) -> Option<f64> {
+    let args = ["-v", "error", "-i"].iter().map(std::ffi::OsStr::new);
+    let args: Vec<&std::ffi::OsStr> = args
+        .chain([file.as_os_str()])
+        .chain(["-f", "s16le", "-ac", "1", "-"].iter().map(std::ffi::OsStr::new))
+        .collect();
+    let output = ffmpeg_tool("ffmpeg", &args)?;
+    assert!(output.status.success(), "ffmpeg {}: {}", file.display(), String::from_utf8_lossy(&output.stderr));
+    let rate = ffprobe(file)?["streams"][0]["sample_rate"].as_str().unwrap().parse::<f64>().unwrap();
+    Some(output.stdout.len() as f64 / 2.0 / rate)
+}
+
 /// ffmpeg's EBU R128 meter on `wav`: (integrated LUFS, true peak dBTP), or
 /// `None` without ffmpeg (CI installs it and sets BRIEFING_REQUIRE_FFMPEG).
 pub fn ffmpeg_loudness(wav: &Path) -> Option<(f64, f64)> {
-    let run = std::process::Command::new("ffmpeg")
-        .args(["-hide_banner", "-nostats", "-i"])
-        .arg(wav)
-        .args(["-af", "ebur128=peak=true", "-f", "null", "-"])
-        .output();
-    let output = match run {
-        Ok(output) => output,
-        Err(_) if std::env::var_os("BRIEFING_REQUIRE_FFMPEG").is_none() => {
-            eprintln!("skipped: ffmpeg is not installed");
-            return None;
-        }
-        Err(e) => panic!("ffmpeg is required: {e}"),
-    };
+    let args = ["-hide_banner", "-nostats", "-i"].iter().map(std::ffi::OsStr::new);
+    let after = ["-af", "ebur128=peak=true", "-f", "null", "-"].iter().map(std::ffi::OsStr::new);
+    let args: Vec<&std::ffi::OsStr> = args.chain([wav.as_os_str()]).chain(after).collect();
+    let output = ffmpeg_tool("ffmpeg", &args)?;
     let log = String::from_utf8_lossy(&output.stderr);
     let summary = &log[log.rfind("Summary:").expect("ffmpeg prints a summary")..];
     let value = |label: &str| -> f64 {

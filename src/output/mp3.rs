@@ -1,0 +1,79 @@
+//! MP3, for podcast apps and browsers: the ID3v2.4 tag (title, date,
+//! chapters), then the program encoded as it is written, by a pure-Rust
+//! encoder on a thread of its own, so that making the samples and encoding
+//! them run side by side and no second pass reads the audio again.
+
+use super::{id3, Tags};
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::master::Program;
+use rusty_mp3::{Mp3Encoder, Mp3EncoderConfig};
+use std::io::Write;
+
+/// The default bitrate, kb/s: clear speech in mono.
+pub const DEFAULT_BITRATE: u32 = 64;
+
+/// The sample rates MP3 can carry.
+const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
+
+/// The frame that finishes an MP3 once its length is known (the Info tag:
+/// frame count, encoder delay and padding), and where in the file it goes,
+/// over the placeholder written first.
+pub struct Finishing {
+    pub at: u64,
+    pub frame: Vec<u8>,
+}
+
+/// Writes the tag and the encoded program to `out`. Returns the frame that
+/// makes the file gapless and its duration exact, for a caller that can go
+/// back and write it over the placeholder (a pipe cannot, and keeps it).
+pub fn write(
+    out: &mut (dyn Write + Send),
+    name: &str,
+    program: &mut Program,
+    manifest: &Manifest,
+    tags: &Tags,
+    bitrate: u32,
+) -> Result<Finishing> {
+    let rate = manifest.sample_rate;
+    if !RATES.contains(&rate) {
+        let rates: Vec<String> = RATES.iter().map(u32::to_string).collect();
+        return Err(Error::output(
+            name,
+            format!("MP3 cannot carry {rate} Hz: choose --sample-rate among {}", rates.join(", ")),
+        ));
+    }
+    let failed = |e: std::io::Error| Error::writing(name, e);
+    let tag = id3::tag(tags, manifest);
+    out.write_all(&tag).map_err(failed)?;
+    let mut encoder = Mp3Encoder::new(Mp3EncoderConfig { bitrate_kbps: bitrate, vbr_quality: None });
+    let encoding_failed = |e: rusty_mp3::Error| Error::output(name, format!("MP3 encoding failed: {e}"));
+    let writing = &mut *out;
+    std::thread::scope(|scope| {
+        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(super::BLOCKS_IN_FLIGHT);
+        let encoding = scope.spawn(move || -> Result<Vec<u8>> {
+            let mut drain = |encoder: &mut Mp3Encoder| -> Result<()> {
+                while let Ok(packet) = encoder.next_packet() {
+                    writing.write_all(&packet).map_err(failed)?;
+                }
+                Ok(())
+            };
+            for block in received {
+                encoder.push_pcm_s16le(&block, 1, rate).map_err(encoding_failed)?;
+                drain(&mut encoder)?;
+            }
+            // Even an empty program makes a stream players accept.
+            encoder.push_pcm_s16le(&[], 1, rate).map_err(encoding_failed)?;
+            encoder.finish();
+            drain(&mut encoder)?;
+            Ok(encoder.lame_tag_frame().unwrap_or_default().to_vec())
+        });
+        let made = program.pcm16(&mut |bytes| {
+            // Refused only once the encoder has stopped on an error, told below.
+            blocks.send(bytes).map_err(|_| Error::output(name, "the encoder stopped"))
+        });
+        drop(blocks);
+        let frame = encoding.join().expect("encoding does not panic")?;
+        made.map(|()| Finishing { at: tag.len() as u64, frame })
+    })
+}
