@@ -118,3 +118,20 @@ fn an_mp3_is_the_same_bytes_whatever_the_threads() {
         .collect();
     assert!(made[0] == made[1], "--jobs 1 and --jobs 3 differ");
 }
+
+#[test]
+fn an_mp3_at_48_khz_decodes_to_the_manifest_length() {
+    let tmp = TempDir::new().unwrap();
+    let mp3 = tmp.path().join("wide.mp3");
+    briefing()
+        .arg("build")
+        .args(DATED)
+        .args(["--sample-rate", "48000", SHORT_ARTICLES, "-o"])
+        .arg(&mp3)
+        .assert()
+        .success();
+    let duration = seconds(&manifest(&mp3)["duration"]);
+    let Some(decoded) = decoded_seconds(&mp3) else { return };
+    assert!((decoded - duration).abs() < 0.05, "decoded {decoded} s, manifest {duration} s");
+    assert_eq!(ffprobe(&mp3).unwrap()["streams"][0]["sample_rate"], "48000");
+}
