@@ -208,9 +208,12 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
         jobs => jobs,
     };
     let voice_options = VoiceOptions { concurrency: threads.min(sentences).max(1), ..options.voice_options.clone() };
-    let engine = synth::voice(&options.voice, &voice_options, options.sample_rate)?;
+    let encodings: Vec<Encoding> = bulletins.iter().map(|b| options.audio.encoding_for(&b.destination)).collect();
+    let chosen = |own: u32| options.sample_rate.unwrap_or_else(|| encodings.iter().fold(own, |r, e| e.rate_for(r)));
+    let engine = synth::voice(&options.voice, &voice_options, chosen)?;
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let rate = engine.sample_rate();
+    encodings.iter().try_for_each(|e| e.check_rate(rate))?;
     let music = Music::load(&options.master, rate)?;
     clock.lap("load voice and music");
 

@@ -100,23 +100,25 @@ fn each_article_becomes_an_mp3_when_asked() {
 }
 
 #[test]
-fn an_mp3_is_the_same_bytes_whatever_the_threads() {
+fn encoded_files_are_the_same_bytes_whatever_the_threads() {
     let tmp = TempDir::new().unwrap();
-    let made: Vec<Vec<u8>> = ["1", "3"]
-        .iter()
-        .map(|jobs| {
-            let mp3 = tmp.path().join(format!("j{jobs}.mp3"));
-            briefing()
-                .arg("build")
-                .args(DATED)
-                .args(["--jobs", jobs, SHORT_ARTICLES, "-o"])
-                .arg(&mp3)
-                .assert()
-                .success();
-            fs::read(mp3).unwrap()
-        })
-        .collect();
-    assert!(made[0] == made[1], "--jobs 1 and --jobs 3 differ");
+    for extension in ["mp3", "opus"] {
+        let made: Vec<Vec<u8>> = ["1", "3"]
+            .iter()
+            .map(|jobs| {
+                let file = tmp.path().join(format!("j{jobs}.{extension}"));
+                briefing()
+                    .arg("build")
+                    .args(DATED)
+                    .args(["--jobs", jobs, SHORT_ARTICLES, "-o"])
+                    .arg(&file)
+                    .assert()
+                    .success();
+                fs::read(file).unwrap()
+            })
+            .collect();
+        assert!(made[0] == made[1], "{extension}: --jobs 1 and --jobs 3 differ");
+    }
 }
 
 #[test]
@@ -134,4 +136,65 @@ fn an_mp3_at_48_khz_decodes_to_the_manifest_length() {
     let Some(decoded) = decoded_seconds(&mp3) else { return };
     assert!((decoded - duration).abs() < 0.05, "decoded {decoded} s, manifest {duration} s");
     assert_eq!(ffprobe(&mp3).unwrap()["streams"][0]["sample_rate"], "48000");
+}
+
+#[test]
+fn an_opus_file_has_the_manifest_length_comments_and_chapters() {
+    let tmp = TempDir::new().unwrap();
+    let opus = tmp.path().join("bulletin.opus");
+    briefing()
+        .arg("build")
+        .args(DATED)
+        .args(["--publisher", "Radio Essai", SHORT_ARTICLES, "-o"])
+        .arg(&opus)
+        .assert()
+        .success();
+    assert_eq!(&fs::read(&opus).unwrap()[..4], b"OggS");
+    let manifest = manifest(&opus);
+    // The voice's 22.05 kHz is not an Opus rate: the program is made at 24 kHz.
+    assert_eq!(manifest["sample_rate"], 24000);
+    let Some(probe) = ffprobe(&opus) else { return };
+    let stream = &probe["streams"][0];
+    assert_eq!(stream["codec_name"], "opus");
+    assert_eq!(stream["tags"]["TITLE"], "Bulletin du mardi 24 novembre 2026");
+    assert_eq!(stream["tags"]["DATE"], "2026-11-24");
+    assert_eq!(stream["tags"]["ORGANIZATION"], "Radio Essai");
+    let bit_rate = seconds(&probe["format"]["bit_rate"]);
+    assert!(bit_rate > 16_000.0 && bit_rate < 40_000.0, "{bit_rate}");
+
+    let duration = seconds(&manifest["duration"]);
+    let decoded = decoded_seconds(&opus).unwrap();
+    assert!((decoded - duration).abs() < 0.05, "decoded {decoded} s, manifest {duration} s");
+    let reported = seconds(&probe["format"]["duration"]);
+    assert!((reported - duration).abs() < 0.05, "ffprobe {reported} s, manifest {duration} s");
+
+    // Vorbis chapters carry starts; each runs to the next.
+    let articles = manifest["articles"].as_array().unwrap();
+    let chapters = probe["chapters"].as_array().unwrap();
+    assert_eq!(chapters.len(), articles.len());
+    for (chapter, article) in chapters.iter().zip(articles) {
+        assert_eq!(chapter["tags"]["title"], article["title"]);
+        let (at, expected) = (seconds(&chapter["start_time"]), seconds(&article["start"]));
+        assert!((at - expected).abs() < 0.001, "start {at} vs {expected}");
+    }
+}
+
+#[test]
+fn opus_on_stdout_and_a_rate_it_cannot_carry() {
+    let output =
+        briefing().arg("build").args(["--no-cache", "--encoding", "opus", SHORT_ARTICLES, "-o", "-"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(&output.stdout[..4], b"OggS");
+    let tmp = TempDir::new().unwrap();
+    let refused = briefing()
+        .arg("build")
+        .args(["--no-cache", "--sample-rate", "22050", SHORT_ARTICLES, "-o"])
+        .arg(tmp.path().join("b.opus"))
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("opus cannot carry 22050 Hz"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(names(tmp.path()).is_empty(), "{:?}", names(tmp.path()));
 }

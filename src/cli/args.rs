@@ -96,7 +96,7 @@ impl ReadingArgs {
 pub(crate) struct BuildArgs {
     #[command(flatten)]
     pub(crate) script: ScriptArgs,
-    /// The audio file to write (.wav or .mp3), the manifest beside it as
+    /// The audio file to write (.wav, .mp3 or .opus), the manifest beside it as
     /// .json; - streams it to stdout. With --each, the folder for the
     /// bulletins. [default: output/briefing.wav, with --each: output]
     #[arg(short, long, value_name = "PATH")]
@@ -160,16 +160,16 @@ pub(crate) struct EncodeArgs {
     /// The encoding (default: from the output's extension, else wav).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub(crate) encoding: Option<Encoding>,
-    /// Bitrate of an MP3, kb/s.
-    #[arg(long, value_name = "KBPS", default_value_t = briefing::output::MP3_BITRATE, value_parser = clap::value_parser!(u32).range(8..=320))]
-    pub(crate) bitrate: u32,
-    /// The bulletin's title in the MP3's tag: {date} for its date.
+    /// Bitrate of an MP3 or Opus file, kb/s (default: 64 for MP3, 32 for Opus).
+    #[arg(long, value_name = "KBPS", value_parser = clap::value_parser!(u32).range(8..=320))]
+    pub(crate) bitrate: Option<u32>,
+    /// The bulletin's title in an MP3's or Opus file's tags: {date} for its date.
     #[arg(long, value_name = "TEXT", default_value = "Bulletin du {date}")]
     pub(crate) title: String,
-    /// The artist in the MP3's tag.
+    /// The artist in an MP3's or Opus file's tags.
     #[arg(long, value_name = "NAME")]
     pub(crate) artist: Option<String>,
-    /// The publisher in the MP3's tag.
+    /// The publisher in an MP3's or Opus file's tags.
     #[arg(long, value_name = "NAME")]
     pub(crate) publisher: Option<String>,
 }
@@ -178,7 +178,7 @@ impl EncodeArgs {
     fn format(&self, when: chrono::NaiveDateTime) -> AudioFormat {
         AudioFormat {
             encoding: self.encoding,
-            bitrate: Some(self.bitrate),
+            bitrate: self.bitrate,
             tags: Tags {
                 title: self.title.replace("{date}", &briefing::announce::written_date(when)),
                 date: when.format("%Y-%m-%d").to_string(),

@@ -6,9 +6,9 @@
 mod chapters;
 mod id3;
 mod mp3;
+mod opus;
 mod sidecar;
 
-pub use mp3::DEFAULT_BITRATE as MP3_BITRATE;
 pub use sidecar::{Json, Sidecar, Subtitles};
 
 use crate::error::{Error, Result};
@@ -26,6 +26,8 @@ pub enum Encoding {
     Wav,
     /// MP3 with an ID3v2.4 tag and chapters, for podcast apps.
     Mp3,
+    /// Ogg Opus with Vorbis comments and chapters: half MP3's size.
+    Opus,
 }
 
 impl Encoding {
@@ -33,13 +35,49 @@ impl Encoding {
         match self {
             Encoding::Wav => "wav",
             Encoding::Mp3 => "mp3",
+            Encoding::Opus => "opus",
         }
     }
 
     /// The encoding a file name asks for by its extension, if any.
     pub fn of(path: &Path) -> Option<Self> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        [Encoding::Wav, Encoding::Mp3].into_iter().find(|e| e.extension() == extension)
+        [Encoding::Wav, Encoding::Mp3, Encoding::Opus].into_iter().find(|e| e.extension() == extension)
+    }
+
+    /// The sample rates the encoding can carry; `None` for any.
+    pub fn rates(self) -> Option<&'static [u32]> {
+        match self {
+            Encoding::Wav => None,
+            Encoding::Mp3 => Some(&mp3::RATES),
+            Encoding::Opus => Some(&opus::RATES),
+        }
+    }
+
+    /// The rate to make a program at for this encoding when none is asked
+    /// for: the voice's own if it can carry it, else the next one up.
+    pub fn rate_for(self, voice: u32) -> u32 {
+        match self.rates() {
+            Some(rates) if !rates.contains(&voice) => {
+                rates.iter().copied().find(|&r| r > voice).unwrap_or(rates[rates.len() - 1])
+            }
+            _ => voice,
+        }
+    }
+
+    /// Fails unless the encoding can carry `rate`.
+    pub fn check_rate(self, rate: u32) -> Result<()> {
+        match self.rates() {
+            Some(rates) if !rates.contains(&rate) => {
+                let rates: Vec<String> = rates.iter().map(u32::to_string).collect();
+                Err(Error::Usage(format!(
+                    "{} cannot carry {rate} Hz: choose --sample-rate among {}",
+                    self.extension(),
+                    rates.join(", ")
+                )))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -260,6 +298,10 @@ fn write_audio(
         Encoding::Mp3 => {
             let bitrate = format.bitrate.unwrap_or(mp3::DEFAULT_BITRATE);
             mp3::write(out, name, program, manifest, &format.tags, bitrate).map(Some)
+        }
+        Encoding::Opus => {
+            let bitrate = format.bitrate.unwrap_or(opus::DEFAULT_BITRATE);
+            opus::write(out, name, program, manifest, &format.tags, bitrate).map(|()| None)
         }
     }
 }

@@ -14,7 +14,7 @@ use std::io::Write;
 pub const DEFAULT_BITRATE: u32 = 64;
 
 /// The sample rates MP3 can carry.
-const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
+pub const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
 
 /// The frame that finishes an MP3 once its length is known (the Info tag:
 /// frame count, encoder delay and padding), and where in the file it goes,
@@ -36,13 +36,6 @@ pub fn write(
     bitrate: u32,
 ) -> Result<Finishing> {
     let rate = manifest.sample_rate;
-    if !RATES.contains(&rate) {
-        let rates: Vec<String> = RATES.iter().map(u32::to_string).collect();
-        return Err(Error::output(
-            name,
-            format!("MP3 cannot carry {rate} Hz: choose --sample-rate among {}", rates.join(", ")),
-        ));
-    }
     let failed = |e: std::io::Error| Error::writing(name, e);
     let tag = id3::tag(tags, manifest);
     out.write_all(&tag).map_err(failed)?;

@@ -113,8 +113,10 @@ pub fn voices() -> Vec<VoiceInfo> {
 /// A voice ready to speak: the engine speaking `name` with `options`, at
 /// `sample_rate` (the voice's own without one), resampled on the thread that
 /// made each sentence.
-pub fn voice(name: &str, options: &VoiceOptions, sample_rate: Option<u32>) -> Result<Arc<dyn Engine>> {
-    Ok(Arc::new(AtRate::new(open(name, options)?, sample_rate)))
+pub fn voice(name: &str, options: &VoiceOptions, sample_rate: impl FnOnce(u32) -> u32) -> Result<Arc<dyn Engine>> {
+    let engine = open(name, options)?;
+    let rate = sample_rate(engine.sample_rate());
+    Ok(Arc::new(AtRate::new(engine, Some(rate))))
 }
 
 /// Opens the engine that speaks `voice`: an embedded voice name, or the

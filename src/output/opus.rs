@@ -1,0 +1,122 @@
+//! Ogg Opus, the smallest file for speech: the program encoded by a
+//! pure-Rust encoder on a thread of its own as it is written, with its
+//! title, date and chapters as Vorbis comments (`CHAPTER001=00:00:16.368`,
+//! `CHAPTER001NAME=…`, the chapter convention players read). The stream
+//! says where the audio starts and ends (pre-skip, final granule), so it
+//! decodes to exactly the program's length.
+
+use super::Tags;
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::master::Program;
+use opus_pure::{Application, OggOpusWriter, OpusEncoder, OpusHead, OpusTags, MAX_PACKET_BYTES};
+use std::io::Write;
+
+/// The default bitrate, kb/s: Opus speaks clearly at half MP3's rate.
+pub const DEFAULT_BITRATE: u32 = 32;
+
+/// The sample rates an Opus encoder takes.
+pub const RATES: [u32; 5] = [8000, 12000, 16000, 24000, 48000];
+
+/// Opus counts time at 48 kHz whatever the rate it encodes.
+const GRANULE_RATE: u64 = 48_000;
+
+/// Writes the program to `out` as Ogg Opus.
+pub fn write(
+    out: &mut (dyn Write + Send),
+    name: &str,
+    program: &mut Program,
+    manifest: &Manifest,
+    tags: &Tags,
+    bitrate: u32,
+) -> Result<()> {
+    let rate = manifest.sample_rate;
+    let failed = |e: opus_pure::Error| Error::output(name, format!("Opus encoding failed: {e}"));
+    let mut encoder = OpusEncoder::new(rate as i32, 1, Application::Audio).map_err(failed)?;
+    encoder.bitrate_bps = (bitrate * 1000) as i32;
+    let head = OpusHead::for_encoder(&encoder, rate);
+    // 20 ms packets; the encoder runs `pre_skip` behind its input, so that
+    // much silence more is fed to flush it, and the last packet says where
+    // the audio ends.
+    let frame = rate as usize / 50;
+    let ticks = (GRANULE_RATE / u64::from(rate)) as usize;
+    let pre_skip = usize::from(head.pre_skip);
+    let frames = (program.samples + pre_skip.div_ceil(ticks)).div_ceil(frame);
+    let final_granule = (pre_skip + program.samples * ticks) as i64;
+    let mut writer =
+        OggOpusWriter::with_tags(&mut *out, head, comments(tags, manifest).map_err(failed)?).map_err(failed)?;
+    std::thread::scope(|scope| {
+        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(super::BLOCKS_IN_FLIGHT);
+        let encoding = scope.spawn(move || -> Result<()> {
+            let (mut pending, mut packet, mut written) = (Vec::with_capacity(2 * frame), vec![0; MAX_PACKET_BYTES], 0);
+            let mut encode = |samples: &[i16], written: &mut usize| -> Result<()> {
+                let len = encoder.encode_s16(samples, frame, &mut packet).map_err(failed)?;
+                *written += 1;
+                if *written == frames {
+                    let duration = u32::try_from(final_granule - writer.granule()).unwrap_or(0);
+                    writer.write_packet_with_duration(&packet[..len], duration).map_err(failed)
+                } else {
+                    writer.write_packet(&packet[..len]).map_err(failed)
+                }
+            };
+            for block in received {
+                pending.extend(block.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])));
+                let whole = pending.len() - pending.len() % frame;
+                pending[..whole].chunks_exact(frame).try_for_each(|samples| encode(samples, &mut written))?;
+                pending.drain(..whole);
+            }
+            while written < frames {
+                pending.resize(frame, 0);
+                encode(&pending, &mut written)?;
+                pending.clear();
+            }
+            writer.finish().map(drop).map_err(failed)
+        });
+        let made = program.pcm16(&mut |bytes| {
+            // Refused only once the encoder has stopped on an error, told below.
+            blocks.send(bytes).map_err(|_| Error::output(name, "the encoder stopped"))
+        });
+        drop(blocks);
+        encoding.join().expect("encoding does not panic")?;
+        made
+    })
+}
+
+/// The Vorbis comments: title, date, artist, publisher, then a start and a
+/// name for each article.
+fn comments(tags: &Tags, manifest: &Manifest) -> opus_pure::Result<OpusTags> {
+    let mut comments = OpusTags::new();
+    comments.push("TITLE", &tags.title)?;
+    if !tags.date.is_empty() {
+        comments.push("DATE", &tags.date)?;
+    }
+    if let Some(artist) = &tags.artist {
+        comments.push("ARTIST", artist)?;
+    }
+    if let Some(publisher) = &tags.publisher {
+        comments.push("ORGANIZATION", publisher)?;
+    }
+    for (i, article) in manifest.articles.iter().enumerate() {
+        let number = format!("CHAPTER{:03}", i + 1);
+        comments.push(&number, &clock(article.span.start))?;
+        comments.push(&format!("{number}NAME"), article.title.as_deref().unwrap_or(&article.source))?;
+    }
+    Ok(comments)
+}
+
+/// "01:02:03.456"
+fn clock(seconds: f64) -> String {
+    let millis = (seconds * 1000.0).round() as u64;
+    format!("{:02}:{:02}:{:02}.{:03}", millis / 3_600_000, millis / 60_000 % 60, millis / 1000 % 60, millis % 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_times_are_written_as_a_clock() {
+        assert_eq!(clock(16.3675), "00:00:16.368");
+        assert_eq!(clock(3723.4564), "01:02:03.456");
+    }
+}
