@@ -65,7 +65,7 @@ impl Announcements {
         check("summary", &templates.summary, &["headlines", "date", "time"])?;
         check("title", &templates.title, &["title"])?;
         check("closing", &templates.closing, dated)?;
-        Ok(Announcements { templates, date: written_date(when), time: format!("{}h{:02}", when.hour(), when.minute()) })
+        Ok(Announcements { templates, date: written_date(when), time: written_time(when) })
     }
 
     /// The opening, then the summary of the headlines if there are any.
@@ -90,6 +90,11 @@ impl Announcements {
     fn dated(&self, template: &str, headlines: &str) -> String {
         fill(template, &[("date", &self.date), ("time", &self.time), ("headlines", headlines)])
     }
+}
+
+/// "9h00", "14h30".
+pub fn written_time(when: NaiveDateTime) -> String {
+    format!("{}h{:02}", when.hour(), when.minute())
 }
 
 /// "mardi 24 novembre 2026", "jeudi 1er octobre 2026": as a newsreader

@@ -25,6 +25,7 @@ pub mod normalize;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
+pub mod podcast;
 pub mod render;
 pub mod script;
 pub mod split;

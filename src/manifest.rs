@@ -95,6 +95,12 @@ pub struct Span {
     pub end_sample: usize,
 }
 
+/// "01:02:03.456": a time in seconds as chapters and players write it.
+pub fn clock(seconds: f64) -> String {
+    let millis = (seconds * 1000.0).round() as u64;
+    format!("{:02}:{:02}:{:02}.{:03}", millis / 3_600_000, millis / 60_000 % 60, millis / 1000 % 60, millis % 1000)
+}
+
 impl Span {
     pub fn new(start_sample: usize, end_sample: usize, sample_rate: u32) -> Self {
         let seconds = |s: usize| s as f64 / f64::from(sample_rate);

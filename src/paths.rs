@@ -70,11 +70,11 @@ impl Drop for Staging {
     }
 }
 
-/// Removes every staging file being written: what an interrupted run
-/// (Ctrl-C, a termination signal) must not leave behind.
+/// Removes every staging file or folder being written: what an
+/// interrupted run (Ctrl-C, a termination signal) must not leave behind.
 pub fn remove_staging() {
     let staging = STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     for path in staging.iter() {
-        let _ = std::fs::remove_file(path);
+        let _ = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
     }
 }

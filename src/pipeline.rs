@@ -9,7 +9,7 @@ use crate::cache::{self, Cache};
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::master::{Master, MasterOptions, Music, Speech, Voicing};
-use crate::output::{self, AudioFormat, Destination, Encoding, Json, Sidecar, Subtitles};
+use crate::output::{self, AudioFormat, Destination, Encoding, Json, PodcastChapters, Sidecar, Subtitles};
 use crate::render::{self, Placement, Sink, Synthesis};
 use crate::script::{self, Script};
 use crate::synth::{self, VoiceOptions};
@@ -45,6 +45,8 @@ pub struct BuildOptions {
     pub output: Output,
     /// Subtitles written beside each bulletin, besides its manifest.
     pub subtitles: Option<Subtitles>,
+    /// Also write Podcasting 2.0 chapters beside each bulletin (NAME.chapters.json).
+    pub podcast_chapters: bool,
     /// Synthesis threads; 0 for one per core.
     pub jobs: usize,
     /// A name from [`synth::voices`] or the path of a Piper model.
@@ -68,6 +70,7 @@ impl Default for BuildOptions {
             script: script::Options::default(),
             output: Output::default(),
             subtitles: None,
+            podcast_chapters: false,
             jobs: 0,
             voice: synth::DEFAULT_VOICE.into(),
             voice_options: VoiceOptions::default(),
@@ -199,6 +202,9 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
     let bulletins = plan(options, observer)?;
     let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
     sidecars.extend(options.subtitles.as_ref().map(|s| s as &dyn Sidecar));
+    if options.podcast_chapters {
+        sidecars.push(&PodcastChapters);
+    }
     bulletins.iter().try_for_each(|b| output::check(&b.destination, &sidecars))?;
     clock.lap("read and split");
 

@@ -6,6 +6,7 @@ use briefing::article::{Format, Input};
 use briefing::master::{Bed, LoudnessTarget, MasterOptions};
 use briefing::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
 use briefing::output::{AudioFormat, Encoding, Subtitles, Tags};
+use briefing::podcast::{Channel, PodcastOptions};
 use briefing::script::{Options, Pauses};
 use briefing::{synth, BuildOptions, Error, Output, Result};
 use clap::{Args, Parser, Subcommand};
@@ -27,6 +28,8 @@ pub struct Cli {
 pub(crate) enum Command {
     /// Speak articles into one WAV bulletin, with a JSON manifest beside it.
     Build(Box<BuildArgs>),
+    /// Speak articles into a new episode of a podcast feed in a folder.
+    Podcast(Box<PodcastArgs>),
     /// Print exactly what `build` would read, article by article.
     Text(ScriptArgs),
     /// Print the sentences of a text, one per line.
@@ -154,6 +157,64 @@ pub(crate) struct BuildArgs {
     pub(crate) encode: EncodeArgs,
 }
 
+#[derive(Debug, Args)]
+pub(crate) struct PodcastArgs {
+    /// The feed's folder: episodes/, feed.xml, index.html; made if missing.
+    #[arg(value_name = "FEED_DIR")]
+    pub(crate) folder: PathBuf,
+    /// The address the folder is served at (enclosures need absolute URLs); required.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// The show's title.
+    #[arg(long, value_name = "TEXT", default_value = "Briefing")]
+    pub(crate) show_title: String,
+    /// The show's description.
+    #[arg(long, value_name = "TEXT", default_value = "Le bulletin d'information, lu à voix haute.")]
+    pub(crate) show_description: String,
+    /// The show's author.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) author: Option<String>,
+    /// Address of the show's square artwork.
+    #[arg(long, value_name = "URL")]
+    pub(crate) image: Option<String>,
+    /// The show's web page (default: the folder's index.html).
+    #[arg(long, value_name = "URL")]
+    pub(crate) link: Option<String>,
+    /// Episodes kept, newest first; older ones are removed.
+    #[arg(long, value_name = "N", default_value_t = 48, value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) keep: u32,
+    #[command(flatten)]
+    pub(crate) build: BuildArgs,
+}
+
+impl PodcastArgs {
+    /// The library's options: where the feed is, and the bulletin to make
+    /// (written by `podcast` itself, so -o and --each do not apply).
+    pub(crate) fn options(&self) -> Result<(PodcastOptions, BuildOptions)> {
+        if self.build.output.is_some() || self.build.each {
+            return Err(Error::Usage("podcast writes into FEED_DIR: drop -o and --each".into()));
+        }
+        let Some(base_url) = self.base_url.clone() else {
+            return Err(Error::Usage("podcast needs --base-url, the address FEED_DIR is served at".into()));
+        };
+        let build = self.build.options()?;
+        let podcast = PodcastOptions {
+            folder: self.folder.clone(),
+            base_url,
+            channel: Channel {
+                title: self.show_title.clone(),
+                description: self.show_description.clone(),
+                author: self.author.clone(),
+                image: self.image.clone(),
+                link: self.link.clone(),
+            },
+            keep: self.keep as usize,
+            when: self.build.announce.when(),
+        };
+        Ok((podcast, build))
+    }
+}
+
 /// How the audio is encoded and tagged.
 #[derive(Debug, Args)]
 pub(crate) struct EncodeArgs {
@@ -163,7 +224,8 @@ pub(crate) struct EncodeArgs {
     /// Bitrate of an MP3 or Opus file, kb/s (default: 64 for MP3, 32 for Opus).
     #[arg(long, value_name = "KBPS", value_parser = clap::value_parser!(u32).range(8..=320))]
     pub(crate) bitrate: Option<u32>,
-    /// The bulletin's title in an MP3's or Opus file's tags: {date} for its date.
+    /// The bulletin's title in an MP3's or Opus file's tags: {date} and
+    /// {time} for its date and time ("9h00").
     #[arg(long, value_name = "TEXT", default_value = "Bulletin du {date}")]
     pub(crate) title: String,
     /// The artist in an MP3's or Opus file's tags.
@@ -180,7 +242,10 @@ impl EncodeArgs {
             encoding: self.encoding,
             bitrate: self.bitrate,
             tags: Tags {
-                title: self.title.replace("{date}", &briefing::announce::written_date(when)),
+                title: self
+                    .title
+                    .replace("{date}", &briefing::announce::written_date(when))
+                    .replace("{time}", &briefing::announce::written_time(when)),
                 date: when.format("%Y-%m-%d").to_string(),
                 artist: self.artist.clone(),
                 publisher: self.publisher.clone(),

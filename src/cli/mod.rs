@@ -6,7 +6,7 @@ mod args;
 mod config;
 mod progress;
 
-use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, SplitArgs};
+use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SplitArgs};
 use briefing::article::{self, Input};
 use briefing::script::{PartKind, Script, SegmentKind};
 use briefing::{split, synth, Error, Observer, Result};
@@ -28,6 +28,7 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Build(args) => build(&args),
+        Command::Podcast(args) => podcast(&args),
         Command::Text(args) => {
             let bulletins = briefing::plan(&args.options()?, &mut Warnings)?;
             bulletins.iter().try_for_each(|b| print_script(&b.script))
@@ -78,6 +79,27 @@ fn build(args: &BuildArgs) -> Result<()> {
                 count(report.articles, "article"),
                 count(report.sentences, "sentence"),
                 report.cache_hits,
+            );
+        }
+        Ok(())
+    }
+}
+
+fn podcast(args: &PodcastArgs) -> Result<()> {
+    let (podcast, options) = args.options()?;
+    let mut progress = Progress::new(args.build.quiet || args.build.json);
+    let report = briefing::podcast::publish(&podcast, &options, &mut progress);
+    progress.finish();
+    let report = report?;
+    if args.build.json {
+        print_lines([serde_json::to_string(&report).expect("a report serializes")])
+    } else {
+        if !args.build.quiet {
+            eprintln!(
+                "briefing: published {} ({:.1} s) in {}",
+                report.files.join(", "),
+                report.duration,
+                podcast.folder.join("feed.xml").display()
             );
         }
         Ok(())

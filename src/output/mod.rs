@@ -9,7 +9,7 @@ mod mp3;
 mod opus;
 mod sidecar;
 
-pub use sidecar::{Json, Sidecar, Subtitles};
+pub use sidecar::{Json, PodcastChapters, Sidecar, Subtitles};
 
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
@@ -181,9 +181,10 @@ pub fn write(
         })?;
         staged_sidecars.push(file);
     }
-    let mut files = vec![(wav_file, wav.clone())];
-    files.extend(staged_sidecars.into_iter().zip(sidecar_paths.iter().cloned()));
-    publish_all(files)?;
+    let staged_files = std::iter::once(wav_file).chain(staged_sidecars);
+    // The registrations last until the files are published.
+    let (files, _registered): (Vec<_>, Vec<_>) = staged_files.map(|f| (f.file.into_temp_path(), f.registered)).unzip();
+    publish_all(files.into_iter().zip(std::iter::once(wav.clone()).chain(sidecar_paths.iter().cloned())).collect())?;
     Ok(sidecar_paths)
 }
 
@@ -256,7 +257,7 @@ const STAGING_PREFIX: &str = ".briefing-";
 /// handler until it is published.
 struct StagedFile {
     file: NamedTempFile,
-    _registered: crate::paths::Staging,
+    registered: crate::paths::Staging,
 }
 
 fn staged(folder: &Path, name: &str, fill: impl FnOnce(&mut Staging) -> Result<()>) -> Result<StagedFile> {
@@ -268,7 +269,7 @@ fn staged(folder: &Path, name: &str, fill: impl FnOnce(&mut Staging) -> Result<(
     let mut writer = BufWriter::new(file.as_file_mut());
     fill(&mut writer)?;
     writer.into_inner().map_err(|e| problem(e.into_error()))?;
-    Ok(StagedFile { file, _registered: registered })
+    Ok(StagedFile { file, registered })
 }
 
 /// Temporary files are private; a bulletin is meant to be published.
@@ -389,7 +390,7 @@ fn fmt_chunk(sample_rate: u32) -> Vec<u8> {
 /// the files already there are set aside, and if any rename fails the new
 /// files are removed and the old ones put back, so that a failure leaves
 /// every previous output as it was.
-fn publish_all(files: Vec<(StagedFile, PathBuf)>) -> Result<()> {
+pub(crate) fn publish_all(files: Vec<(tempfile::TempPath, PathBuf)>) -> Result<()> {
     let failed = |to: &Path, e: std::io::Error| Error::writing(to.display().to_string(), e);
     if let Some((_, to)) = files.iter().find(|(_, to)| to.is_dir()) {
         return Err(Error::output(to.display().to_string(), "is a folder"));
@@ -410,7 +411,7 @@ fn publish_all(files: Vec<(StagedFile, PathBuf)>) -> Result<()> {
             }
         }
         if outcome.is_ok() {
-            outcome = staged.file.persist(&to).map(drop).map_err(|e| failed(&to, e.error));
+            outcome = staged.persist(&to).map(drop).map_err(|e| failed(&to, e.error));
         }
         if outcome.is_err() {
             break;

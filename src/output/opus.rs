@@ -7,7 +7,7 @@
 
 use super::Tags;
 use crate::error::{Error, Result};
-use crate::manifest::Manifest;
+use crate::manifest::{clock, Manifest};
 use crate::master::Program;
 use opus_pure::{Application, OggOpusWriter, OpusEncoder, OpusHead, OpusTags, MAX_PACKET_BYTES};
 use std::io::Write;
@@ -102,21 +102,4 @@ fn comments(tags: &Tags, manifest: &Manifest) -> opus_pure::Result<OpusTags> {
         comments.push(&format!("{number}NAME"), article.title.as_deref().unwrap_or(&article.source))?;
     }
     Ok(comments)
-}
-
-/// "01:02:03.456"
-fn clock(seconds: f64) -> String {
-    let millis = (seconds * 1000.0).round() as u64;
-    format!("{:02}:{:02}:{:02}.{:03}", millis / 3_600_000, millis / 60_000 % 60, millis / 1000 % 60, millis % 1000)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chapter_times_are_written_as_a_clock() {
-        assert_eq!(clock(16.3675), "00:00:16.368");
-        assert_eq!(clock(3723.4564), "01:02:03.456");
-    }
 }

@@ -72,6 +72,34 @@ impl Sidecar for Subtitles {
     }
 }
 
+/// Chapters as Podcasting 2.0 apps read them (`podcast:chapters`): one per
+/// article, its title and the manifest's start and end, in seconds.
+pub struct PodcastChapters;
+
+impl Sidecar for PodcastChapters {
+    fn extension(&self) -> &'static str {
+        "chapters.json"
+    }
+
+    fn render(&self, manifest: &Manifest) -> String {
+        let chapters: Vec<serde_json::Value> = manifest
+            .articles
+            .iter()
+            .map(|article| {
+                serde_json::json!({
+                    "startTime": article.span.start,
+                    "endTime": article.span.end,
+                    "title": article.title.as_deref().unwrap_or(&article.source),
+                })
+            })
+            .collect();
+        let mut json = serde_json::to_string_pretty(&serde_json::json!({ "version": "1.2.0", "chapters": chapters }))
+            .expect("chapters serialize");
+        json.push('\n');
+        json
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
