@@ -39,7 +39,12 @@ pub fn write(
     let failed = |e: std::io::Error| Error::writing(name, e);
     let tag = id3::tag(tags, manifest);
     out.write_all(&tag).map_err(failed)?;
-    let mut encoder = Mp3Encoder::new(Mp3EncoderConfig { bitrate_kbps: bitrate, vbr_quality: None });
+    // Constant bitrate where the encoder streams it (MPEG-2, up to 24 kHz);
+    // above, its constant bitrate keeps every frame until the end to share
+    // bits between them, so the same average is asked of its variable
+    // bitrate, which streams: memory stays flat whatever the length.
+    let vbr_quality = (rate >= 32_000).then_some(bitrate as f32);
+    let mut encoder = Mp3Encoder::new(Mp3EncoderConfig { bitrate_kbps: bitrate, vbr_quality });
     let encoding_failed = |e: rusty_mp3::Error| Error::output(name, format!("MP3 encoding failed: {e}"));
     let writing = &mut *out;
     std::thread::scope(|scope| {
