@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Peak memory of `briefing build` for a 10-minute and a 60-minute bulletin:
-# sentences are streamed to the output in order and the program is spooled
-# to disk, so the two should differ by less than 30 %.
+# Peak memory of `briefing build` for a 10-minute and a 60-minute bulletin,
+# as WAV, MP3 (also at 48 kHz) and Opus: sentences are streamed to the
+# output in order, the program is spooled to disk and encoded as it is
+# written, so the two lengths should differ by less than 30 %.
 #
 # Usage: scripts/bench-memory.sh
 set -euo pipefail
@@ -43,12 +44,20 @@ print(f"{summary['duration'] / 60:.1f} {peak:.1f} {wall:.1f}")
 PY
 }
 
-printf "%-12s %12s %14s %10s\n" "bulletin" "audio min" "peak RSS MiB" "wall s"
-declare -A peaks
+printf "%-22s %12s %14s %10s\n" "bulletin" "audio min" "peak RSS MiB" "wall s"
+declare -A dirs peaks
 for minutes in 10 60; do
-    dir=$(articles_for "$minutes")
-    read -r audio peak wall < <(measure "$bin" build "$dir" --no-cache --json -o "$work/$minutes.wav")
-    peaks[$minutes]=$peak
-    printf "%-12s %12s %14s %10s\n" "$minutes min" "$audio" "$peak" "$wall"
+    dirs[$minutes]=$(articles_for "$minutes")
 done
-python3 -c "a, b = ${peaks[10]}, ${peaks[60]}; print(f'60 min / 10 min peak RSS: {b / a:.2f} ({(b - a) / a * 100:+.0f} %)')"
+for output in wav mp3 "mp3 48000" opus; do
+    read -r extension rate <<< "$output"
+    for minutes in 10 60; do
+        rate_flag=()
+        [ -n "${rate:-}" ] && rate_flag=(--sample-rate "$rate")
+        read -r audio peak wall < <(measure "$bin" build "${dirs[$minutes]}" --no-cache --json "${rate_flag[@]}" \
+            -o "$work/$minutes.$extension")
+        peaks[$minutes]=$peak
+        printf "%-22s %12s %14s %10s\n" "$minutes min $output" "$audio" "$peak" "$wall"
+    done
+    python3 -c "a, b = ${peaks[10]}, ${peaks[60]}; print(f'{\"$output\"}: 60 min / 10 min peak RSS: {b / a:.2f} ({(b - a) / a * 100:+.0f} %)')"
+done

@@ -26,7 +26,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Speak articles into one WAV bulletin, with a JSON manifest beside it.
+    /// Speak articles into one bulletin (WAV, MP3 or Opus), with a JSON manifest beside it.
     Build(Box<BuildArgs>),
     /// Speak articles into a new episode of a podcast feed in a folder.
     Podcast(Box<PodcastArgs>),
