@@ -28,6 +28,7 @@ pub mod pipeline;
 pub mod podcast;
 pub mod render;
 pub mod script;
+pub mod speak;
 pub mod split;
 pub mod synth;
 

@@ -8,6 +8,7 @@ fn main() -> std::process::ExitCode {
     // file behind: they are removed before the process ends.
     let handler = ctrlc::set_handler(|| {
         briefing::paths::remove_staging();
+        cli::restore_terminal();
         std::process::exit(130);
     });
     if let Err(e) = handler {

@@ -108,6 +108,8 @@ pub trait Observer {
     fn stage(&mut self, _stage: Stage) {}
     /// Something the user should know that does not stop the run.
     fn warning(&mut self, _message: &str) {}
+    /// `speak`: this sentence (as written) is the next one heard.
+    fn speaking(&mut self, _text: &str) {}
 }
 
 /// An observer that ignores everything.

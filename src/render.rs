@@ -115,7 +115,7 @@ impl<T: Send + 'static> Synthesis<T> {
     }
 
     /// The next sentence in order: what the engine was sent, and the sentence.
-    fn next(&mut self) -> Result<(String, T)> {
+    pub(crate) fn next(&mut self) -> Result<(String, T)> {
         let i = self.next;
         while !self.waiting.contains_key(&i) {
             let (at, audio) =

@@ -655,3 +655,12 @@ fn phonemes_keep_one_line_per_line() {
     assert!(!run(&["--no-normalize"], "14h30\n").contains("œʁ"), "as written");
     briefing().args(["phonemes", "--voice", "x.onnx"]).write_stdin("a").assert().failure();
 }
+
+#[cfg(not(feature = "playback"))]
+#[test]
+fn speak_without_playback_says_how_to_get_it() {
+    let output = briefing().args(["speak", "tests/fixtures/articles"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--features playback") && stderr.trim().lines().count() == 1, "{stderr}");
+}

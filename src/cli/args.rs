@@ -30,6 +30,8 @@ pub(crate) enum Command {
     Build(Box<BuildArgs>),
     /// Speak articles into a new episode of a podcast feed in a folder.
     Podcast(Box<PodcastArgs>),
+    /// Read articles aloud now, through the sound card (feature `playback`).
+    Speak(Box<SpeakArgs>),
     /// Print exactly what `build` would read, article by article.
     Text(ScriptArgs),
     /// Print the sentences of a text, one per line.
@@ -212,6 +214,24 @@ impl PodcastArgs {
             when: self.build.announce.when(),
         };
         Ok((podcast, build))
+    }
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SpeakArgs {
+    #[command(flatten)]
+    pub(crate) build: BuildArgs,
+}
+
+impl SpeakArgs {
+    /// The library's options for the bulletin heard; flags about files do
+    /// not apply.
+    pub(crate) fn options(&self) -> Result<BuildOptions> {
+        let build = &self.build;
+        if build.output.is_some() || build.each || build.subtitles.is_some() || build.encode.encoding.is_some() {
+            return Err(Error::Usage("speak writes no file: drop -o, --each, --subtitles and --encoding".into()));
+        }
+        build.options()
     }
 }
 

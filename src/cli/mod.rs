@@ -5,14 +5,23 @@
 mod args;
 mod config;
 mod progress;
+#[cfg(feature = "playback")]
+mod terminal;
 
-use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SplitArgs};
+use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SpeakArgs, SplitArgs};
 use briefing::article::{self, Input};
 use briefing::script::{PartKind, Script, SegmentKind};
 use briefing::{split, synth, Error, Observer, Result};
 use progress::Progress;
 use std::io::Write;
 use std::process::ExitCode;
+
+/// Puts the terminal back as it was, should a signal end the run while
+/// `speak` reads keys.
+pub fn restore_terminal() {
+    #[cfg(feature = "playback")]
+    terminal::restore();
+}
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
@@ -29,6 +38,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Build(args) => build(&args),
         Command::Podcast(args) => podcast(&args),
+        Command::Speak(args) => speak(&args),
         Command::Text(args) => {
             let bulletins = briefing::plan(&args.options()?, &mut Warnings)?;
             bulletins.iter().try_for_each(|b| print_script(&b.script))
@@ -104,6 +114,30 @@ fn podcast(args: &PodcastArgs) -> Result<()> {
         }
         Ok(())
     }
+}
+
+#[cfg(feature = "playback")]
+fn speak(args: &SpeakArgs) -> Result<()> {
+    let options = args.options()?;
+    let mut device = briefing::speak::device::Device::open()?;
+    let keys = terminal::Keys::start();
+    let mut shown = terminal::Shown { quiet: args.build.quiet || args.build.json, raw: keys.is_raw() };
+    let report = briefing::speak::speak(&options, &mut device, keys.commands(), &mut shown);
+    drop(keys);
+    let report = report?;
+    if args.build.json {
+        return print_lines([serde_json::to_string(&report).expect("a report serializes")]);
+    }
+    if !args.build.quiet {
+        eprintln!("briefing: spoke {} ({:.1} s)", count(report.sentences, "sentence"), report.seconds_played);
+    }
+    Ok(())
+}
+
+#[cfg(not(feature = "playback"))]
+fn speak(args: &SpeakArgs) -> Result<()> {
+    args.options()?;
+    Err(briefing::speak::unavailable())
 }
 
 fn count(n: usize, noun: &str) -> String {

@@ -24,6 +24,15 @@ pub struct Limited {
 }
 
 impl Limited {
+    /// The limiter's gain for each sample of the unit: a straight line from
+    /// `from` to `to`, taken at the middle of each sample.
+    pub fn gains(&self) -> impl Iterator<Item = f32> {
+        let len = self.unit.len as usize;
+        let step = (self.to - self.from) / len as f32;
+        let from = self.from + 0.5 * step;
+        (0..len).map(move |i| from + step * i as f32)
+    }
+
     /// The unit's energy once its gain is applied, the energy taken as
     /// spread evenly over the unit.
     pub fn energy(&self) -> f64 {

@@ -244,6 +244,46 @@ impl Voicing {
     }
 }
 
+/// The level of a program heard as it is made, when the whole program is
+/// not there to measure: one gain for the whole bulletin, set from the
+/// loudness of the first sentence (the voice's level hardly moves from one
+/// sentence to the next), and the limiter over each sentence under the
+/// true-peak limit. Never a gain per sentence.
+pub struct LiveLevel {
+    target: Option<LoudnessTarget>,
+    rate: u32,
+    gain: Option<f32>,
+}
+
+impl LiveLevel {
+    pub fn new(options: &MasterOptions, rate: u32) -> Self {
+        LiveLevel { target: options.loudness, rate, gain: None }
+    }
+
+    /// The sentence's samples, at the bulletin's level.
+    pub fn shape(&mut self, speech: &Speech) -> Result<Vec<f32>> {
+        let samples = speech.samples()?.into_owned();
+        let Some(target) = self.target else { return Ok(samples) };
+        let rate = self.rate;
+        let gain = *self.gain.get_or_insert_with(|| {
+            let mut gating = Gating::new(rate);
+            speech.units.iter().for_each(|u| gating.add(u.len, f64::from(u.energy)));
+            let measured = gating.integrated();
+            if measured.is_finite() {
+                linear((target.integrated - measured).clamp(-MAX_LIMITING, MAX_LIMITING)) as f32
+            } else {
+                1.0
+            }
+        });
+        let ceiling = linear(target.true_peak - TRUE_PEAK_MARGIN) as f32 / gain;
+        let mut gains = Vec::with_capacity(samples.len());
+        let mut limiter = Limiter::new(ceiling, release_units());
+        speech.units.iter().for_each(|&unit| limiter.push(unit, &mut |l: Limited| gains.extend(l.gains())));
+        limiter.finish(&mut |l: Limited| gains.extend(l.gains()));
+        Ok(samples.iter().zip(gains.iter().chain(std::iter::repeat(&1.0))).map(|(s, g)| s * g * gain).collect())
+    }
+}
+
 /// The bed as it plays: where it began and where the opening ended.
 struct BedPlay {
     clip: Vec<f32>,
@@ -569,10 +609,7 @@ impl Program {
             let mut gains = Vec::with_capacity(2 * PCM_BLOCK);
             let mut failure = None;
             let mut shape = |limited: Limited, last: bool| {
-                let len = limited.unit.len as usize;
-                let step = (limited.to - limited.from) / len as f32;
-                let from = limited.from + 0.5 * step;
-                gains.extend((0..len).map(|i| from + step * i as f32));
+                gains.extend(limited.gains());
                 if failure.is_none() && (gains.len() >= PCM_BLOCK || last) {
                     failure = out.shape(samples, &gains).err();
                     gains.clear();
