@@ -1,7 +1,9 @@
-//! `briefing speak` through a real sound server: a private PulseAudio
-//! daemon with a null sink (no sound card; it plays in real time), which
-//! ALSA, and so cpal, reach through the test's own `.asoundrc`.
-#![cfg(feature = "playback")]
+//! `briefing speak` for real: through a private PulseAudio daemon with a
+//! null sink (no sound card; it plays in real time), which ALSA, and so
+//! cpal, reach through the test's own `.asoundrc`; and with the system's
+//! voice, through a private speech-dispatcher daemon (espeak-ng module,
+//! ALSA's null output), whose log says what it was asked to say, when.
+#![cfg(any(feature = "playback", feature = "os-voice"))]
 
 mod common;
 
@@ -16,10 +18,12 @@ use tempfile::TempDir;
 const ONE_ARTICLE: &str = "tests/fixtures/articles/01-marche.txt";
 
 /// A PulseAudio daemon of the test's own, stopped when dropped.
+#[cfg(feature = "playback")]
 struct NullSound {
     daemon: Child,
 }
 
+#[cfg(feature = "playback")]
 impl NullSound {
     /// Started in `home`, whose `.asoundrc` sends ALSA's default device to
     /// it; `None` without PulseAudio unless CI requires it.
@@ -67,6 +71,7 @@ impl NullSound {
     }
 }
 
+#[cfg(feature = "playback")]
 impl Drop for NullSound {
     fn drop(&mut self) {
         let _ = self.daemon.kill();
@@ -74,6 +79,7 @@ impl Drop for NullSound {
     }
 }
 
+#[cfg(feature = "playback")]
 #[test]
 fn a_bulletin_plays_in_order_in_real_time() {
     let tmp = TempDir::new().unwrap();
@@ -85,9 +91,7 @@ fn a_bulletin_plays_in_order_in_real_time() {
 
     // What `build` makes of the same articles: the same sentences, in order,
     // and the same length.
-    let wav = tmp.path().join("same.wav");
-    briefing().args(["build", "--no-cache", ONE_ARTICLE, "-o"]).arg(&wav).assert().success();
-    let manifest: Value = serde_json::from_slice(&fs::read(wav.with_extension("json")).unwrap()).unwrap();
+    let manifest = built(tmp.path());
     let parts = manifest["articles"].as_array().unwrap();
     let texts: Vec<&Value> =
         parts.iter().flat_map(|p| p["sentences"].as_array().unwrap()).map(|s| &s["text"]).collect();
@@ -105,4 +109,139 @@ fn a_bulletin_plays_in_order_in_real_time() {
     // Each sentence starts after the one before, by at least its length.
     let starts: Vec<f64> = report["spoken"].as_array().unwrap().iter().map(|s| s["at"].as_f64().unwrap()).collect();
     assert!(starts.windows(2).all(|w| w[1] > w[0]), "{starts:?}");
+}
+
+/// The manifest `build` makes of the same article.
+fn built(folder: &Path) -> Value {
+    let wav = folder.join("same.wav");
+    briefing().args(["build", "--no-cache", ONE_ARTICLE, "-o"]).arg(&wav).assert().success();
+    serde_json::from_slice(&fs::read(wav.with_extension("json")).unwrap()).unwrap()
+}
+
+/// A speech-dispatcher daemon of the test's own, stopped when dropped.
+#[cfg(feature = "os-voice")]
+struct SpeechServer {
+    daemon: Child,
+    folder: std::path::PathBuf,
+}
+
+#[cfg(feature = "os-voice")]
+impl SpeechServer {
+    /// Started in `folder` (its socket, config and log); `None` without
+    /// speech-dispatcher unless CI requires it.
+    fn start(folder: &Path) -> Option<Self> {
+        let conf = folder.join("conf");
+        fs::create_dir_all(conf.join("modules")).unwrap();
+        fs::create_dir_all(folder.join("log")).unwrap();
+        fs::write(
+            conf.join("speechd.conf"),
+            "LogLevel 5\nAudioOutputMethod \"alsa\"\nAudioALSADevice \"null\"\n\
+             AddModule \"espeak-ng\" \"sd_espeak-ng\" \"espeak-ng.conf\"\nDefaultModule espeak-ng\n\
+             DefaultLanguage \"fr\"\nDisableAutoSpawn\n",
+        )
+        .unwrap();
+        fs::write(conf.join("modules").join("espeak-ng.conf"), "").unwrap();
+        let spawned = Command::new("speech-dispatcher")
+            .args(["-s", "-t", "0", "-l", "5", "-c", "unix_socket", "-S"])
+            .arg(folder.join("speechd.sock"))
+            .arg("-C")
+            .arg(&conf)
+            .arg("-L")
+            .arg(folder.join("log"))
+            .arg("-P")
+            .arg(folder.join("pid"))
+            .env("XDG_CACHE_HOME", folder)
+            .env("XDG_CONFIG_HOME", &conf)
+            .env("XDG_RUNTIME_DIR", folder)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let daemon = match spawned {
+            Ok(daemon) => daemon,
+            Err(_) if std::env::var_os("BRIEFING_REQUIRE_SPEECH_DISPATCHER").is_none() => {
+                eprintln!("skipped: speech-dispatcher is not installed");
+                return None;
+            }
+            Err(e) => panic!("speech-dispatcher is required: {e}"),
+        };
+        for _ in 0..200 {
+            if folder.join("speechd.sock").exists() {
+                return Some(SpeechServer { daemon, folder: folder.to_path_buf() });
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        panic!("speech-dispatcher did not start");
+    }
+
+    /// What the daemon logged: each message queued (its text) and each end
+    /// of speech, with the second it happened.
+    fn events(&self) -> Vec<(f64, Option<String>)> {
+        let log = fs::read(self.folder.join("log").join("speech-dispatcher.log")).unwrap();
+        let log = String::from_utf8_lossy(&log);
+        log.lines()
+            .filter_map(|line| {
+                // "[Sun Nov 29 12:02:41 2026 : 710023] speechd:     Queueing message |text| with priority 1"
+                let stamp = &line[1..line.find(']')?];
+                let (date, micros) = stamp.rsplit_once(" : ")?;
+                let clock = date.split_whitespace().nth(3)?;
+                let hms: Vec<f64> = clock.split(':').filter_map(|n| n.parse().ok()).collect();
+                let at =
+                    hms.first()? * 3600.0 + hms.get(1)? * 60.0 + hms.get(2)? + micros.trim().parse::<f64>().ok()? / 1e6;
+                if let Some(rest) = line.split("Queueing message |").nth(1) {
+                    return Some((at, Some(rest[..rest.rfind("| with priority")?].to_owned())));
+                }
+                line.ends_with("got end").then_some((at, None))
+            })
+            .collect()
+    }
+}
+
+#[cfg(feature = "os-voice")]
+impl Drop for SpeechServer {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.daemon.id().to_string()).status();
+        for _ in 0..120 {
+            if self.daemon.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+    }
+}
+
+#[cfg(feature = "os-voice")]
+#[test]
+fn the_system_voice_says_every_sentence_in_order_with_our_pauses() {
+    let tmp = TempDir::new().unwrap();
+    let Some(server) = SpeechServer::start(tmp.path()) else { return };
+    let output = briefing()
+        .env("SPEECHD_ADDRESS", format!("unix_socket:{}", tmp.path().join("speechd.sock").display()))
+        .env("SPEECHD_CMD", "/bin/false")
+        .args(["speak", "--voice", "os", "--no-cache", "--json", ONE_ARTICLE])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let manifest = built(tmp.path());
+    let sentences: Vec<&Value> =
+        manifest["articles"].as_array().unwrap().iter().flat_map(|p| p["sentences"].as_array().unwrap()).collect();
+    assert_eq!(report["sentences"], sentences.len());
+
+    // The daemon was asked to say each normalized sentence, in order.
+    let events = server.events();
+    let said: Vec<&str> = events.iter().filter_map(|(_, text)| text.as_deref()).collect();
+    let spoken: Vec<&str> = sentences.iter().map(|s| s["spoken"].as_str().unwrap()).collect();
+    assert_eq!(said, spoken);
+    // Between the end of one and the next, our pause (the end of a title is
+    // followed by the title's pause, of a paragraph by the sentence's).
+    let starts: Vec<usize> = events.iter().enumerate().filter(|(_, (_, t))| t.is_some()).map(|(i, _)| i).collect();
+    for (n, pair) in starts.windows(2).enumerate() {
+        let end = events[pair[0]..pair[1]].iter().rev().find(|(_, t)| t.is_none()).expect("an end before the next").0;
+        let gap = events[pair[1]].0 - end;
+        let pause = sentences[n]["end"].as_f64().unwrap();
+        let wanted = sentences[n + 1]["start"].as_f64().unwrap() - pause;
+        assert!(gap >= wanted - 0.05, "after sentence {n}: {gap:.3} s, our pause is {wanted:.3} s");
+    }
 }

@@ -5,7 +5,7 @@
 mod args;
 mod config;
 mod progress;
-#[cfg(feature = "playback")]
+#[cfg(any(feature = "playback", feature = "os-voice"))]
 mod terminal;
 
 use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SpeakArgs, SplitArgs};
@@ -19,7 +19,7 @@ use std::process::ExitCode;
 /// Puts the terminal back as it was, should a signal end the run while
 /// `speak` reads keys.
 pub fn restore_terminal() {
-    #[cfg(feature = "playback")]
+    #[cfg(any(feature = "playback", feature = "os-voice"))]
     terminal::restore();
 }
 
@@ -47,7 +47,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Normalize(args) => print_normalized(&args),
         Command::Phonemes(args) => print_phonemes(&args),
         Command::Voices => {
-            print_lines(synth::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))
+            print_lines(synth::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))?;
+            system_voices()
         }
     }
 }
@@ -116,13 +117,17 @@ fn podcast(args: &PodcastArgs) -> Result<()> {
     }
 }
 
-#[cfg(feature = "playback")]
+/// `briefing speak`: through the sound card, or with `--voice os` the
+/// system's voice.
+#[cfg(any(feature = "playback", feature = "os-voice"))]
 fn speak(args: &SpeakArgs) -> Result<()> {
     let options = args.options()?;
-    let mut device = briefing::speak::device::Device::open()?;
     let keys = terminal::Keys::start();
     let mut shown = terminal::Shown { quiet: args.build.quiet || args.build.json, raw: keys.is_raw() };
-    let report = briefing::speak::speak(&options, &mut device, keys.commands(), &mut shown);
+    let report = match synth::system_voice(&options.voice) {
+        Some(name) => speak_with_system(&options, name, &keys, &mut shown),
+        None => speak_through_device(&options, &keys, &mut shown),
+    };
     drop(keys);
     let report = report?;
     if args.build.json {
@@ -134,10 +139,68 @@ fn speak(args: &SpeakArgs) -> Result<()> {
     Ok(())
 }
 
-#[cfg(not(feature = "playback"))]
+#[cfg(feature = "os-voice")]
+fn speak_with_system(
+    options: &briefing::BuildOptions,
+    name: Option<&str>,
+    keys: &terminal::Keys,
+    shown: &mut terminal::Shown,
+) -> Result<briefing::speak::SpeakReport> {
+    let mut voice = briefing::speak::system::SystemVoice::open(name)?;
+    briefing::speak::speak_with_system(options, &mut voice, keys.commands(), shown)
+}
+
+#[cfg(all(feature = "playback", not(feature = "os-voice")))]
+fn speak_with_system(
+    _: &briefing::BuildOptions,
+    _: Option<&str>,
+    _: &terminal::Keys,
+    _: &mut terminal::Shown,
+) -> Result<briefing::speak::SpeakReport> {
+    Err(briefing::speak::unavailable("os-voice"))
+}
+
+#[cfg(feature = "playback")]
+fn speak_through_device(
+    options: &briefing::BuildOptions,
+    keys: &terminal::Keys,
+    shown: &mut terminal::Shown,
+) -> Result<briefing::speak::SpeakReport> {
+    let mut device = briefing::speak::device::Device::open()?;
+    briefing::speak::speak(options, &mut device, keys.commands(), shown)
+}
+
+#[cfg(all(feature = "os-voice", not(feature = "playback")))]
+fn speak_through_device(
+    _: &briefing::BuildOptions,
+    _: &terminal::Keys,
+    _: &mut terminal::Shown,
+) -> Result<briefing::speak::SpeakReport> {
+    Err(briefing::speak::unavailable("playback"))
+}
+
+#[cfg(not(any(feature = "playback", feature = "os-voice")))]
 fn speak(args: &SpeakArgs) -> Result<()> {
-    args.options()?;
-    Err(briefing::speak::unavailable())
+    let options = args.options()?;
+    let feature = if synth::system_voice(&options.voice).is_some() { "os-voice" } else { "playback" };
+    Err(briefing::speak::unavailable(feature))
+}
+
+/// The system's French voices, when the `os-voice` feature is on.
+#[cfg(feature = "os-voice")]
+fn system_voices() -> Result<()> {
+    match briefing::speak::system::french_voices() {
+        Ok(voices) => print_lines(voices.iter().map(|(name, language)| format!("os:{name}\tos\t{language}"))),
+        Err(e) => {
+            warn(&format!("the system's voices: {e}"));
+            Ok(())
+        }
+    }
+}
+
+#[cfg(not(feature = "os-voice"))]
+fn system_voices() -> Result<()> {
+    Ok(())
 }
 
 fn count(n: usize, noun: &str) -> String {

@@ -6,6 +6,8 @@
 
 #[cfg(feature = "playback")]
 pub mod device;
+#[cfg(feature = "os-voice")]
+pub mod system;
 
 use crate::cache::Cache;
 use crate::error::{Error, Result};
@@ -88,13 +90,7 @@ pub fn speak(
     observer: &mut dyn Observer,
 ) -> Result<SpeakReport> {
     let started = Instant::now();
-    let bulletins = plan(options, observer)?;
-    let segments: Vec<(usize, &Segment)> = bulletins
-        .iter()
-        .flat_map(|b| &b.script.parts)
-        .enumerate()
-        .flat_map(|(part, p)| p.segments.iter().map(move |s| (part, s)))
-        .collect();
+    let segments = segments(options, observer)?;
     let rate = player.sample_rate();
     let voice_options = VoiceOptions { concurrency: 1, ..options.voice_options.clone() };
     let engine = synth::voice(&options.voice, &voice_options, |_| rate)?;
@@ -111,7 +107,7 @@ pub fn speak(
         let texts = segments[at..].iter().map(|(_, s)| s.spoken.as_str());
         let mut synthesis = Synthesis::start(engine.clone(), finish.clone(), texts, options.jobs)?;
         let mut jumped = None;
-        for &(part, segment) in &segments[at..] {
+        for (part, segment) in &segments[at..] {
             let (_, speech) = synthesis.next()?;
             observer.speaking(&segment.text);
             report.spoken.push(Spoken { text: segment.text.clone(), at: player.played() + player.queued() });
@@ -126,7 +122,7 @@ pub fn speak(
                 }
                 Some(jump) => {
                     player.clear();
-                    jumped = Some(target(&segments, part, jump));
+                    jumped = Some(target(&segments, *part, jump));
                     break;
                 }
             }
@@ -156,6 +152,62 @@ pub fn speak(
     Ok(report)
 }
 
+/// The bulletin's sentences in order, each with the number of its part.
+fn segments(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<(usize, Segment)>> {
+    let bulletins = plan(options, observer)?;
+    let parts = bulletins.into_iter().flat_map(|b| b.script.parts);
+    Ok(parts.enumerate().flat_map(|(part, p)| p.segments.into_iter().map(move |s| (part, s))).collect())
+}
+
+/// Speaks the bulletin `options` describe with the operating system's own
+/// voice, sentence by sentence, our pauses between them, taking the
+/// listener's `commands` between sentences.
+#[cfg(feature = "os-voice")]
+pub fn speak_with_system(
+    options: &BuildOptions,
+    voice: &mut system::SystemVoice,
+    commands: &Receiver<Command>,
+    observer: &mut dyn Observer,
+) -> Result<SpeakReport> {
+    let started = Instant::now();
+    let segments = segments(options, observer)?;
+    let mut report = SpeakReport::default();
+    let mut at = 0;
+    while let Some((part, segment)) = segments.get(at) {
+        observer.speaking(&segment.text);
+        report.spoken.push(Spoken { text: segment.text.clone(), at: started.elapsed().as_secs_f64() });
+        report.sentences += 1;
+        voice.say(&segment.spoken)?;
+        match pause(commands, segment.pause_after) {
+            None => at += 1,
+            Some(Command::Quit) => break,
+            Some(jump) => at = target(&segments, *part, jump),
+        }
+    }
+    report.first_sound = voice.first_sound().map(|t| t.duration_since(started).as_secs_f64());
+    report.wall_time = started.elapsed().as_secs_f64();
+    report.seconds_played = report.wall_time - report.first_sound.unwrap_or(report.wall_time);
+    Ok(report)
+}
+
+/// A pause of `seconds` between sentences, listening for commands; a pause
+/// command holds it until the next one.
+#[cfg(feature = "os-voice")]
+fn pause(commands: &Receiver<Command>, seconds: f32) -> Option<Command> {
+    let end = Instant::now() + Duration::from_secs_f32(seconds);
+    let mut paused = false;
+    loop {
+        match commands.try_recv() {
+            Ok(Command::Pause) => paused = !paused,
+            Ok(command) => return Some(command),
+            Err(_) if !paused && Instant::now() >= end => return None,
+            Err(_) => std::thread::sleep(
+                POLL.min(end.saturating_duration_since(Instant::now())).max(Duration::from_millis(1)),
+            ),
+        }
+    }
+}
+
 /// Waits until no more than `ahead` seconds are queued, handling pauses;
 /// returns a command that moves or stops the bulletin.
 fn wait(player: &mut dyn Player, commands: &Receiver<Command>, ahead: f64) -> Result<Option<Command>> {
@@ -182,7 +234,7 @@ fn wait(player: &mut dyn Player, commands: &Receiver<Command>, ahead: f64) -> Re
 
 /// The first segment of the article `jump` leads to from `part`: the next
 /// part, or the previous one (the first at the start).
-fn target(segments: &[(usize, &Segment)], part: usize, jump: Command) -> usize {
+fn target(segments: &[(usize, Segment)], part: usize, jump: Command) -> usize {
     let wanted = match jump {
         Command::Next => part + 1,
         _ => part.saturating_sub(1),
@@ -190,12 +242,16 @@ fn target(segments: &[(usize, &Segment)], part: usize, jump: Command) -> usize {
     segments.iter().position(|(p, _)| *p >= wanted).unwrap_or(segments.len())
 }
 
-/// `speak` without the `playback` feature: how to get it.
-pub fn unavailable() -> Error {
-    Error::Usage(
-        "speak plays through the sound card with the `playback` feature: cargo install --features playback (on Debian, apt install libasound2-dev first)"
-            .into(),
-    )
+/// `speak` without the feature it needs (`playback` or `os-voice`): how to
+/// get it.
+pub fn unavailable(feature: &str) -> Error {
+    let (what, packages) = match feature {
+        "os-voice" => ("speaks with the system's voice", "libspeechd-dev and clang, and a running speech-dispatcher"),
+        _ => ("plays through the sound card", "libasound2-dev and pkg-config"),
+    };
+    Error::Usage(format!(
+        "speak {what} with the `{feature}` feature: cargo install --features {feature} (on Debian, install {packages} first)"
+    ))
 }
 
 #[cfg(test)]
@@ -293,7 +349,7 @@ mod tests {
             spoken: String::new(),
             pause_after: 0.0,
         };
-        let segments: Vec<(usize, &Segment)> = [0, 0, 1, 1, 1, 2].iter().map(|&p| (p, &segment)).collect();
+        let segments: Vec<(usize, Segment)> = [0, 0, 1, 1, 1, 2].iter().map(|&p| (p, segment.clone())).collect();
         assert_eq!(target(&segments, 1, Command::Next), 5);
         assert_eq!(target(&segments, 1, Command::Previous), 0);
         assert_eq!(target(&segments, 0, Command::Previous), 0);

@@ -119,9 +119,24 @@ pub fn voice(name: &str, options: &VoiceOptions, sample_rate: impl FnOnce(u32) -
     Ok(Arc::new(AtRate::new(engine, Some(rate))))
 }
 
+/// Whether `voice` names the operating system's voice (`os`, or `os:NAME`
+/// for one of its voices), and which.
+pub fn system_voice(voice: &str) -> Option<Option<&str>> {
+    match voice.strip_prefix("os") {
+        Some("") => Some(None),
+        Some(rest) => rest.strip_prefix(':').map(Some),
+        None => None,
+    }
+}
+
 /// Opens the engine that speaks `voice`: an embedded voice name, or the
 /// path of a Piper model.
 pub fn open(voice: &str, options: &VoiceOptions) -> Result<Box<dyn Engine>> {
+    if system_voice(voice).is_some() {
+        return Err(crate::Error::Usage(format!(
+            "--voice {voice}: the system's voice speaks aloud only (briefing speak --voice {voice}); it cannot make a file"
+        )));
+    }
     if piper::is_piper(voice) {
         return Ok(Box::new(piper::open(voice, options)?));
     }
