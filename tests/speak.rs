@@ -245,3 +245,41 @@ fn the_system_voice_says_every_sentence_in_order_with_our_pauses() {
         assert!(gap >= wanted - 0.05, "after sentence {n}: {gap:.3} s, our pause is {wanted:.3} s");
     }
 }
+
+/// `speak` on a terminal (a pseudo-terminal from `script`), keys typed
+/// while it plays: `n` skips to the next article, Ctrl-C stops at once.
+#[cfg(feature = "playback")]
+#[test]
+fn keys_skip_and_stop_on_a_terminal() {
+    let tmp = TempDir::new().unwrap();
+    let Some(_sound) = NullSound::start(tmp.path()) else { return };
+    let template = briefing();
+    let command = format!("{} speak --no-cache --json {SHORT_ARTICLES}", template.get_program().to_string_lossy());
+    let mut run = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .envs(template.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
+        .env("HOME", tmp.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut keys = run.stdin.take().unwrap();
+    let started = std::time::Instant::now();
+    std::thread::sleep(std::time::Duration::from_secs(3));
+    std::io::Write::write_all(&mut keys, b"n").unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    std::io::Write::write_all(&mut keys, b"\x03").unwrap();
+    let output = run.wait_with_output().unwrap();
+    let elapsed = started.elapsed().as_secs_f64();
+    assert!(output.status.success());
+    assert!(elapsed < 8.0, "Ctrl-C stopped the bulletin only after {elapsed} s");
+    let text = String::from_utf8_lossy(&output.stdout);
+    let json = text.lines().find(|l| l.trim_start().starts_with('{')).expect("the summary");
+    let report: Value = serde_json::from_str(json.trim()).unwrap();
+    let spoken: Vec<&str> = report["spoken"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
+    // The first article's title and first sentence, then the second article.
+    assert_eq!(spoken[0], "Le marché couvert rouvre ses portes");
+    assert!(spoken.contains(&"La piscine ferme pour l'été"), "{spoken:?}");
+    assert!(!spoken.contains(&"Vingt commerçants y sont installés."), "n did not skip: {spoken:?}");
+    assert!(!spoken.contains(&"Un concert gratuit sur les quais"), "Ctrl-C did not stop: {spoken:?}");
+}
