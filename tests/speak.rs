@@ -17,6 +17,29 @@ use tempfile::TempDir;
 /// One short article: the test plays it in real time (about 8 s).
 const ONE_ARTICLE: &str = "tests/fixtures/articles/01-marche.txt";
 
+/// A daemon of the test's own, once its socket is there; `None` if it is
+/// not installed, unless `required` is set (by CI).
+fn daemon(mut command: Command, socket: &Path, required: &str) -> Option<Child> {
+    let name = command.get_program().to_string_lossy().into_owned();
+    let spawned = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn();
+    let mut daemon = match spawned {
+        Ok(daemon) => daemon,
+        Err(_) if std::env::var_os(required).is_none() => {
+            eprintln!("skipped: {name} is not installed");
+            return None;
+        }
+        Err(e) => panic!("{name} is required: {e}"),
+    };
+    for _ in 0..200 {
+        if socket.exists() {
+            return Some(daemon);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let _ = daemon.kill();
+    panic!("{name} did not start");
+}
+
 /// A PulseAudio daemon of the test's own, stopped when dropped.
 #[cfg(feature = "playback")]
 struct NullSound {
@@ -45,29 +68,15 @@ impl NullSound {
             format!("pcm.!default {{\n type pulse\n server {server}\n}}\nctl.!default {{\n type pulse\n server {server}\n}}\n"),
         )
         .unwrap();
-        let spawned = Command::new("pulseaudio")
+        let mut command = Command::new("pulseaudio");
+        command
             .args(["-n", "--daemonize=no", "--exit-idle-time=-1", "--use-pid-file=no", "--log-target=stderr"])
             .arg("-F")
             .arg(&script)
             .env("HOME", home)
-            .env("XDG_RUNTIME_DIR", home)
-            .stderr(std::process::Stdio::null())
-            .spawn();
-        let daemon = match spawned {
-            Ok(daemon) => daemon,
-            Err(_) if std::env::var_os("BRIEFING_REQUIRE_PLAYBACK").is_none() => {
-                eprintln!("skipped: pulseaudio is not installed");
-                return None;
-            }
-            Err(e) => panic!("pulseaudio is required: {e}"),
-        };
-        for _ in 0..200 {
-            if socket.exists() {
-                return Some(NullSound { daemon });
-            }
-            std::thread::sleep(std::time::Duration::from_millis(25));
-        }
-        panic!("pulseaudio did not start");
+            .env("XDG_RUNTIME_DIR", home);
+        let daemon = daemon(command, &socket, "BRIEFING_REQUIRE_PLAYBACK")?;
+        Some(NullSound { daemon })
     }
 }
 
@@ -141,7 +150,8 @@ impl SpeechServer {
         )
         .unwrap();
         fs::write(conf.join("modules").join("espeak-ng.conf"), "").unwrap();
-        let spawned = Command::new("speech-dispatcher")
+        let mut command = Command::new("speech-dispatcher");
+        command
             .args(["-s", "-t", "0", "-l", "5", "-c", "unix_socket", "-S"])
             .arg(folder.join("speechd.sock"))
             .arg("-C")
@@ -152,25 +162,9 @@ impl SpeechServer {
             .arg(folder.join("pid"))
             .env("XDG_CACHE_HOME", folder)
             .env("XDG_CONFIG_HOME", &conf)
-            .env("XDG_RUNTIME_DIR", folder)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn();
-        let daemon = match spawned {
-            Ok(daemon) => daemon,
-            Err(_) if std::env::var_os("BRIEFING_REQUIRE_SPEECH_DISPATCHER").is_none() => {
-                eprintln!("skipped: speech-dispatcher is not installed");
-                return None;
-            }
-            Err(e) => panic!("speech-dispatcher is required: {e}"),
-        };
-        for _ in 0..200 {
-            if folder.join("speechd.sock").exists() {
-                return Some(SpeechServer { daemon, folder: folder.to_path_buf() });
-            }
-            std::thread::sleep(std::time::Duration::from_millis(25));
-        }
-        panic!("speech-dispatcher did not start");
+            .env("XDG_RUNTIME_DIR", folder);
+        let daemon = daemon(command, &folder.join("speechd.sock"), "BRIEFING_REQUIRE_SPEECH_DISPATCHER")?;
+        Some(SpeechServer { daemon, folder: folder.to_path_buf() })
     }
 
     /// What the daemon logged: each message queued (its text) and each end

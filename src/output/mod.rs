@@ -317,22 +317,33 @@ fn write_wav(out: &mut (dyn Write + Send), name: &str, program: &mut Program, ma
     let data_bytes = program.samples as u64 * 2;
     out.write_all(&wav_header(manifest.sample_rate, data_bytes, chapters.len() as u64)).map_err(failed)?;
     let writing = &mut *out;
-    std::thread::scope(|scope| {
-        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(BLOCKS_IN_FLIGHT);
-        let writer = scope.spawn(move || received.iter().try_for_each(|block| writing.write_all(&block)));
-        let made = program.pcm16(&mut |bytes| {
-            // Refused only once the writer has stopped on an error, told below.
-            blocks.send(bytes).map_err(|_| Error::output(name, "the writer stopped"))
-        });
-        drop(blocks);
-        writer.join().expect("writing does not panic").map_err(failed)?;
-        made
-    })?;
+    beside(name, program, move |blocks| blocks.iter().try_for_each(|block| writing.write_all(&block)).map_err(failed))?;
     out.write_all(&chapters).map_err(failed)
 }
 
-/// Blocks of samples made ahead of the writer: enough to keep both busy,
-/// few enough that memory stays small.
+/// Hands the program's 16-bit blocks, as they are made on this thread, to
+/// `take` on a thread of its own (a writer, an encoder): making the samples
+/// and what is done with them run side by side, a few blocks apart.
+fn beside<R: Send>(
+    name: &str,
+    program: &mut Program,
+    take: impl FnOnce(std::sync::mpsc::Receiver<Vec<u8>>) -> Result<R> + Send,
+) -> Result<R> {
+    std::thread::scope(|scope| {
+        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(BLOCKS_IN_FLIGHT);
+        let taker = scope.spawn(move || take(received));
+        let made = program.pcm16(&mut |bytes| {
+            // Refused only once the taker has stopped on an error, told below.
+            blocks.send(bytes).map_err(|_| Error::output(name, "the output stopped"))
+        });
+        drop(blocks);
+        let taken = taker.join().expect("writing does not panic")?;
+        made.map(|()| taken)
+    })
+}
+
+/// Blocks of samples made ahead of the writer or encoder: enough to keep
+/// both busy, few enough that memory stays small.
 const BLOCKS_IN_FLIGHT: usize = 4;
 
 /// The size field that says "see the ds64 chunk" in an RF64 file.

@@ -47,31 +47,22 @@ pub fn write(
     let mut encoder = Mp3Encoder::new(Mp3EncoderConfig { bitrate_kbps: bitrate, vbr_quality });
     let encoding_failed = |e: rusty_mp3::Error| Error::output(name, format!("MP3 encoding failed: {e}"));
     let writing = &mut *out;
-    std::thread::scope(|scope| {
-        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(super::BLOCKS_IN_FLIGHT);
-        let encoding = scope.spawn(move || -> Result<Vec<u8>> {
-            let mut drain = |encoder: &mut Mp3Encoder| -> Result<()> {
-                while let Ok(packet) = encoder.next_packet() {
-                    writing.write_all(&packet).map_err(failed)?;
-                }
-                Ok(())
-            };
-            for block in received {
-                encoder.push_pcm_s16le(&block, 1, rate).map_err(encoding_failed)?;
-                drain(&mut encoder)?;
+    let frame = super::beside(name, program, move |blocks| {
+        let mut drain = |encoder: &mut Mp3Encoder| -> Result<()> {
+            while let Ok(packet) = encoder.next_packet() {
+                writing.write_all(&packet).map_err(failed)?;
             }
-            // Even an empty program makes a stream players accept.
-            encoder.push_pcm_s16le(&[], 1, rate).map_err(encoding_failed)?;
-            encoder.finish();
+            Ok(())
+        };
+        for block in blocks {
+            encoder.push_pcm_s16le(&block, 1, rate).map_err(encoding_failed)?;
             drain(&mut encoder)?;
-            Ok(encoder.lame_tag_frame().unwrap_or_default().to_vec())
-        });
-        let made = program.pcm16(&mut |bytes| {
-            // Refused only once the encoder has stopped on an error, told below.
-            blocks.send(bytes).map_err(|_| Error::output(name, "the encoder stopped"))
-        });
-        drop(blocks);
-        let frame = encoding.join().expect("encoding does not panic")?;
-        made.map(|()| Finishing { at: tag.len() as u64, frame })
-    })
+        }
+        // Even an empty program makes a stream players accept.
+        encoder.push_pcm_s16le(&[], 1, rate).map_err(encoding_failed)?;
+        encoder.finish();
+        drain(&mut encoder)?;
+        Ok(encoder.lame_tag_frame().unwrap_or_default().to_vec())
+    })?;
+    Ok(Finishing { at: tag.len() as u64, frame })
 }

@@ -51,40 +51,30 @@ pub fn write(
     let final_granule = (pre_skip + program.samples * ticks) as i64;
     let mut writer =
         OggOpusWriter::with_tags(&mut *out, head, comments(tags, manifest).map_err(failed)?).map_err(failed)?;
-    std::thread::scope(|scope| {
-        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<u8>>(super::BLOCKS_IN_FLIGHT);
-        let encoding = scope.spawn(move || -> Result<()> {
-            let (mut pending, mut packet, mut written) = (Vec::with_capacity(2 * frame), vec![0; MAX_PACKET_BYTES], 0);
-            let mut encode = |samples: &[i16], written: &mut usize| -> Result<()> {
-                let len = encoder.encode_s16(samples, frame, &mut packet).map_err(failed)?;
-                *written += 1;
-                if *written == frames {
-                    let duration = u32::try_from(final_granule - writer.granule()).unwrap_or(0);
-                    writer.write_packet_with_duration(&packet[..len], duration).map_err(failed)
-                } else {
-                    writer.write_packet(&packet[..len]).map_err(failed)
-                }
-            };
-            for block in received {
-                pending.extend(block.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])));
-                let whole = pending.len() - pending.len() % frame;
-                pending[..whole].chunks_exact(frame).try_for_each(|samples| encode(samples, &mut written))?;
-                pending.drain(..whole);
+    super::beside(name, program, move |blocks| {
+        let (mut pending, mut packet, mut written) = (Vec::with_capacity(2 * frame), vec![0; MAX_PACKET_BYTES], 0);
+        let mut encode = |samples: &[i16], written: &mut usize| -> Result<()> {
+            let len = encoder.encode_s16(samples, frame, &mut packet).map_err(failed)?;
+            *written += 1;
+            if *written == frames {
+                let duration = u32::try_from(final_granule - writer.granule()).unwrap_or(0);
+                writer.write_packet_with_duration(&packet[..len], duration).map_err(failed)
+            } else {
+                writer.write_packet(&packet[..len]).map_err(failed)
             }
-            while written < frames {
-                pending.resize(frame, 0);
-                encode(&pending, &mut written)?;
-                pending.clear();
-            }
-            writer.finish().map(drop).map_err(failed)
-        });
-        let made = program.pcm16(&mut |bytes| {
-            // Refused only once the encoder has stopped on an error, told below.
-            blocks.send(bytes).map_err(|_| Error::output(name, "the encoder stopped"))
-        });
-        drop(blocks);
-        encoding.join().expect("encoding does not panic")?;
-        made
+        };
+        for block in blocks {
+            pending.extend(block.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])));
+            let whole = pending.len() - pending.len() % frame;
+            pending[..whole].chunks_exact(frame).try_for_each(|samples| encode(samples, &mut written))?;
+            pending.drain(..whole);
+        }
+        while written < frames {
+            pending.resize(frame, 0);
+            encode(&pending, &mut written)?;
+            pending.clear();
+        }
+        writer.finish().map(drop).map_err(failed)
     })
 }
 
