@@ -277,3 +277,25 @@ fn keys_skip_and_stop_on_a_terminal() {
     assert!(!spoken.contains(&"Vingt commerçants y sont installés."), "n did not skip: {spoken:?}");
     assert!(!spoken.contains(&"Un concert gratuit sur les quais"), "Ctrl-C did not stop: {spoken:?}");
 }
+
+#[cfg(feature = "os-voice")]
+#[test]
+fn voices_lists_the_system_s_french_voices() {
+    let tmp = TempDir::new().unwrap();
+    let Some(_server) = SpeechServer::start(tmp.path()) else { return };
+    let output = briefing()
+        .env("SPEECHD_ADDRESS", format!("unix_socket:{}", tmp.path().join("speechd.sock").display()))
+        .env("SPEECHD_CMD", "/bin/false")
+        .arg("voices")
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let listed = String::from_utf8_lossy(&output.stdout);
+    let system: Vec<&str> = listed.lines().filter(|l| l.starts_with("os:")).collect();
+    assert!(system.iter().any(|l| l.contains("fr-FR")), "{listed}");
+    assert!(
+        system.iter().all(|l| l.split('\t').nth(2).is_some_and(|language| language.starts_with("fr"))),
+        "{system:?}"
+    );
+    assert!(listed.lines().any(|l| l.starts_with("fr-FR\t")), "our voices are listed too");
+}
