@@ -30,7 +30,7 @@ pub(crate) enum Command {
     Build(Box<BuildArgs>),
     /// Speak articles into a new episode of a podcast feed in a folder.
     Podcast(Box<PodcastArgs>),
-    /// Read articles aloud now, through the sound card (feature `playback`).
+    /// Read articles aloud now, through the sound card (feature `playback`) or the system's voice (`--voice os`, feature `os-voice`).
     Speak(Box<SpeakArgs>),
     /// Print exactly what `build` would read, article by article.
     Text(ScriptArgs),
