@@ -87,7 +87,14 @@ pub(super) struct EnglishWords {
     phonemes: PhonemeData,
     stress: StressOpts,
     language: LangOptions,
+    /// The answers so far: news repeats its words, and asking the rules
+    /// costs a few microseconds a word.
+    known: std::sync::Mutex<std::collections::HashMap<String, bool>>,
 }
+
+/// Answers kept at most; past this many the store starts again, so that a
+/// long-lived engine does not grow without end.
+const KNOWN_WORDS: usize = 100_000;
 
 impl EnglishWords {
     pub(super) fn new(data: &Path, language: &str) -> Result<Self, String> {
@@ -95,7 +102,13 @@ impl EnglishWords {
         let mut phonemes = PhonemeData::load(data).map_err(|e| e.to_string())?;
         espeak_ng::translate::select_phoneme_table(&mut phonemes, data, language).map_err(|e| e.to_string())?;
         let stress = StressOpts::for_lang_in(language, data);
-        Ok(EnglishWords { dictionary, phonemes, stress, language: LangOptions::for_lang(language) })
+        Ok(EnglishWords {
+            dictionary,
+            phonemes,
+            stress,
+            language: LangOptions::for_lang(language),
+            known: Default::default(),
+        })
     }
 
     /// Whether C espeak-ng says `word` in English: its French rules (or its
@@ -103,6 +116,23 @@ impl EnglishWords {
     /// more with vowel letters of which the crate says no vowel at all: it
     /// would be lost, and the English rules read it whole.
     fn is_english(&self, word: &str) -> bool {
+        if let Some(&answer) = self.known().get(word) {
+            return answer;
+        }
+        let answer = self.ask_the_rules(word);
+        let mut store = self.known();
+        if store.len() >= KNOWN_WORDS {
+            store.clear();
+        }
+        store.insert(word.to_owned(), answer);
+        answer
+    }
+
+    fn known(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, bool>> {
+        self.known.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn ask_the_rules(&self, word: &str) -> bool {
         let said =
             word_to_phonemes(&word.to_lowercase(), &self.dictionary, &self.phonemes, &self.stress, &self.language);
         let said: Vec<u8> = said.phonemes.into_iter().take_while(|&c| c != 0).collect();
