@@ -97,6 +97,14 @@ impl BuildOptions {
     }
 }
 
+/// Synthesis threads for `--jobs`: 0 for one per core.
+pub(crate) fn threads(jobs: usize) -> usize {
+    match jobs {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        jobs => jobs,
+    }
+}
+
 /// Told what a run is doing, as it does it. Every method does nothing by
 /// default.
 pub trait Observer {
@@ -211,10 +219,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
     clock.lap("read and split");
 
     let sentences: usize = bulletins.iter().map(|b| b.script.segments().count()).sum();
-    let threads = match options.jobs {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        jobs => jobs,
-    };
+    let threads = threads(options.jobs);
     let voice_options = VoiceOptions { concurrency: threads.min(sentences).max(1), ..options.voice_options.clone() };
     let encodings: Vec<Encoding> = bulletins.iter().map(|b| options.audio.encoding_for(&b.destination)).collect();
     let chosen = |own: u32| options.sample_rate.unwrap_or_else(|| encodings.iter().fold(own, |r, e| e.rate_for(r)));

@@ -92,24 +92,15 @@ pub fn speak(
     let started = Instant::now();
     let segments = segments(options, observer)?;
     let rate = player.sample_rate();
-    let voice_options = VoiceOptions { concurrency: 1, ..options.voice_options.clone() };
+    let threads = crate::pipeline::threads(options.jobs);
+    let voice_options =
+        VoiceOptions { concurrency: threads.min(segments.len()).max(1), ..options.voice_options.clone() };
     let engine = synth::voice(&options.voice, &voice_options, |_| rate)?;
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let voicing = Voicing::new(&options.master, rate, cache.keeps());
     let mut level = LiveLevel::new(&options.master, rate);
-    if cache.keeps() {
-        // Every sentence already in the cache: the whole bulletin's level.
-        let key = engine.cache_key();
-        let not_kept = || Err(Error::engine("cache", "not kept"));
-        let kept: Option<Vec<(Speech, f32)>> = segments
-            .iter()
-            .map(|(_, s)| {
-                voicing.make(&cache, &key, &engine.prepare(&s.spoken), &not_kept).ok().map(|k| (k, s.pause_after))
-            })
-            .collect();
-        if let Some(kept) = kept {
-            level.measure_whole(kept.iter().map(|(speech, pause)| (speech, *pause)));
-        }
+    if let Some(kept) = all_kept(&segments, engine.as_ref(), &cache, &voicing) {
+        level.measure_whole(kept.iter().map(|(speech, pause)| (speech, *pause)));
     }
     let (key, kept) = (engine.cache_key(), Arc::clone(&cache));
     let finish: Finish<Speech> = Arc::new(move |prepared: &str, synthesize: &dyn Fn() -> Result<Vec<f32>>| {
@@ -164,6 +155,26 @@ pub fn speak(
     report.first_sound = player.first_sound().map(|t| t.duration_since(started).as_secs_f64());
     report.wall_time = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Every sentence of the bulletin, with the pause after it, if the sentence
+/// cache keeps them all: then the whole bulletin's level is known before
+/// the first is heard.
+fn all_kept(
+    segments: &[(usize, Segment)],
+    engine: &dyn synth::Engine,
+    cache: &Cache,
+    voicing: &Voicing,
+) -> Option<Vec<(Speech, f32)>> {
+    if !cache.keeps() {
+        return None;
+    }
+    let key = engine.cache_key();
+    let not_kept = || Err(Error::engine("cache", "not kept"));
+    segments
+        .iter()
+        .map(|(_, s)| voicing.make(cache, &key, &engine.prepare(&s.spoken), &not_kept).ok().map(|k| (k, s.pause_after)))
+        .collect()
 }
 
 /// The bulletin's sentences in order, each with the number of its part.
