@@ -284,8 +284,26 @@ fn make_shareable(_: &std::fs::File) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The program in `encoding`; for an MP3, the frame to write back over its
-/// placeholder once the length is known.
+/// One audio format: writes a program to `out`, and returns the bytes to
+/// write back at a place once the length is known, if any (a file can; a
+/// pipe keeps what was written first).
+trait AudioWriter {
+    fn write(
+        &self,
+        out: &mut (dyn Write + Send),
+        name: &str,
+        program: &mut Program,
+        manifest: &Manifest,
+    ) -> Result<Option<Finishing>>;
+}
+
+/// Bytes to write at `at` once the rest is written.
+struct Finishing {
+    at: u64,
+    frame: Vec<u8>,
+}
+
+/// The program in `encoding`.
 fn write_audio(
     out: &mut (dyn Write + Send),
     name: &str,
@@ -293,17 +311,28 @@ fn write_audio(
     format: &AudioFormat,
     program: &mut Program,
     manifest: &Manifest,
-) -> Result<Option<mp3::Finishing>> {
-    match encoding {
-        Encoding::Wav => write_wav(out, name, program, manifest).map(|()| None),
-        Encoding::Mp3 => {
-            let bitrate = format.bitrate.unwrap_or(mp3::DEFAULT_BITRATE);
-            mp3::write(out, name, program, manifest, &format.tags, bitrate).map(Some)
-        }
-        Encoding::Opus => {
-            let bitrate = format.bitrate.unwrap_or(opus::DEFAULT_BITRATE);
-            opus::write(out, name, program, manifest, &format.tags, bitrate).map(|()| None)
-        }
+) -> Result<Option<Finishing>> {
+    let tags = &format.tags;
+    let writer: Box<dyn AudioWriter> = match encoding {
+        Encoding::Wav => Box::new(Wav),
+        Encoding::Mp3 => Box::new(mp3::Mp3 { tags, bitrate: format.bitrate.unwrap_or(mp3::DEFAULT_BITRATE) }),
+        Encoding::Opus => Box::new(opus::Opus { tags, bitrate: format.bitrate.unwrap_or(opus::DEFAULT_BITRATE) }),
+    };
+    writer.write(out, name, program, manifest)
+}
+
+/// 16-bit PCM in a WAV, with chapter markers.
+struct Wav;
+
+impl AudioWriter for Wav {
+    fn write(
+        &self,
+        out: &mut (dyn Write + Send),
+        name: &str,
+        program: &mut Program,
+        manifest: &Manifest,
+    ) -> Result<Option<Finishing>> {
+        write_wav(out, name, program, manifest).map(|()| None)
     }
 }
 

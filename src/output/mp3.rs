@@ -3,7 +3,7 @@
 //! encoder on a thread of its own, so that making the samples and encoding
 //! them run side by side and no second pass reads the audio again.
 
-use super::{id3, Tags};
+use super::{id3, AudioWriter, Finishing, Tags};
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::master::Program;
@@ -16,53 +16,53 @@ pub const DEFAULT_BITRATE: u32 = 64;
 /// The sample rates MP3 can carry.
 pub const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
 
-/// The frame that finishes an MP3 once its length is known (the Info tag:
-/// frame count, encoder delay and padding), and where in the file it goes,
-/// over the placeholder written first.
-pub struct Finishing {
-    pub at: u64,
-    pub frame: Vec<u8>,
+/// An MP3 at `bitrate` kb/s with `tags`: the ID3 tag, then the encoded
+/// program. The frame written back once the length is known is the Info
+/// frame (frame count, encoder delay and padding), which makes the file
+/// gapless and its duration exact.
+pub struct Mp3<'a> {
+    pub tags: &'a Tags,
+    pub bitrate: u32,
 }
 
-/// Writes the tag and the encoded program to `out`. Returns the frame that
-/// makes the file gapless and its duration exact, for a caller that can go
-/// back and write it over the placeholder (a pipe cannot, and keeps it).
-pub fn write(
-    out: &mut (dyn Write + Send),
-    name: &str,
-    program: &mut Program,
-    manifest: &Manifest,
-    tags: &Tags,
-    bitrate: u32,
-) -> Result<Finishing> {
-    let rate = manifest.sample_rate;
-    let failed = |e: std::io::Error| Error::writing(name, e);
-    let tag = id3::tag(tags, manifest);
-    out.write_all(&tag).map_err(failed)?;
-    // Constant bitrate where the encoder streams it (MPEG-2, up to 24 kHz);
-    // above, its constant bitrate keeps every frame until the end to share
-    // bits between them, so the same average is asked of its variable
-    // bitrate, which streams: memory stays flat whatever the length.
-    let vbr_quality = (rate >= 32_000).then_some(bitrate as f32);
-    let mut encoder = Mp3Encoder::new(Mp3EncoderConfig { bitrate_kbps: bitrate, vbr_quality });
-    let encoding_failed = |e: rusty_mp3::Error| Error::output(name, format!("MP3 encoding failed: {e}"));
-    let writing = &mut *out;
-    let frame = super::beside(name, program, move |blocks| {
-        let mut drain = |encoder: &mut Mp3Encoder| -> Result<()> {
-            while let Ok(packet) = encoder.next_packet() {
-                writing.write_all(&packet).map_err(failed)?;
+impl AudioWriter for Mp3<'_> {
+    fn write(
+        &self,
+        out: &mut (dyn Write + Send),
+        name: &str,
+        program: &mut Program,
+        manifest: &Manifest,
+    ) -> Result<Option<Finishing>> {
+        let (tags, bitrate) = (self.tags, self.bitrate);
+        let rate = manifest.sample_rate;
+        let failed = |e: std::io::Error| Error::writing(name, e);
+        let tag = id3::tag(tags, manifest);
+        out.write_all(&tag).map_err(failed)?;
+        // Constant bitrate where the encoder streams it (MPEG-2, up to 24 kHz);
+        // above, its constant bitrate keeps every frame until the end to share
+        // bits between them, so the same average is asked of its variable
+        // bitrate, which streams: memory stays flat whatever the length.
+        let vbr_quality = (rate >= 32_000).then_some(bitrate as f32);
+        let mut encoder = Mp3Encoder::new(Mp3EncoderConfig { bitrate_kbps: bitrate, vbr_quality });
+        let encoding_failed = |e: rusty_mp3::Error| Error::output(name, format!("MP3 encoding failed: {e}"));
+        let writing = &mut *out;
+        let frame = super::beside(name, program, move |blocks| {
+            let mut drain = |encoder: &mut Mp3Encoder| -> Result<()> {
+                while let Ok(packet) = encoder.next_packet() {
+                    writing.write_all(&packet).map_err(failed)?;
+                }
+                Ok(())
+            };
+            for block in blocks {
+                encoder.push_pcm_s16le(&block, 1, rate).map_err(encoding_failed)?;
+                drain(&mut encoder)?;
             }
-            Ok(())
-        };
-        for block in blocks {
-            encoder.push_pcm_s16le(&block, 1, rate).map_err(encoding_failed)?;
+            // Even an empty program makes a stream players accept.
+            encoder.push_pcm_s16le(&[], 1, rate).map_err(encoding_failed)?;
+            encoder.finish();
             drain(&mut encoder)?;
-        }
-        // Even an empty program makes a stream players accept.
-        encoder.push_pcm_s16le(&[], 1, rate).map_err(encoding_failed)?;
-        encoder.finish();
-        drain(&mut encoder)?;
-        Ok(encoder.lame_tag_frame().unwrap_or_default().to_vec())
-    })?;
-    Ok(Finishing { at: tag.len() as u64, frame })
+            Ok(encoder.lame_tag_frame().unwrap_or_default().to_vec())
+        })?;
+        Ok(Some(Finishing { at: tag.len() as u64, frame }))
+    }
 }

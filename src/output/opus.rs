@@ -5,7 +5,7 @@
 //! says where the audio starts and ends (pre-skip, final granule), so it
 //! decodes to exactly the program's length.
 
-use super::Tags;
+use super::{AudioWriter, Finishing, Tags};
 use crate::error::{Error, Result};
 use crate::manifest::{clock, Manifest};
 use crate::master::Program;
@@ -26,56 +26,65 @@ const COMPLEXITY: i32 = 5;
 /// Opus counts time at 48 kHz whatever the rate it encodes.
 const GRANULE_RATE: u64 = 48_000;
 
-/// Writes the program to `out` as Ogg Opus.
-pub fn write(
-    out: &mut (dyn Write + Send),
-    name: &str,
-    program: &mut Program,
-    manifest: &Manifest,
-    tags: &Tags,
-    bitrate: u32,
-) -> Result<()> {
-    let rate = manifest.sample_rate;
-    let failed = |e: opus_pure::Error| Error::output(name, format!("Opus encoding failed: {e}"));
-    let mut encoder = OpusEncoder::new(rate as i32, 1, Application::Audio).map_err(failed)?;
-    encoder.bitrate_bps = (bitrate * 1000) as i32;
-    encoder.complexity = COMPLEXITY;
-    let head = OpusHead::for_encoder(&encoder, rate);
-    // 20 ms packets; the encoder runs `pre_skip` behind its input, so that
-    // much silence more is fed to flush it, and the last packet says where
-    // the audio ends.
-    let frame = rate as usize / 50;
-    let ticks = (GRANULE_RATE / u64::from(rate)) as usize;
-    let pre_skip = usize::from(head.pre_skip);
-    let frames = (program.samples + pre_skip.div_ceil(ticks)).div_ceil(frame);
-    let final_granule = (pre_skip + program.samples * ticks) as i64;
-    let mut writer =
-        OggOpusWriter::with_tags(&mut *out, head, comments(tags, manifest).map_err(failed)?).map_err(failed)?;
-    super::beside(name, program, move |blocks| {
-        let (mut pending, mut packet, mut written) = (Vec::with_capacity(2 * frame), vec![0; MAX_PACKET_BYTES], 0);
-        let mut encode = |samples: &[i16], written: &mut usize| -> Result<()> {
-            let len = encoder.encode_s16(samples, frame, &mut packet).map_err(failed)?;
-            *written += 1;
-            if *written == frames {
-                let duration = u32::try_from(final_granule - writer.granule()).unwrap_or(0);
-                writer.write_packet_with_duration(&packet[..len], duration).map_err(failed)
-            } else {
-                writer.write_packet(&packet[..len]).map_err(failed)
+/// Ogg Opus at `bitrate` kb/s with `tags` as Vorbis comments; nothing to
+/// write back: the pages say the length as they go.
+pub struct Opus<'a> {
+    pub tags: &'a Tags,
+    pub bitrate: u32,
+}
+
+impl AudioWriter for Opus<'_> {
+    fn write(
+        &self,
+        out: &mut (dyn Write + Send),
+        name: &str,
+        program: &mut Program,
+        manifest: &Manifest,
+    ) -> Result<Option<Finishing>> {
+        let (tags, bitrate) = (self.tags, self.bitrate);
+        let rate = manifest.sample_rate;
+        let failed = |e: opus_pure::Error| Error::output(name, format!("Opus encoding failed: {e}"));
+        let mut encoder = OpusEncoder::new(rate as i32, 1, Application::Audio).map_err(failed)?;
+        encoder.bitrate_bps = (bitrate * 1000) as i32;
+        encoder.complexity = COMPLEXITY;
+        let head = OpusHead::for_encoder(&encoder, rate);
+        // 20 ms packets; the encoder runs `pre_skip` behind its input, so that
+        // much silence more is fed to flush it, and the last packet says where
+        // the audio ends.
+        let frame = rate as usize / 50;
+        let ticks = (GRANULE_RATE / u64::from(rate)) as usize;
+        let pre_skip = usize::from(head.pre_skip);
+        let frames = (program.samples + pre_skip.div_ceil(ticks)).div_ceil(frame);
+        let final_granule = (pre_skip + program.samples * ticks) as i64;
+        let mut writer =
+            OggOpusWriter::with_tags(&mut *out, head, comments(tags, manifest).map_err(failed)?).map_err(failed)?;
+        let written = super::beside(name, program, move |blocks| {
+            let (mut pending, mut packet, mut written) = (Vec::with_capacity(2 * frame), vec![0; MAX_PACKET_BYTES], 0);
+            let mut encode = |samples: &[i16], written: &mut usize| -> Result<()> {
+                let len = encoder.encode_s16(samples, frame, &mut packet).map_err(failed)?;
+                *written += 1;
+                if *written == frames {
+                    let duration = u32::try_from(final_granule - writer.granule()).unwrap_or(0);
+                    writer.write_packet_with_duration(&packet[..len], duration).map_err(failed)
+                } else {
+                    writer.write_packet(&packet[..len]).map_err(failed)
+                }
+            };
+            for block in blocks {
+                pending.extend(block.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])));
+                let whole = pending.len() - pending.len() % frame;
+                pending[..whole].chunks_exact(frame).try_for_each(|samples| encode(samples, &mut written))?;
+                pending.drain(..whole);
             }
-        };
-        for block in blocks {
-            pending.extend(block.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])));
-            let whole = pending.len() - pending.len() % frame;
-            pending[..whole].chunks_exact(frame).try_for_each(|samples| encode(samples, &mut written))?;
-            pending.drain(..whole);
-        }
-        while written < frames {
-            pending.resize(frame, 0);
-            encode(&pending, &mut written)?;
-            pending.clear();
-        }
-        writer.finish().map(drop).map_err(failed)
-    })
+            while written < frames {
+                pending.resize(frame, 0);
+                encode(&pending, &mut written)?;
+                pending.clear();
+            }
+            writer.finish().map(drop).map_err(failed)
+        });
+        written.map(|()| None)
+    }
 }
 
 /// The Vorbis comments: title, date, artist, publisher, then a start and a
