@@ -34,15 +34,23 @@ const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 360
 /// progress never has one that old. Best effort: what cannot be removed
 /// stays.
 pub fn remove_stale_staging(folder: &std::path::Path, prefixes: &[&str]) {
+    remove_staging_older_than(folder, prefixes, STALE_AFTER);
+}
+
+/// Removes from `folder` the staging files and folders (names starting
+/// with one of `prefixes`) older than `age`: with no age, every one, for a
+/// caller that holds the folder's lock and so knows no run is under way.
+pub fn remove_staging_older_than(folder: &std::path::Path, prefixes: &[&str], age: std::time::Duration) {
     let Ok(entries) = std::fs::read_dir(folder) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name();
         if !prefixes.iter().any(|p| name.to_string_lossy().starts_with(p)) {
             continue;
         }
-        let age = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
-        if age.is_some_and(|age| age > STALE_AFTER) {
-            let _ = std::fs::remove_file(entry.path());
+        let elapsed = entry.metadata().and_then(|m| m.modified()).ok().and_then(|t| t.elapsed().ok());
+        if age.is_zero() || elapsed.is_some_and(|elapsed| elapsed > age) {
+            let path = entry.path();
+            let _ = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
         }
     }
 }

@@ -80,7 +80,9 @@ pub fn publish(options: &PodcastOptions, build_options: &BuildOptions, observer:
     let lock_path = folder.join(LOCK);
     let lock = std::fs::File::create(&lock_path).map_err(|e| problem(&lock_path, e))?;
     lock.lock().map_err(|e| problem(&lock_path, e))?;
-    remove_killed_runs(folder);
+    // Under the lock no other run is under way: any staging left is a
+    // killed run's.
+    crate::paths::remove_staging_older_than(folder, &[STAGING_PREFIX], std::time::Duration::ZERO);
     let staging = tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(folder).map_err(|e| problem(folder, e))?;
     let _registered = crate::paths::Staging::register(staging.path());
 
@@ -127,17 +129,6 @@ pub fn publish(options: &PodcastOptions, build_options: &BuildOptions, observer:
         remove_episode_files(folder, &episode.id);
     }
     Ok(Report { files: vec![folder.join(EPISODE_FOLDER).join(&audio_name).display().to_string()], ..report })
-}
-
-/// Removes the staging folders of runs that were killed: under the lock,
-/// no other run is under way.
-fn remove_killed_runs(folder: &Path) {
-    let Ok(entries) = std::fs::read_dir(folder) else { return };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with(STAGING_PREFIX) && entry.path().is_dir() {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
 }
 
 /// The episodes the feed lists now; none in a new folder.
