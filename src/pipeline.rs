@@ -158,6 +158,9 @@ pub struct Report {
     /// Seconds each part of the run took.
     #[serde(skip)]
     pub timings: Vec<(&'static str, f64)>,
+    /// Each bulletin's manifest, as written beside it.
+    #[serde(skip)]
+    pub manifests: Vec<Manifest>,
 }
 
 /// One bulletin to make: where it goes and what it says.
@@ -287,6 +290,7 @@ impl Report {
         self.duration += manifest.duration;
         self.articles += manifest.articles.len();
         self.sentences += manifest.sentences().count();
+        self.manifests.push(manifest.clone());
     }
 }
 

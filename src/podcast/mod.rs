@@ -10,6 +10,7 @@ mod feed;
 mod page;
 
 use crate::error::{Error, Result};
+use crate::manifest::{Manifest, ManifestSentence};
 use crate::output::{Encoding, Subtitles};
 use crate::pipeline::{build, BuildOptions, Observer, Output, Report};
 use chrono::{Local, NaiveDateTime, TimeZone};
@@ -99,7 +100,9 @@ pub fn publish(options: &PodcastOptions, build_options: &BuildOptions, observer:
     };
     let report = build(&episode_options, observer)?;
 
-    let episode = describe(&id, &audio_name, encoding, &made, options.when, &build_options.audio.tags.title)?;
+    let manifest =
+        report.manifests.first().ok_or_else(|| Error::output(made.display().to_string(), "no bulletin was made"))?;
+    let episode = describe(&id, &audio_name, encoding, &made, manifest, options.when, &build_options.audio.tags.title)?;
     let mut episodes = load(folder)?;
     episodes.retain(|e| e.id != id);
     episodes.push(episode);
@@ -148,26 +151,16 @@ fn describe(
     audio: &str,
     encoding: Encoding,
     made: &Path,
+    manifest: &Manifest,
     when: NaiveDateTime,
     title: &str,
 ) -> Result<Episode> {
     let bytes = std::fs::metadata(made).map_err(|e| Error::reading(made.display().to_string(), e))?.len();
-    let manifest_path = made.with_extension("json");
-    let manifest: serde_json::Value = serde_json::from_slice(
-        &std::fs::read(&manifest_path).map_err(|e| Error::reading(manifest_path.display().to_string(), e))?,
-    )
-    .map_err(|e| Error::output(manifest_path.display().to_string(), e.to_string()))?;
-    let articles = manifest["articles"].as_array().cloned().unwrap_or_default();
-    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
-    let headlines: Vec<String> = articles.iter().filter_map(|a| a["title"].as_str().map(str::to_owned)).collect();
-    let chapters = articles
-        .iter()
-        .map(|a| {
-            (a["start"].as_f64().unwrap_or(0.0), a["title"].as_str().map_or_else(|| text(&a["source"]), str::to_owned))
-        })
-        .collect();
-    let transcript =
-        articles.iter().flat_map(|a| paragraphs(a["sentences"].as_array().cloned().unwrap_or_default())).collect();
+    let articles = &manifest.articles;
+    let headlines = articles.iter().filter_map(|a| a.title.clone()).collect();
+    let chapters =
+        articles.iter().map(|a| (a.span.start, a.title.clone().unwrap_or_else(|| a.source.clone()))).collect();
+    let transcript = articles.iter().flat_map(|a| paragraphs(&a.sentences)).collect();
     let published =
         Local.from_local_datetime(&when).earliest().map_or_else(|| when.and_utc().to_rfc3339(), |t| t.to_rfc3339());
     Ok(Episode {
@@ -177,7 +170,7 @@ fn describe(
         audio: audio.to_owned(),
         bytes,
         mime: mime(encoding).to_owned(),
-        duration: manifest["duration"].as_f64().unwrap_or(0.0),
+        duration: manifest.duration,
         headlines,
         chapters,
         transcript,
@@ -186,18 +179,17 @@ fn describe(
 
 /// An article's written text in paragraphs: its title, then each
 /// paragraph of its body, as the manifest's sentences mark them.
-fn paragraphs(sentences: Vec<serde_json::Value>) -> Vec<String> {
+fn paragraphs(sentences: &[ManifestSentence]) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
     let mut last = None;
-    for sentence in &sentences {
-        let place = (sentence["kind"].clone(), sentence["paragraph"].clone());
-        let text = sentence["text"].as_str().unwrap_or_default();
+    for sentence in sentences {
+        let place = (sentence.kind, sentence.paragraph);
         match paragraphs.last_mut() {
-            Some(paragraph) if last.as_ref() == Some(&place) => {
+            Some(paragraph) if last == Some(place) => {
                 paragraph.push(' ');
-                paragraph.push_str(text);
+                paragraph.push_str(&sentence.text);
             }
-            _ => paragraphs.push(text.to_owned()),
+            _ => paragraphs.push(sentence.text.clone()),
         }
         last = Some(place);
     }
