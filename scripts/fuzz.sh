@@ -3,4 +3,4 @@
 # optimized: about two minutes on this 2-core machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo test --release --test robustness -- --ignored --nocapture
+BRIEFING_FUZZ_INPUTS=1000000 cargo test --release --test robustness hostile_texts -- --nocapture

@@ -13,6 +13,7 @@ mod common;
 use common::*;
 
 #[test]
+#[ignore = "needs ffmpeg"]
 fn a_loudness_out_of_reach_is_told_and_peaks_stay_under_the_limit() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("loud.wav");
@@ -22,12 +23,13 @@ fn a_loudness_out_of_reach_is_told_and_peaks_stay_under_the_limit() {
     let manifest: Value = serde_json::from_slice(&fs::read(out.with_extension("json")).unwrap()).unwrap();
     let integrated = manifest["loudness"]["integrated"].as_f64().unwrap();
     assert!(integrated < -6.5 && integrated > -20.0, "{integrated}");
-    let Some((measured, true_peak)) = ffmpeg_loudness(&out) else { return };
+    let (measured, true_peak) = ffmpeg_loudness(&out);
     assert!((measured - integrated).abs() <= 0.5, "{measured} LUFS measured, {integrated} in the manifest");
     assert!(true_peak <= -1.0, "true peak {true_peak} dBTP");
 }
 
 #[test]
+#[ignore = "needs ffmpeg"]
 fn loudness_is_on_target_by_an_independent_meter() {
     let tmp = TempDir::new().unwrap();
     let runs = [
@@ -44,16 +46,15 @@ fn loudness_is_on_target_by_an_independent_meter() {
         let loudness = &manifest["loudness"];
         assert_eq!(loudness["target"].as_f64(), Some(target));
         assert!((loudness["integrated"].as_f64().unwrap() - target).abs() < 0.2, "{loudness}");
-        let Some((integrated, true_peak)) = ffmpeg_loudness(&out) else { return };
+        let (integrated, true_peak) = ffmpeg_loudness(&out);
         assert!((integrated - target).abs() <= 0.5, "{integrated} LUFS for {target}");
         assert!(true_peak <= -1.0, "true peak {true_peak} dBTP");
     }
     let out = tmp.path().join("raw.wav");
     let (_, _, manifest) = build(&["--no-loudness", SHORT_ARTICLES], &out);
     assert!(manifest.get("loudness").is_none());
-    if let Some((integrated, _)) = ffmpeg_loudness(&out) {
-        assert!(integrated < -19.0, "left as the voice made it: {integrated}");
-    }
+    let (integrated, _) = ffmpeg_loudness(&out);
+    assert!(integrated < -19.0, "left as the voice made it: {integrated}");
 }
 
 /// Speech where the manifest says, silence in the pauses between sentences.
@@ -375,8 +376,9 @@ fn has_staging(folder: &Path) -> bool {
 }
 
 /// A bulletin being written: not the probe that checks the folder first.
-fn is_writing(folder: &Path) -> bool {
-    names(folder).iter().any(|n| n.starts_with(".briefing-") && n.ends_with(".part"))
+fn is_writing(file: &Path) -> bool {
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    name.starts_with(".briefing-") && name.ends_with(".part")
 }
 
 #[test]
@@ -384,26 +386,26 @@ fn an_interrupted_run_leaves_no_staging_file() {
     let tmp = TempDir::new().unwrap();
     let out = tmp.path().join("b.wav");
     let home = briefing();
-    // Interrupted while the bulletin is being written: retried if the write
-    // was over before the signal could be sent. The longer articles at the
-    // highest rate, for a write long enough to be caught on a busy machine.
-    for _ in 0..50 {
-        let mut child = std::process::Command::new(home.get_program())
+    // Interrupted as soon as the file system tells that the bulletin is
+    // being written: retried if the write was over before the signal came.
+    // The longer articles at the highest rate, for a write long enough to
+    // be caught on a busy machine.
+    for _ in 0..20 {
+        let child = std::process::Command::new(home.get_program())
             .args(["build", "--no-cache", "-q", "--sample-rate", "48000", ARTICLES, "-o", out.to_str().unwrap()])
             .envs(home.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))))
             .spawn()
             .unwrap();
-        let mut seen = false;
-        while child.try_wait().unwrap().is_none() {
-            if is_writing(tmp.path()) {
-                std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        let (mut seen, mut interrupted) = (false, false);
+        watch_run(child, tmp.path(), |happened, id| match happened {
+            Happened::Created(path) if !seen && is_writing(path) => {
+                std::process::Command::new("kill").args(["-INT", &id.to_string()]).status().unwrap();
                 seen = true;
-                break;
             }
-            std::thread::sleep(std::time::Duration::from_millis(1));
-        }
-        let status = child.wait().unwrap();
-        if seen && status.code() == Some(130) {
+            Happened::Ended(status) => interrupted = seen && status.code() == Some(130),
+            Happened::Created(_) => {}
+        });
+        if interrupted {
             assert!(!has_staging(tmp.path()), "{:?}", names(tmp.path()));
             assert!(!out.exists(), "nothing published");
             return;

