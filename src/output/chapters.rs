@@ -17,15 +17,20 @@ fn chunk(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
 }
 
 /// The `cue ` and `LIST` chunks for the manifest's articles, empty if none.
+/// A cue point holds its sample offset on 32 bits, even in an RF64 file:
+/// an article starting past 4 Gi samples (a day at 48 kHz) gets no marker
+/// rather than one that wraps to the start.
 pub fn chunks(manifest: &Manifest) -> Vec<u8> {
-    if manifest.articles.is_empty() {
+    let starts = manifest.articles.iter().map(|article| u32::try_from(article.span.start_sample));
+    let marked: Vec<(&crate::manifest::ManifestPart, u32)> =
+        manifest.articles.iter().zip(starts).filter_map(|(article, start)| Some((article, start.ok()?))).collect();
+    if marked.is_empty() {
         return Vec::new();
     }
-    let mut cues = (manifest.articles.len() as u32).to_le_bytes().to_vec();
+    let mut cues = (marked.len() as u32).to_le_bytes().to_vec();
     let mut labels = b"adtl".to_vec();
-    for (i, article) in manifest.articles.iter().enumerate() {
+    for (i, (article, start)) in marked.into_iter().enumerate() {
         let id = i as u32 + 1;
-        let start = article.span.start_sample as u32;
         for field in [id, start] {
             cues.extend_from_slice(&field.to_le_bytes());
         }
@@ -41,4 +46,43 @@ pub fn chunks(manifest: &Manifest) -> Vec<u8> {
     let mut out = chunk(b"cue ", &cues);
     out.extend(chunk(b"LIST", &labels));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{ManifestPart, Span};
+
+    fn part(title: &str, start_sample: usize) -> ManifestPart {
+        ManifestPart {
+            source: String::new(),
+            title: Some(title.into()),
+            span: Span::new(start_sample, start_sample + 10, 48000),
+            sentences: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn an_article_past_4_gi_samples_gets_no_marker_rather_than_a_wrapped_one() {
+        let manifest = Manifest {
+            audio: "long.wav".into(),
+            engine: "test".into(),
+            sample_rate: 48000,
+            samples: 1 << 33,
+            duration: 0.0,
+            loudness: None,
+            intro: None,
+            opening: None,
+            articles: vec![part("Un", 100), part("Deux", (1 << 32) + 100)],
+            closing: None,
+            outro: None,
+        };
+        let chunks = chunks(&manifest);
+        assert_eq!(&chunks[..4], b"cue ");
+        // One point: its count, then its id and position.
+        assert_eq!(u32::from_le_bytes(chunks[8..12].try_into().unwrap()), 1);
+        assert_eq!(u32::from_le_bytes(chunks[16..20].try_into().unwrap()), 100);
+        let text = String::from_utf8_lossy(&chunks);
+        assert!(text.contains("Un") && !text.contains("Deux"), "{text}");
+    }
 }
