@@ -5,6 +5,9 @@ use std::fmt::Display;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// Another library's error, kept as the cause of ours.
+pub type Cause = Box<dyn std::error::Error + Send + Sync>;
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// An input that cannot be read as an article.
@@ -30,6 +33,23 @@ pub enum Error {
     /// A voice engine that cannot start or speak.
     #[error("voice {voice}: {problem}")]
     Engine { voice: String, problem: String },
+    /// A voice engine that failed at `doing`, with the engine's own error.
+    #[error("voice {voice}: {doing}: {source}")]
+    EngineFailed {
+        voice: String,
+        doing: &'static str,
+        #[source]
+        source: Cause,
+    },
+    /// Something `name` needed failed at `doing` (an encoder, the sound card,
+    /// a decoder): the library's error is kept as the cause.
+    #[error("{name}: {doing}: {source}")]
+    Failed {
+        name: String,
+        doing: &'static str,
+        #[source]
+        source: Cause,
+    },
     /// Options that contradict each other or are out of range.
     #[error("{0}")]
     Usage(String),
@@ -76,6 +96,16 @@ impl Error {
 
     pub fn engine(voice: impl Into<String>, problem: impl Display) -> Self {
         Error::Engine { voice: voice.into(), problem: problem.to_string() }
+    }
+
+    /// `name` failed at `doing`: the other library's error is kept as the cause.
+    pub fn failed(name: impl Into<String>, doing: &'static str, source: impl Into<Cause>) -> Self {
+        Error::Failed { name: name.into(), doing, source: source.into() }
+    }
+
+    /// `voice` failed at `doing`: the engine's error is kept as the cause.
+    pub fn engine_failed(voice: impl Into<String>, doing: &'static str, source: impl Into<Cause>) -> Self {
+        Error::EngineFailed { voice: voice.into(), doing, source: source.into() }
     }
 }
 

@@ -63,15 +63,21 @@ pub struct Device {
     started: bool,
 }
 
-fn failed(e: impl std::fmt::Display) -> Error {
-    Error::output("the sound card", e.to_string())
+/// A problem of ours with the sound card.
+fn problem(problem: impl std::fmt::Display) -> Error {
+    Error::output("the sound card", problem)
+}
+
+/// cpal's error, kept as the cause.
+fn failed(e: impl Into<crate::error::Cause>) -> Error {
+    Error::failed("the sound card", "cannot play", e)
 }
 
 impl Device {
     /// The default output device, playing.
     pub fn open() -> Result<Self> {
         let host = cpal::default_host();
-        let device = host.default_output_device().ok_or_else(|| failed("no output device"))?;
+        let device = host.default_output_device().ok_or_else(|| problem("no output device"))?;
         let config = device.default_output_config().map_err(failed)?;
         let mut stream_config: cpal::StreamConfig = config.config();
         // A short buffer: the device's default can hold seconds of the
@@ -106,7 +112,7 @@ impl Device {
                 report,
                 None,
             ),
-            other => return Err(failed(format!("plays {other} samples; briefing plays f32 or i16"))),
+            other => return Err(problem(format!("plays {other} samples; briefing plays f32 or i16"))),
         }
         .map_err(failed)?;
         // Started with the first sentence: the device's first buffer then

@@ -25,8 +25,14 @@ pub struct SystemVoice {
     first_sound: Option<Instant>,
 }
 
-fn failed(e: impl std::fmt::Display) -> Error {
-    Error::engine("os", e.to_string())
+/// A problem of ours with the system's voice.
+fn problem(problem: impl std::fmt::Display) -> Error {
+    Error::engine("os", problem)
+}
+
+/// The tts crate's error, kept as the cause.
+fn failed(e: tts::Error) -> Error {
+    Error::engine_failed("os", "the system's voice failed", e)
 }
 
 /// The system's French voices: their names and languages.
@@ -49,13 +55,13 @@ impl SystemVoice {
         let chosen = match name {
             Some(name) => voices.iter().find(|v| v.name() == name).ok_or_else(|| {
                 let names: Vec<String> = voices.iter().take(10).map(|v| v.name()).collect();
-                failed(format!("no French system voice called {name:?} (some are: {})", names.join(", ")))
+                problem(format!("no French system voice called {name:?} (some are: {})", names.join(", ")))
             })?,
             None => voices
                 .iter()
                 .find(|v| v.language().to_string().eq_ignore_ascii_case("fr-FR"))
                 .or(voices.first())
-                .ok_or_else(|| failed("the system has no French voice"))?,
+                .ok_or_else(|| problem("the system has no French voice"))?,
         };
         tts.set_voice(chosen).map_err(failed)?;
         let (send, events) = channel();
@@ -79,7 +85,7 @@ impl SystemVoice {
                 }
                 Ok(Event::End(ended)) if id.is_none() || Some(ended) == id => return Ok(()),
                 Ok(Event::End(_)) => {}
-                Err(_) => return Err(failed(format!("said nothing of {text:?} in {} s", STUCK_AFTER.as_secs()))),
+                Err(_) => return Err(problem(format!("said nothing of {text:?} in {} s", STUCK_AFTER.as_secs()))),
             }
         }
     }

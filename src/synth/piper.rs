@@ -15,7 +15,7 @@ use ort::value::Tensor;
 use serde::Deserialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use unicode_normalization::UnicodeNormalization;
 
 /// Piper settings a user may change; `None` keeps the voice's own.
@@ -88,7 +88,7 @@ const PAD: &str = "_";
 const LONGEST_PIECE_CHARS: usize = 500;
 
 /// The loaded ONNX Runtime; it can be loaded once per process.
-static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+static RUNTIME: OnceLock<std::result::Result<ort::environment::Environment, RuntimeFailure>> = OnceLock::new();
 
 pub struct Piper {
     name: String,
@@ -189,24 +189,38 @@ fn runtime_path(flag: &Option<PathBuf>) -> PathBuf {
 fn runtime(path: &Path) -> Result<&'static ort::environment::Environment> {
     let loaded = RUNTIME.get_or_init(|| {
         if !path.is_file() {
-            return Err(format!(
+            return Err(RuntimeFailure::Missing(path.to_path_buf()));
+        }
+        let failed = RuntimeFailure::Failed;
+        let builder = ort::init_from(path).map_err(|e| failed("cannot load ONNX Runtime", Arc::new(e)))?;
+        builder.build().map_err(|e| failed("cannot start ONNX Runtime", Arc::new(e)))
+    });
+    loaded.as_ref().map_err(|failure| match failure {
+        RuntimeFailure::Missing(path) => Error::engine(
+            "piper",
+            format!(
                 "ONNX Runtime not found at {}: run scripts/fetch-onnxruntime.sh, or give --onnxruntime PATH or ORT_DYLIB_PATH",
                 path.display()
-            ));
-        }
-        let builder = ort::init_from(path).map_err(|e| format!("cannot load ONNX Runtime: {e}"))?;
-        builder.build().map_err(|e| format!("cannot start ONNX Runtime: {e}"))
-    });
-    loaded.as_ref().map_err(|problem| Error::engine("piper", problem))
+            ),
+        ),
+        RuntimeFailure::Failed(doing, e) => Error::engine_failed("piper", doing, Arc::clone(e)),
+    })
+}
+
+/// Why ONNX Runtime could not be had, kept for every voice that asks again.
+#[derive(Debug)]
+enum RuntimeFailure {
+    Missing(PathBuf),
+    Failed(&'static str, Arc<dyn std::error::Error + Send + Sync>),
 }
 
 impl Piper {
     fn new_session(&self, onnxruntime: &Option<PathBuf>) -> Result<Session> {
         let environment = runtime(&runtime_path(onnxruntime))?;
-        let failed = |e: &dyn std::fmt::Display| Error::engine(&self.name, format!("cannot load the model: {e}"));
-        let builder = Session::builder(environment).map_err(|e| failed(&e))?;
-        let mut builder = builder.with_intra_threads(self.intra_threads).map_err(|e| failed(&e))?;
-        builder.commit_from_file(&self.model).map_err(|e| failed(&e))
+        let failed = |e| Error::engine_failed(&self.name, "cannot load the model", e);
+        let builder = Session::builder(environment).map_err(failed)?;
+        let mut builder = builder.with_intra_threads(self.intra_threads).map_err(|e| failed(e.into()))?;
+        builder.commit_from_file(&self.model).map_err(|e| failed(e.into()))
     }
 
     /// Phoneme ids as the voice was trained on them. Phonemes the voice does
@@ -250,7 +264,7 @@ impl Piper {
     /// Samples of one piece of prepared text.
     fn speak(&self, session: &mut Session, piece: &str) -> Result<Vec<f32>> {
         let ids = self.phoneme_ids(&self.phonemizer.phonemes(piece)?);
-        self.infer(session, ids).map_err(|e| Error::engine(&self.name, format!("inference failed: {e}")))
+        self.infer(session, ids).map_err(|e| Error::engine_failed(&self.name, "inference failed", e))
     }
 }
 

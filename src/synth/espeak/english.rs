@@ -97,10 +97,10 @@ pub(super) struct EnglishWords {
 const KNOWN_WORDS: usize = 100_000;
 
 impl EnglishWords {
-    pub(super) fn new(data: &Path, language: &str) -> Result<Self, String> {
-        let dictionary = Dictionary::load("fr", data).map_err(|e| e.to_string())?;
-        let mut phonemes = PhonemeData::load(data).map_err(|e| e.to_string())?;
-        espeak_ng::translate::select_phoneme_table(&mut phonemes, data, language).map_err(|e| e.to_string())?;
+    pub(super) fn new(data: &Path, language: &str) -> Result<Self, espeak_ng::Error> {
+        let dictionary = Dictionary::load("fr", data)?;
+        let mut phonemes = PhonemeData::load(data)?;
+        espeak_ng::translate::select_phoneme_table(&mut phonemes, data, language)?;
         let stress = StressOpts::for_lang_in(language, data);
         Ok(EnglishWords {
             dictionary,

@@ -81,18 +81,18 @@ pub fn open(voice: &str, options: &VoiceOptions) -> Result<Option<Espeak>> {
     let Some(&(name, language, _)) = VOICES.iter().find(|(name, ..)| name.eq_ignore_ascii_case(voice)) else {
         return Ok(None);
     };
-    let failed = |e: &dyn std::fmt::Display| Error::engine(name, e);
-    let data = data::data_dir().map_err(|e| failed(&format!("cannot extract voice data: {e}")))?;
-    let translator = Translator::new(language, Some(&data)).map_err(|e| failed(&e))?;
-    let mut phonemes = PhonemeData::load(&data).map_err(|e| failed(&e))?;
-    translate::select_phoneme_table(&mut phonemes, &data, language).map_err(|e| failed(&e))?;
+    let failed = |e: espeak_ng::Error| Error::engine_failed(name, "cannot load the voice", e);
+    let data = data::data_dir().map_err(|e| Error::engine_failed(name, "cannot extract voice data", e))?;
+    let translator = Translator::new(language, Some(&data)).map_err(failed)?;
+    let mut phonemes = PhonemeData::load(&data).map_err(failed)?;
+    translate::select_phoneme_table(&mut phonemes, &data, language).map_err(failed)?;
     let rate = engine_wpm(options.rate);
     let params = voice_params(&data, language, rate, u32::from(options.pitch.min(100)));
     let clause_gap = audio::samples_in(CLAUSE_GAP_SECONDS / options.rate, params.sample_rate);
-    let english = english::EnglishWords::new(&data, language).map_err(|e| failed(&e))?;
-    let english_translator = Translator::new(ENGLISH, Some(&data)).map_err(|e| failed(&e))?;
-    let mut english_phonemes = PhonemeData::load(&data).map_err(|e| failed(&e))?;
-    translate::select_phoneme_table(&mut english_phonemes, &data, ENGLISH).map_err(|e| failed(&e))?;
+    let english = english::EnglishWords::new(&data, language).map_err(failed)?;
+    let english_translator = Translator::new(ENGLISH, Some(&data)).map_err(failed)?;
+    let mut english_phonemes = PhonemeData::load(&data).map_err(failed)?;
+    translate::select_phoneme_table(&mut english_phonemes, &data, ENGLISH).map_err(failed)?;
     let word_gap = audio::samples_in(WORD_GAP_SECONDS / options.rate, params.sample_rate);
     Ok(Some(Espeak {
         voice: name,
@@ -149,7 +149,7 @@ impl Espeak {
             let runs = english::runs(&piece);
             for (i, (run, language)) in runs.iter().enumerate() {
                 let (translator, _) = self.language(*language);
-                let failed = |e| Error::engine(self.voice, e);
+                let failed = |e| Error::engine_failed(self.voice, "cannot find the phonemes", e);
                 let ipa = match *language {
                     english::Language::French if i + 1 < runs.len() => {
                         let said = translator.text_to_ipa(&format!("{run} {CONTEXT_WORD}")).map_err(failed)?;
@@ -203,7 +203,7 @@ impl Espeak {
     /// in the clause, so that a French run's last word is said as inside a
     /// clause ("le" unstressed and short before "meeting"), not as its end.
     fn speak_in(&self, text: &str, language: english::Language, followed: bool) -> Result<Vec<f32>> {
-        let failed = |e: espeak_ng::Error| Error::engine(self.voice, e);
+        let failed = |e: espeak_ng::Error| Error::engine_failed(self.voice, "cannot speak", e);
         let (translator, phonemes) = self.language(language);
         let codes = match language {
             english::Language::French if followed => self.codes_in_context(text)?,
@@ -217,7 +217,7 @@ impl Espeak {
     /// and [`CONTEXT_WORD`], the word's own left off (or, should the rules
     /// have joined the two, those of `text` alone).
     fn codes_in_context(&self, text: &str) -> Result<Vec<PhonemeCode>> {
-        let failed = |e: espeak_ng::Error| Error::engine(self.voice, e);
+        let failed = |e: espeak_ng::Error| Error::engine_failed(self.voice, "cannot speak", e);
         let sounds = |codes: &[PhonemeCode]| -> Vec<u8> {
             codes.iter().filter(|c| !c.is_boundary && c.marker.is_none()).map(|c| c.code).collect()
         };
@@ -283,11 +283,15 @@ impl Phonemizer {
             let bundled = data::LANGUAGES.join(", ");
             return Err(Error::engine(&language, format!("no phonemes for this espeak voice (bundled: {bundled})")));
         }
-        let data = data::data_dir().map_err(|e| Error::engine(&language, format!("cannot extract voice data: {e}")))?;
-        let engine = EspeakNg::with_data_dir(&language, &data).map_err(|e| Error::engine(&language, e))?;
+        let data = data::data_dir().map_err(|e| Error::engine_failed(&language, "cannot extract voice data", e))?;
+        let failed = |language: &str| {
+            let language = language.to_owned();
+            move |e: espeak_ng::Error| Error::engine_failed(language, "cannot load the phonemizer", e)
+        };
+        let engine = EspeakNg::with_data_dir(&language, &data).map_err(failed(&language))?;
         let english = if language.starts_with("fr") {
-            let words = english::EnglishWords::new(&data, &language).map_err(|e| Error::engine(&language, e))?;
-            let engine = EspeakNg::with_data_dir(ENGLISH, &data).map_err(|e| Error::engine(ENGLISH, e))?;
+            let words = english::EnglishWords::new(&data, &language).map_err(failed(&language))?;
+            let engine = EspeakNg::with_data_dir(ENGLISH, &data).map_err(failed(ENGLISH))?;
             Some((words, engine))
         } else {
             None
@@ -315,7 +319,9 @@ impl Phonemizer {
                     (Some((_, english)), english::Language::English) => english,
                     _ => &self.engine,
                 };
-                let phonemes = engine.text_to_phonemes_phonemizer(&run).map_err(|e| Error::engine("phonemizer", e))?;
+                let phonemes = engine
+                    .text_to_phonemes_phonemizer(&run)
+                    .map_err(|e| Error::engine_failed("phonemizer", "cannot find the phonemes", e))?;
                 said.push(phonemes.trim().to_owned());
             }
         }
