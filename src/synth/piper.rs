@@ -220,7 +220,7 @@ impl Piper {
         let failed = |e| Error::engine_failed(&self.name, "cannot load the model", e);
         let builder = Session::builder(environment).map_err(failed)?;
         let mut builder = builder.with_intra_threads(self.intra_threads).map_err(|e| failed(e.into()))?;
-        builder.commit_from_file(&self.model).map_err(|e| failed(e.into()))
+        builder.commit_from_file(&self.model).map_err(failed)
     }
 
     /// Phoneme ids as the voice was trained on them. Phonemes the voice does
