@@ -83,7 +83,9 @@ impl NullSound {
 #[cfg(feature = "playback")]
 impl Drop for NullSound {
     fn drop(&mut self) {
-        self.daemon.take().map(stop);
+        if let Some(daemon) = self.daemon.take() {
+            stop(daemon);
+        }
     }
 }
 
@@ -192,7 +194,9 @@ impl SpeechServer {
 #[cfg(feature = "os-voice")]
 impl Drop for SpeechServer {
     fn drop(&mut self) {
-        self.daemon.take().map(stop);
+        if let Some(daemon) = self.daemon.take() {
+            stop(daemon);
+        }
     }
 }
 
@@ -262,7 +266,7 @@ fn keys_skip_and_stop_on_a_terminal() {
         }
     });
     let mut spoken = Vec::new();
-    let mut next_shown = |spoken: &mut Vec<String>| {
+    let next_shown = |spoken: &mut Vec<String>| {
         let text = sentences.recv_timeout(Duration::from_secs(20)).expect("the next sentence is shown");
         spoken.push(text.clone());
         text
