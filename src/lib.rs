@@ -1,36 +1,67 @@
 //! briefing: French news articles in, one spoken bulletin out.
 //!
-//! [`build`] makes the bulletins a [`BuildOptions`] asks for in one call.
-//! Its stages, in the order data flows through them: [`article`] (read and
-//! clean inputs), [`split`] (sentences), [`normalize`] (written to spoken
-//! French), [`announce`] (opening, titles, closing), [`script`] (the plan:
-//! what is said, in which order, with which pauses), [`synth`] (voice
-//! engines and their decorators), [`render`] (parallel synthesis, sentences
-//! placed in order), [`master`] (intro, outro, bed, loudness) and [`output`]
-//! (staged writes published together); [`pipeline`] drives them and fills
-//! the [`manifest`] once. Beside them: [`audio`] (sample buffers), [`cache`]
-//! (finished sentences kept between runs), [`data`]
-//! (the language data loader), [`paths`] (XDG folders, staging files) and
-//! [`error`]. The command line is the binary's (`src/main.rs`, `src/cli/`).
+//! [`build`] makes the bulletins a [`BuildOptions`] asks for in one call;
+//! [`plan`] says what they will say without speaking. An [`Observer`] hears
+//! of the progress, a [`Report`] (with each bulletin's [`Manifest`]) says
+//! what was made. [`voices`] lists the voices; [`podcast`] publishes a
+//! bulletin as an episode of a feed, [`speak`] reads one aloud. The command
+//! line (`src/main.rs`, `src/cli/`) is one user of this surface.
+//!
+//! ```no_run
+//! let options = briefing::BuildOptions::new(["examples/articles"], briefing::Output::File("bulletin.mp3".into()))
+//!     .voice("fr-BE")
+//!     .jobs(2usize);
+//! let report = briefing::build(&options, &mut ())?;
+//! println!("{} s of audio in {:?}", report.duration, report.files);
+//! # Ok::<(), briefing::Error>(())
+//! ```
+//!
+//! The stages, in the order data flows through them, are private modules:
+//! `article` (read and clean inputs), `split` (sentences), `normalize`
+//! (written to spoken French), `announce` (opening, titles, closing),
+//! `script` (the plan: what is said, in which order, with which pauses),
+//! `synth` (voice engines and their decorators), `schedule` (parallel
+//! synthesis, sentences handed out in order), `master` (intro, outro, bed,
+//! loudness) and `output` (staged writes published together); `pipeline`
+//! drives them and fills the manifest once. Beside them: `audio` (sample
+//! buffers), `cache` (finished sentences kept between runs), `voicing` (a
+//! sentence finished for the program, cached or made), `data` (the language
+//! data loader), `paths` (XDG folders, staging files) and [`Error`].
 
-pub mod announce;
-pub mod article;
-pub mod audio;
-pub mod cache;
-pub mod data;
-pub mod error;
-pub mod manifest;
-pub mod master;
-pub mod normalize;
-pub mod output;
-pub mod paths;
-pub mod pipeline;
+mod announce;
+mod article;
+mod audio;
+mod cache;
+mod data;
+mod error;
+mod manifest;
+mod master;
+mod normalize;
+mod output;
+mod paths;
+mod pipeline;
 pub mod podcast;
-pub mod render;
-pub mod script;
+mod render;
+mod script;
 pub mod speak;
-pub mod split;
-pub mod synth;
+mod split;
+mod synth;
 
-pub use error::{Error, Result};
-pub use pipeline::{build, plan, BuildOptions, Observer, Output, Report, Stage};
+pub use announce::{written_date, written_time, Announcements, Templates};
+pub use article::{paragraphs, read_text, Format, Input};
+pub use cache::default_dir as default_cache_dir;
+pub use error::{Cause, Error, Result};
+pub use manifest::{Loudness, Manifest, ManifestPart, ManifestSentence, Span};
+pub use master::{Bed, LoudnessTarget, MasterOptions};
+pub use normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
+pub use output::{AudioFormat, Encoding, Subtitles, Tags};
+pub use paths::{config_dir, remove_staging};
+pub use pipeline::{build, plan, BuildOptions, Bulletin, Observer, Output, Report, Stage};
+pub use script::{Options as ScriptOptions, PartKind, Pauses, Script, Segment, SegmentKind};
+pub use split::sentences;
+pub use synth::{system_voice, voices, PiperOptions, VoiceInfo, VoiceOptions, VoicePhonemes, DEFAULT_VOICE};
+
+/// The README's examples in Rust, compiled as documentation tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

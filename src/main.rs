@@ -7,7 +7,7 @@ fn main() -> std::process::ExitCode {
     // An interrupted run (Ctrl-C, a termination signal) leaves no staging
     // file behind: they are removed before the process ends.
     let handler = ctrlc::set_handler(|| {
-        briefing::paths::remove_staging();
+        briefing::remove_staging();
         cli::restore_terminal();
         std::process::exit(130);
     });

@@ -5,7 +5,7 @@
 //! [`Observer`]; the result is a [`Report`].
 
 use crate::article::{self, Format, Input};
-use crate::cache::{self, Cache};
+use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::master::{Master, MasterOptions, Music, Speech, Voicing};
@@ -21,22 +21,20 @@ use std::time::{Duration, Instant};
 /// Where the bulletins go.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
-    /// One bulletin: the WAV, with its manifest (and subtitles) beside it.
+    /// One bulletin: the audio, with its manifest (and subtitles) beside it.
     File(PathBuf),
-    /// One bulletin as a WAV on standard output; nothing is written beside it.
+    /// One bulletin on standard output; nothing is written beside it.
     Stdout,
     /// One bulletin per article in this folder, named after the article's file.
     Each(PathBuf),
 }
 
-impl Default for Output {
-    fn default() -> Self {
-        Output::File(PathBuf::from("output/briefing.wav"))
-    }
-}
-
-/// Everything a run needs to know.
+/// Everything a run needs to know. Made with [`BuildOptions::new`] and the
+/// setters named after the fields (`.voice("fr-BE").jobs(2)`), or from
+/// [`BuildOptions::default`] with its fields set; new options may come in
+/// later versions, so it cannot be written as a struct literal.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BuildOptions {
     pub inputs: Vec<Input>,
     pub format: Format,
@@ -49,7 +47,7 @@ pub struct BuildOptions {
     pub podcast_chapters: bool,
     /// Synthesis threads; 0 for one per core.
     pub jobs: usize,
-    /// A name from [`synth::voices`] or the path of a Piper model.
+    /// A name from [`crate::voices`] or the path of a Piper model.
     pub voice: String,
     /// Voice settings; `concurrency` is set from `jobs` by [`build`].
     pub voice_options: VoiceOptions,
@@ -62,23 +60,63 @@ pub struct BuildOptions {
     pub audio: AudioFormat,
 }
 
+/// The defaults touch none of the user's folders: no cache (the command
+/// line gives the XDG one), the bulletin on standard output (the command
+/// line gives `output/briefing.wav`).
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             inputs: Vec::new(),
             format: Format::Auto,
             script: script::Options::default(),
-            output: Output::default(),
+            output: Output::Stdout,
             subtitles: None,
             podcast_chapters: false,
             jobs: 0,
             voice: synth::DEFAULT_VOICE.into(),
             voice_options: VoiceOptions::default(),
-            cache: Some(cache::default_dir()),
+            cache: None,
             sample_rate: None,
             master: MasterOptions::default(),
             audio: AudioFormat::default(),
         }
+    }
+}
+
+/// A setter for each field: `options.field(value)` returns the options with
+/// the field set.
+macro_rules! setters {
+    ($($field:ident: $type:ty),* $(,)?) => {
+        $(
+            #[doc = concat!("These options with `", stringify!($field), "` set.")]
+            pub fn $field(mut self, $field: impl Into<$type>) -> Self {
+                self.$field = $field.into();
+                self
+            }
+        )*
+    };
+}
+
+impl BuildOptions {
+    /// The bulletins of `inputs` (files, folders, `-` for standard input),
+    /// written to `output`, with every other option at its default.
+    pub fn new(inputs: impl IntoIterator<Item = impl Into<Input>>, output: Output) -> Self {
+        BuildOptions { inputs: inputs.into_iter().map(Into::into).collect(), output, ..BuildOptions::default() }
+    }
+
+    setters! {
+        format: Format,
+        script: script::Options,
+        output: Output,
+        subtitles: Option<Subtitles>,
+        podcast_chapters: bool,
+        jobs: usize,
+        voice: String,
+        voice_options: VoiceOptions,
+        cache: Option<PathBuf>,
+        sample_rate: Option<u32>,
+        master: MasterOptions,
+        audio: AudioFormat,
     }
 }
 
@@ -141,8 +179,9 @@ impl std::fmt::Display for Stage {
     }
 }
 
-/// What a run made.
+/// What a run made. New facts may come in later versions.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Every file written (or "stdout"), each bulletin's WAV then the files beside it.
     pub files: Vec<String>,

@@ -33,13 +33,8 @@ fn one_call_makes_a_bulletin_and_reports_it() {
     fs::write(articles.join("a.txt"), "Titre du jour\n\nLe conseil a voté 12 mesures. Il se réunira lundi.").unwrap();
     fs::write(articles.join("b.txt"), "").unwrap();
     let wav = tmp.path().join("out/bulletin.wav");
-    let options = BuildOptions {
-        inputs: vec![articles.to_str().unwrap().into()],
-        output: Output::File(wav.clone()),
-        cache: Some(tmp.path().join("cache")),
-        sample_rate: Some(24000),
-        ..BuildOptions::default()
-    };
+    let options =
+        BuildOptions::new([articles], Output::File(wav.clone())).cache(tmp.path().join("cache")).sample_rate(24000);
     let mut events = Events::default();
     let report = briefing::build(&options, &mut events).unwrap();
 
@@ -70,11 +65,7 @@ fn plan_says_what_each_bulletin_will_say_without_speaking() {
     let tmp = tempfile::tempdir().unwrap();
     fs::write(tmp.path().join("un.txt"), "Un\n\nPremière phrase.").unwrap();
     fs::write(tmp.path().join("deux.md"), "# Deux\n\nSeconde phrase, 2 fois.").unwrap();
-    let options = BuildOptions {
-        inputs: vec![tmp.path().to_str().unwrap().into()],
-        output: Output::Each(tmp.path().join("out")),
-        ..BuildOptions::default()
-    };
+    let options = BuildOptions::new([tmp.path()], Output::Each(tmp.path().join("out")));
     let bulletins = briefing::plan(&options, &mut ()).unwrap();
     let names: Vec<String> = bulletins.iter().map(|b| b.destination.name()).collect();
     let out = tmp.path().join("out");
@@ -86,12 +77,7 @@ fn plan_says_what_each_bulletin_will_say_without_speaking() {
 
 #[test]
 fn options_that_cannot_go_together_are_refused_before_any_work() {
-    let options = BuildOptions {
-        inputs: vec!["no-such-article.txt".into()],
-        output: Output::Stdout,
-        subtitles: Some(briefing::output::Subtitles::Vtt),
-        ..BuildOptions::default()
-    };
+    let options = BuildOptions::new(["no-such-article.txt"], Output::Stdout).subtitles(briefing::Subtitles::Vtt);
     let error = briefing::build(&options, &mut ()).unwrap_err();
     assert_eq!(error.exit_code(), 2);
     assert_eq!(error.to_string(), "-o - writes no file beside the WAV: drop --subtitles");

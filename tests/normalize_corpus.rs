@@ -4,7 +4,7 @@
 //! Every reading is also checked to be a fixed point (normalizing is
 //! idempotent).
 
-use briefing::normalize::Normalizer;
+use briefing::Normalizer;
 use std::path::Path;
 
 /// The share of sentences read exactly right below which the test fails:

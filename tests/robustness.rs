@@ -4,8 +4,8 @@
 //! control characters, escape sequences and emoji. 10,000 inputs run in
 //! `cargo test`; `scripts/fuzz.sh` runs 1,000,000.
 
-use briefing::normalize::Normalizer;
-use briefing::split;
+use briefing::Normalizer;
+
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 /// xorshift64*: the same inputs on every machine, no dependency.
@@ -220,7 +220,7 @@ fn survive(count: usize, seed: u64) {
     for i in 0..count {
         let text = hostile(&mut random);
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            for sentence in split::sentences(&text) {
+            for sentence in briefing::sentences(&text) {
                 normalizer.normalize(&sentence);
             }
             normalizer.normalize(&text)

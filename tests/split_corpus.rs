@@ -4,7 +4,6 @@
 //! share of paragraphs split exactly and fails below the figure measured
 //! when the corpus was last extended.
 
-use briefing::split;
 use std::path::Path;
 
 /// Share of paragraphs split exactly below which the test fails.
@@ -65,7 +64,7 @@ fn corpus_is_split_as_written() {
     assert!(cases.len() >= MIN_PARAGRAPHS, "the corpus has {} paragraphs, fewer than {MIN_PARAGRAPHS}", cases.len());
     let mut wrong = Vec::new();
     for case in &cases {
-        let found = split::sentences(&case.paragraph);
+        let found = briefing::sentences(&case.paragraph);
         if found != case.sentences {
             wrong.push(format!("{}\n  expected: {:#?}\n  found:    {:#?}", case.at, case.sentences, found));
         }

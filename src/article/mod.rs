@@ -53,6 +53,18 @@ impl From<&str> for Input {
     }
 }
 
+impl From<PathBuf> for Input {
+    fn from(path: PathBuf) -> Self {
+        Input::Path(path)
+    }
+}
+
+impl From<&Path> for Input {
+    fn from(path: &Path) -> Self {
+        Input::Path(path.to_path_buf())
+    }
+}
+
 /// Articles read from the inputs, with what the user should be told.
 #[derive(Debug, Default)]
 pub struct Loaded {

@@ -1,14 +1,12 @@
 //! The command line's flags, defined once with clap, and how they become
 //! library options: each group of flags maps onto the options of one stage.
 
-use briefing::announce::{Announcements, Templates};
-use briefing::article::{Format, Input};
-use briefing::master::{Bed, LoudnessTarget, MasterOptions};
-use briefing::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
-use briefing::output::{AudioFormat, Encoding, Subtitles, Tags};
 use briefing::podcast::{Channel, PodcastOptions};
-use briefing::script::{Options, Pauses};
-use briefing::{synth, BuildOptions, Error, Output, Result};
+use briefing::{
+    Announcements, AudioFormat, Bed, BuildOptions, Dialect, Encoding, Error, Format, Input, Lexicon, LoudnessTarget,
+    MasterOptions, NormalizeOptions, Normalizer, Output, Pauses, PiperOptions, Result, ScriptOptions as Options,
+    Spelling, Subtitles, Tags, Templates, VoiceOptions,
+};
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 
@@ -136,7 +134,7 @@ pub(crate) struct BuildArgs {
     pub(crate) jobs: u16,
     /// Voice: a name from `briefing voices`, or a Piper model (voice.onnx,
     /// with voice.onnx.json beside it).
-    #[arg(long, default_value = synth::DEFAULT_VOICE)]
+    #[arg(long, default_value = briefing::DEFAULT_VOICE)]
     pub(crate) voice: String,
     /// Speaking rate relative to normal (0.5 to 3).
     #[arg(long, default_value_t = 1.0, value_parser = ranged(0.5, 3.0))]
@@ -264,8 +262,8 @@ impl EncodeArgs {
             tags: Tags {
                 title: self
                     .title
-                    .replace("{date}", &briefing::announce::written_date(when))
-                    .replace("{time}", &briefing::announce::written_time(when)),
+                    .replace("{date}", &briefing::written_date(when))
+                    .replace("{time}", &briefing::written_time(when)),
                 date: when.format("%Y-%m-%d").to_string(),
                 artist: self.artist.clone(),
                 publisher: self.publisher.clone(),
@@ -331,6 +329,9 @@ pub(crate) struct AnnounceArgs {
 }
 
 const SAMPLE_RATES: [u32; 4] = [22050, 24000, 44100, 48000];
+
+/// Where `build` writes without `-o`: the repository's `output/` folder.
+const DEFAULT_OUTPUT: &str = "output/briefing.wav";
 
 fn parse_rate(text: &str) -> std::result::Result<u32, String> {
     let rates: Vec<String> = SAMPLE_RATES.iter().map(u32::to_string).collect();
@@ -403,8 +404,8 @@ pub(crate) struct PiperArgs {
 }
 
 impl PiperArgs {
-    fn options(&self) -> synth::PiperOptions {
-        synth::PiperOptions {
+    fn options(&self) -> PiperOptions {
+        PiperOptions {
             onnxruntime: self.onnxruntime.clone(),
             length_scale: self.length_scale,
             noise_scale: self.noise_scale,
@@ -437,7 +438,7 @@ pub(crate) struct PhonemesArgs {
     #[arg(default_value = "-", value_name = "FILE")]
     pub(crate) input: String,
     /// An embedded voice: fr-FR, fr-BE or fr-CH.
-    #[arg(long, default_value = synth::DEFAULT_VOICE)]
+    #[arg(long, default_value = briefing::DEFAULT_VOICE)]
     pub(crate) voice: String,
     /// Read the text as written, without turning numbers and abbreviations into words.
     #[arg(long)]
@@ -479,12 +480,10 @@ impl ScriptArgs {
     /// What to read and how, for `text`, and for `build` before its own options.
     pub(crate) fn options(&self) -> Result<BuildOptions> {
         let normalizer = if self.no_normalize { None } else { Some(self.reading.normalizer()?) };
-        Ok(BuildOptions {
-            inputs: self.inputs.iter().map(|i| Input::from(i.as_str())).collect(),
-            format: self.format,
-            script: Options { normalizer, ..Options::default() },
-            ..BuildOptions::default()
-        })
+        let inputs = self.inputs.iter().map(|i| Input::from(i.as_str()));
+        Ok(BuildOptions::new(inputs, Output::File(PathBuf::from(DEFAULT_OUTPUT)))
+            .format(self.format)
+            .script(Options { normalizer, ..Options::default() }))
     }
 }
 
@@ -502,31 +501,28 @@ impl BuildArgs {
         let output = match (&self.output, self.each) {
             (_, _) if stdout => Output::Stdout,
             (Some(path), false) => Output::File(path.clone()),
-            (None, false) => Output::default(),
+            (None, false) => Output::File(PathBuf::from(DEFAULT_OUTPUT)),
             (folder, true) => Output::Each(folder.clone().unwrap_or_else(|| PathBuf::from("output"))),
         };
-        let script = self.script.options()?;
-        Ok(BuildOptions {
-            script: Options {
-                pauses: self.pauses.pauses(),
-                announcements: self.announce.announcements()?,
-                ..script.script
-            },
-            output,
-            subtitles: self.subtitles,
-            jobs: usize::from(self.jobs),
-            voice: self.voice.clone(),
-            voice_options: synth::VoiceOptions {
-                rate: self.rate,
-                pitch: self.pitch,
-                piper: self.piper.options(),
-                ..synth::VoiceOptions::default()
-            },
-            cache: (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(briefing::cache::default_dir)),
-            sample_rate: self.sound.sample_rate,
-            master: self.sound.master(self.volume / 100.0),
-            audio: self.encode.format(self.announce.when()),
-            ..script
-        })
+        let options = self.script.options()?;
+        let script = Options {
+            pauses: self.pauses.pauses(),
+            announcements: self.announce.announcements()?,
+            ..options.script.clone()
+        };
+        let voice_options =
+            VoiceOptions { rate: self.rate, pitch: self.pitch, piper: self.piper.options(), ..VoiceOptions::default() };
+        let cache = (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(briefing::default_cache_dir));
+        Ok(options
+            .script(script)
+            .output(output)
+            .subtitles(self.subtitles)
+            .jobs(usize::from(self.jobs))
+            .voice(self.voice.clone())
+            .voice_options(voice_options)
+            .cache(cache)
+            .sample_rate(self.sound.sample_rate)
+            .master(self.sound.master(self.volume / 100.0))
+            .audio(self.encode.format(self.announce.when())))
     }
 }

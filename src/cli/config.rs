@@ -58,7 +58,7 @@ fn find(explicit: Option<&Path>) -> Option<PathBuf> {
     if here.is_file() {
         return Some(here);
     }
-    Some(briefing::paths::config_dir()?.join("briefing.toml")).filter(|p| p.is_file())
+    Some(briefing::config_dir()?.join("briefing.toml")).filter(|p| p.is_file())
 }
 
 /// A config file as written, with the position of every key.
@@ -209,7 +209,7 @@ mod tests {
         let toml = "voice = \"fr-BE\"\ndialect = \"fr-CH\"\n[build]\npause-article = 2.5\ndry-run = true\nrate = 1.5\n";
         let args = build(toml, &["a.txt", "--rate", "2"]);
         assert_eq!(args.voice, "fr-BE");
-        assert_eq!(args.script.reading.dialect, briefing::normalize::Dialect::Switzerland);
+        assert_eq!(args.script.reading.dialect, briefing::Dialect::Switzerland);
         assert_eq!(args.pauses.pause_article, 2.5);
         assert!(args.dry_run);
         assert_eq!(args.rate, 2.0, "the command line wins");

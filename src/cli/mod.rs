@@ -9,9 +9,7 @@ mod progress;
 mod terminal;
 
 use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SpeakArgs, SplitArgs};
-use briefing::article::{self, Input};
-use briefing::script::{PartKind, Script, SegmentKind};
-use briefing::{split, synth, Error, Observer, Result};
+use briefing::{Error, Input, Observer, PartKind, Result, Script, SegmentKind};
 use progress::Progress;
 use std::io::Write;
 use std::process::ExitCode;
@@ -47,7 +45,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Normalize(args) => print_normalized(&args),
         Command::Phonemes(args) => print_phonemes(&args),
         Command::Voices => {
-            print_lines(synth::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))?;
+            print_lines(briefing::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))?;
             system_voices()
         }
     }
@@ -124,7 +122,7 @@ fn speak(args: &SpeakArgs) -> Result<()> {
     let options = args.options()?;
     let keys = terminal::Keys::start();
     let mut shown = terminal::Shown { quiet: args.build.quiet || args.build.json, raw: keys.is_raw() };
-    let report = match synth::system_voice(&options.voice) {
+    let report = match briefing::system_voice(&options.voice) {
         Some(name) => speak_with_system(&options, name, &keys, &mut shown),
         None => speak_through_device(&options, &keys, &mut shown),
     };
@@ -182,7 +180,7 @@ fn speak_through_device(
 #[cfg(not(any(feature = "playback", feature = "os-voice")))]
 fn speak(args: &SpeakArgs) -> Result<()> {
     let options = args.options()?;
-    let feature = if synth::system_voice(&options.voice).is_some() { "os-voice" } else { "playback" };
+    let feature = if briefing::system_voice(&options.voice).is_some() { "os-voice" } else { "playback" };
     Err(briefing::speak::unavailable(feature))
 }
 
@@ -231,14 +229,14 @@ fn print_script(script: &Script) -> Result<()> {
 }
 
 fn print_sentences(args: &SplitArgs) -> Result<()> {
-    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    let (text, warnings) = briefing::read_text(&Input::from(args.input.as_str()))?;
     warnings.iter().for_each(|w| warn(w));
-    print_lines(article::paragraphs(&text).iter().flat_map(|p| split::sentences(p)))
+    print_lines(briefing::paragraphs(&text).iter().flat_map(|p| briefing::sentences(p)))
 }
 
 fn print_normalized(args: &NormalizeCommand) -> Result<()> {
     let normalizer = args.reading.normalizer()?;
-    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    let (text, warnings) = briefing::read_text(&Input::from(args.input.as_str()))?;
     warnings.iter().for_each(|w| warn(w));
     if !args.explain {
         return print_lines(text.lines().map(|line| normalizer.normalize(line)));
@@ -252,13 +250,13 @@ fn print_normalized(args: &NormalizeCommand) -> Result<()> {
 
 fn print_phonemes(args: &PhonemesArgs) -> Result<()> {
     let normalizer = if args.no_normalize { None } else { Some(args.reading.normalizer()?) };
-    let voice = synth::VoicePhonemes::open(&args.voice)?;
-    let (text, warnings) = article::read_text(&Input::from(args.input.as_str()))?;
+    let voice = briefing::VoicePhonemes::open(&args.voice)?;
+    let (text, warnings) = briefing::read_text(&Input::from(args.input.as_str()))?;
     warnings.iter().for_each(|w| warn(w));
     let lines: Vec<String> = text
         .lines()
         .map(|line| {
-            let sentences = split::sentences(line).into_iter().map(|sentence| match &normalizer {
+            let sentences = briefing::sentences(line).into_iter().map(|sentence| match &normalizer {
                 Some(normalizer) => voice.sentence(&normalizer.normalize(&sentence)),
                 None => voice.sentence(&sentence),
             });
@@ -286,7 +284,7 @@ fn print_lines(lines: impl IntoIterator<Item = String>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use briefing::script::{Options, Pauses};
+    use briefing::{Pauses, ScriptOptions as Options};
     use clap::{CommandFactory, Parser};
 
     #[test]

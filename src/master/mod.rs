@@ -150,10 +150,6 @@ impl Speech {
         self.len
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
     /// The samples, read from the sentence cache if they wait there.
     fn samples(&self) -> Result<std::borrow::Cow<'_, [f32]>> {
         match &self.kept {

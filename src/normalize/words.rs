@@ -219,11 +219,6 @@ pub fn ordinal(n: u64, gender: Gender, style: &Style) -> String {
     format!("{head}{stem}ième")
 }
 
-/// Plural ordinal: "premiers", "deuxièmes".
-pub fn ordinal_plural(n: u64, gender: Gender, style: &Style) -> String {
-    format!("{}s", ordinal(n, gender, style))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -356,7 +351,6 @@ mod tests {
         assert_eq!(o(2000), "deux millième");
         assert_eq!(o(1_000_000), "millionième");
         assert_eq!(o(3_000_000), "trois millionième");
-        assert_eq!(ordinal_plural(2, Gender::Masculine, &FR), "deuxièmes");
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod pieces;
 mod piper;
 mod rate;
 
-pub use piper::{default_onnxruntime, PiperOptions};
+pub use piper::PiperOptions;
 pub use rate::AtRate;
 
 use crate::error::Result;
