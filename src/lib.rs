@@ -9,7 +9,8 @@
 //! placed in order), [`master`] (intro, outro, bed, loudness) and [`output`]
 //! (staged writes published together); [`pipeline`] drives them and fills
 //! the [`manifest`] once. Beside them: [`audio`] (sample buffers), [`cache`]
-//! (finished sentences kept between runs), [`data`]
+//! (finished sentences kept between runs), [`controls`] (characters that
+//! are not text, removed or shown written out), [`data`]
 //! (the language data loader), [`paths`] (XDG folders, staging files) and
 //! [`error`]. The command line is the binary's (`src/main.rs`, `src/cli/`).
 
@@ -17,6 +18,7 @@ pub mod announce;
 pub mod article;
 pub mod audio;
 pub mod cache;
+pub mod controls;
 pub mod data;
 pub mod error;
 pub mod manifest;

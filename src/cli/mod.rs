@@ -11,7 +11,7 @@ mod terminal;
 use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SpeakArgs, SplitArgs};
 use briefing::article::{self, Input};
 use briefing::script::{PartKind, Script, SegmentKind};
-use briefing::{split, synth, Error, Observer, Result};
+use briefing::{controls, split, synth, Error, Observer, Result};
 use progress::Progress;
 use std::io::Write;
 use std::process::ExitCode;
@@ -212,7 +212,7 @@ fn print_script(script: &Script) -> Result<()> {
     for part in &script.parts {
         let heading = match part.kind {
             PartKind::Opening => "(opening)",
-            PartKind::Article => &part.source,
+            PartKind::Article => &controls::shown(&part.source),
             PartKind::Closing => "(closing)",
         };
         lines.push(format!("== {heading} =="));
@@ -268,9 +268,10 @@ fn print_phonemes(args: &PhonemesArgs) -> Result<()> {
     print_lines(lines)
 }
 
-/// A warning on stderr, on its own line.
+/// A warning on stderr, on its own line: a name in it cannot break the
+/// line or drive the terminal.
 pub(crate) fn warn(message: &str) {
-    eprintln!("briefing: warning: {message}");
+    eprintln!("briefing: warning: {}", controls::shown(message));
 }
 
 /// Prints to stdout; a closed pipe (`| head`) ends output quietly.
