@@ -108,31 +108,75 @@ impl Resampler {
     }
 }
 
+/// The longest music file (intro, outro, bed) read, seconds.
+pub const MAX_CLIP_SECONDS: u64 = 3600;
+/// The sample rates a music file may declare, Hz: below, no music; above,
+/// no recording. A header outside is damaged, and resampling from 1 Hz
+/// would make 22,050 samples of every one.
+pub const CLIP_RATES: std::ops::RangeInclusive<u32> = 8000..=384_000;
+
 /// A sound file (intro, outro, music bed) as mono samples at `rate`: any
-/// WAV sample format, channels averaged, resampled when its rate differs.
+/// WAV sample format, channels averaged as they are read, resampled when
+/// its rate differs. Its header is checked before a sample is read (see
+/// [`check_clip`]), so memory follows the sound the file really holds.
 pub fn read_clip(path: &Path, rate: u32) -> Result<Vec<f32>> {
-    let name = path.display().to_string();
+    let name = crate::controls::shown(path.display());
     let problem = |e: hound::Error| match e {
         hound::Error::IoError(io) => Error::reading(&name, io),
         other => Error::input(&name, format!("not a readable WAV file ({other})")),
     };
-    let mut reader = hound::WavReader::open(path).map_err(problem)?;
-    let spec = reader.spec();
-    let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.samples::<f32>().collect::<Result<_, _>>().map_err(problem)?,
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            let samples = reader.samples::<i32>().map(|s| s.map(|s| s as f32 * scale));
-            samples.collect::<Result<_, _>>().map_err(problem)?
-        }
-    };
-    let channels = usize::from(spec.channels.max(1));
-    let mono: Vec<f32> =
-        interleaved.chunks_exact(channels).map(|frame| frame.iter().sum::<f32>() / channels as f32).collect();
+    let file = std::fs::File::open(path).map_err(|e| Error::reading(&name, e))?;
+    let file_bytes = file.metadata().map_err(|e| Error::reading(&name, e))?.len();
+    let mut reader = hound::WavReader::new(std::io::BufReader::new(file)).map_err(problem)?;
+    check_clip(&reader, file_bytes).map_err(|p| Error::input(&name, p))?;
+    let mono = mono_samples(&mut reader).map_err(problem)?;
     if mono.is_empty() {
         return Err(Error::input(&name, "holds no sound"));
     }
-    Resampler::new(spec.sample_rate, rate).resample(&mono)
+    Resampler::new(reader.spec().sample_rate, rate).resample(&mono)
+}
+
+/// Why a WAV header does not describe music that can be read: a rate out
+/// of [`CLIP_RATES`], more than [`MAX_CLIP_SECONDS`], or more sound than
+/// the file has bytes for.
+fn check_clip<R: std::io::Read>(reader: &hound::WavReader<R>, file_bytes: u64) -> Result<(), String> {
+    let spec = reader.spec();
+    if !CLIP_RATES.contains(&spec.sample_rate) {
+        return Err(format!("declares {} Hz, outside the 8 to 384 kHz a music file may have", spec.sample_rate));
+    }
+    let seconds = u64::from(reader.duration()) / u64::from(spec.sample_rate);
+    if seconds > MAX_CLIP_SECONDS {
+        return Err(format!("declares {seconds} s of sound, more than the hour a music file may last"));
+    }
+    let declared = u64::from(reader.len()) * u64::from(spec.bits_per_sample.div_ceil(8));
+    if declared > file_bytes {
+        return Err(format!("declares {declared} bytes of sound, more than the {file_bytes} the file has"));
+    }
+    Ok(())
+}
+
+/// The samples, each frame's channels averaged as it is read.
+fn mono_samples<R: std::io::Read>(reader: &mut hound::WavReader<R>) -> hound::Result<Vec<f32>> {
+    let spec = reader.spec();
+    let channels = usize::from(spec.channels.max(1));
+    let mut mono = Vec::with_capacity(reader.duration() as usize);
+    let samples: Box<dyn Iterator<Item = hound::Result<f32>>> = match spec.sample_format {
+        hound::SampleFormat::Float => Box::new(reader.samples::<f32>()),
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+            Box::new(reader.samples::<i32>().map(move |s| s.map(|s| s as f32 * scale)))
+        }
+    };
+    let (mut sum, mut count) = (0.0, 0);
+    for sample in samples {
+        sum += sample?;
+        count += 1;
+        if count == channels {
+            mono.push(sum / channels as f32);
+            (sum, count) = (0.0, 0);
+        }
+    }
+    Ok(mono)
 }
 
 #[cfg(test)]
@@ -227,5 +271,43 @@ mod tests {
     fn durations_round_to_whole_samples() {
         assert_eq!(samples_in(0.5, 22050), 11025);
         assert_eq!(samples_in(0.0, 22050), 0);
+    }
+
+    /// A WAV header (PCM, 16 bits) declaring `rate` and `data_bytes` of
+    /// sound, followed by `real_bytes` of silence.
+    fn wav_with_header(rate: u32, data_bytes: u32, real_bytes: usize) -> Vec<u8> {
+        let mut wav = b"RIFF".to_vec();
+        wav.extend(data_bytes.saturating_add(36).to_le_bytes());
+        wav.extend(b"WAVEfmt ");
+        wav.extend(16u32.to_le_bytes());
+        wav.extend([1, 0, 1, 0]); // PCM, mono
+        wav.extend(rate.to_le_bytes());
+        wav.extend((rate * 2).to_le_bytes());
+        wav.extend([2, 0, 16, 0]);
+        wav.extend(b"data");
+        wav.extend(data_bytes.to_le_bytes());
+        wav.resize(wav.len() + real_bytes, 0);
+        wav
+    }
+
+    #[test]
+    fn absurd_headers_are_refused_before_any_sample_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = |rate: u32, data_bytes: u32, real_bytes: usize| {
+            let path = dir.path().join("musique.wav");
+            std::fs::write(&path, wav_with_header(rate, data_bytes, real_bytes)).unwrap();
+            let message = read_clip(&path, 22050).unwrap_err().to_string();
+            message.strip_prefix(&format!("{}: ", path.display())).unwrap().to_owned()
+        };
+        assert_eq!(error(1, 2_000_000, 2_000_000), "declares 1 Hz, outside the 8 to 384 kHz a music file may have");
+        assert_eq!(error(1_000_000, 100, 100), "declares 1000000 Hz, outside the 8 to 384 kHz a music file may have");
+        assert_eq!(
+            error(44100, 0xFFFF_FFF0, 100),
+            "declares 48695 s of sound, more than the hour a music file may last"
+        );
+        assert_eq!(error(44100, 200_000_000, 100), "declares 200000000 bytes of sound, more than the 144 the file has");
+        let path = dir.path().join("juste.wav");
+        std::fs::write(&path, wav_with_header(8000, 16000, 16000)).unwrap();
+        assert_eq!(read_clip(&path, 8000).map(|clip| clip.len()).unwrap(), 8000, "a header within bounds is read");
     }
 }

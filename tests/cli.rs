@@ -257,6 +257,16 @@ fn endless_and_oversized_inputs_are_refused_in_one_line() {
 }
 
 #[test]
+fn music_declaring_an_absurd_rate_is_refused_before_synthesis() {
+    let tmp = TempDir::new().unwrap();
+    let ok = article(tmp.path(), "ok.txt", b"Titre\n\nTexte.");
+    let music = tmp.path().join("un-hertz.wav");
+    tone(&music, 1, 1, 20.0, 0.5);
+    let problem = "declares 1 Hz, outside the 8 to 384 kHz a music file may have";
+    fails(tmp.path(), &["--intro", music.to_str().unwrap(), ok.to_str().unwrap()], "un-hertz.wav", problem);
+}
+
+#[test]
 fn control_characters_in_file_names_are_shown_written_out() {
     let tmp = TempDir::new().unwrap();
     article(tmp.path(), "un\u{1b}[31m.txt", b"Titre\n\nTexte.");
