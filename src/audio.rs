@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
-use rubato::{Fft, FixedSync, Resampler as _};
+use rubato::{Fft, FixedSync, Indexing, Resampler as _};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -89,22 +89,106 @@ impl Resampler {
         if self.from == self.to || clip.is_empty() {
             return Ok(clip.to_vec());
         }
-        let failed =
-            |e: &dyn std::fmt::Display| Error::Usage(format!("resampling {} Hz to {} Hz: {e}", self.from, self.to));
         let reused = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut fft = match reused {
             Some(fft) => fft,
-            None => {
-                Fft::new(self.from as usize, self.to as usize, 1024, 1, FixedSync::Input).map_err(|e| failed(&e))?
-            }
+            None => self.fft()?,
         };
-        let input = InterleavedSlice::new(clip, 1, clip.len()).map_err(|e| failed(&e))?;
-        let output = fft.process_all(&input, clip.len(), None).map_err(|e| failed(&e))?;
+        let input = InterleavedSlice::new(clip, 1, clip.len()).map_err(|e| self.failed(&e))?;
+        let output = fft.process_all(&input, clip.len(), None).map_err(|e| self.failed(&e))?;
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(fft);
         let mut samples = output.take_data();
-        let (from, to) = (u64::from(self.from), u64::from(self.to));
-        samples.truncate(((clip.len() as u64 * to + from / 2) / from) as usize);
+        samples.truncate(self.output_len(clip.len()));
         Ok(samples)
+    }
+
+    /// A clip resampled as it is read, for clips too long to hold at their
+    /// own rate (music at 192 kHz): only the output is kept.
+    pub fn stream(&self) -> Result<Stream<'_>> {
+        let fft = if self.from == self.to { None } else { Some(self.fft()?) };
+        let skip = fft.as_ref().map_or(0, |f| f.output_delay());
+        let out = vec![0.0; fft.as_ref().map_or(0, |f| f.output_frames_max())];
+        Ok(Stream { resampler: self, fft, pending: Vec::new(), chunk: out, samples: Vec::new(), skip, len: 0 })
+    }
+
+    fn fft(&self) -> Result<Fft<f32>> {
+        Fft::new(self.from as usize, self.to as usize, 1024, 1, FixedSync::Input).map_err(|e| self.failed(&e))
+    }
+
+    fn failed(&self, e: &dyn std::fmt::Display) -> Error {
+        Error::Usage(format!("resampling {} Hz to {} Hz: {e}", self.from, self.to))
+    }
+
+    /// Samples at the output rate for `len` at the input rate, rounded.
+    fn output_len(&self, len: usize) -> usize {
+        let (from, to) = (u64::from(self.from), u64::from(self.to));
+        ((len as u64 * to + from / 2) / from) as usize
+    }
+}
+
+/// A clip fed to the resampler a block at a time: the samples
+/// [`Resampler::resample`] gives for the whole clip, the input's chunks
+/// cut and the resampler's delay dropped the same way.
+pub struct Stream<'a> {
+    resampler: &'a Resampler,
+    /// `None` when the rates are the same.
+    fft: Option<Fft<f32>>,
+    /// Input not yet resampled: less than a chunk, or just one.
+    pending: Vec<f32>,
+    chunk: Vec<f32>,
+    samples: Vec<f32>,
+    /// Output still to drop: the resampler's delay.
+    skip: usize,
+    /// Input samples so far.
+    len: usize,
+}
+
+impl Stream<'_> {
+    /// Resamples the chunks `samples` completes, keeping one whole chunk
+    /// back, as the last is resampled on its own.
+    pub fn push(&mut self, samples: &[f32]) -> Result<()> {
+        self.len += samples.len();
+        let Some(next) = self.fft.as_ref().map(|f| f.input_frames_next()) else {
+            self.samples.extend_from_slice(samples);
+            return Ok(());
+        };
+        self.pending.extend_from_slice(samples);
+        let mut used = 0;
+        while self.pending.len() - used > next {
+            used += self.process(used, None)?;
+        }
+        self.pending.drain(..used);
+        Ok(())
+    }
+
+    /// The whole clip resampled.
+    pub fn finish(mut self) -> Result<Vec<f32>> {
+        let Some(fft) = &self.fft else { return Ok(self.samples) };
+        let expected = (fft.resample_ratio() * self.len as f64).ceil() as usize;
+        if !self.pending.is_empty() {
+            self.process(0, Some(self.pending.len()))?;
+        }
+        while self.samples.len() < expected {
+            self.process(0, Some(0))?;
+        }
+        self.samples.truncate(self.resampler.output_len(self.len));
+        Ok(self.samples)
+    }
+
+    /// Resamples one chunk of the pending input from `at` (only `partial`
+    /// samples of it, the rest silence, if given); returns the input used.
+    fn process(&mut self, at: usize, partial: Option<usize>) -> Result<usize> {
+        let failed = |e: &dyn std::fmt::Display| self.resampler.failed(e);
+        let fft = self.fft.as_mut().expect("resampling");
+        let input = InterleavedSlice::new(&self.pending[at..], 1, self.pending.len() - at).map_err(|e| failed(&e))?;
+        let frames = self.chunk.len();
+        let mut output = InterleavedSlice::new_mut(&mut self.chunk, 1, frames).map_err(|e| failed(&e))?;
+        let indexing = Indexing { input_offset: 0, output_offset: 0, active_channels_mask: None, partial_len: partial };
+        let (used, made) = fft.process_into_buffer(&input, &mut output, Some(&indexing)).map_err(|e| failed(&e))?;
+        let dropped = self.skip.min(made);
+        self.skip -= dropped;
+        self.samples.extend_from_slice(&self.chunk[dropped..made]);
+        Ok(used)
     }
 }
 
@@ -116,9 +200,9 @@ pub const MAX_CLIP_SECONDS: u64 = 3600;
 pub const CLIP_RATES: std::ops::RangeInclusive<u32> = 8000..=384_000;
 
 /// A sound file (intro, outro, music bed) as mono samples at `rate`: any
-/// WAV sample format, channels averaged as they are read, resampled when
-/// its rate differs. Its header is checked before a sample is read (see
-/// [`check_clip`]), so memory follows the sound the file really holds.
+/// WAV sample format, channels averaged and resampled a block at a time as
+/// they are read, so that only the clip at `rate` is held. Its header is
+/// checked before a sample is read (see [`check_clip`]).
 pub fn read_clip(path: &Path, rate: u32) -> Result<Vec<f32>> {
     let name = crate::controls::shown(path.display());
     let problem = |e: hound::Error| match e {
@@ -129,11 +213,39 @@ pub fn read_clip(path: &Path, rate: u32) -> Result<Vec<f32>> {
     let file_bytes = file.metadata().map_err(|e| Error::reading(&name, e))?.len();
     let mut reader = hound::WavReader::new(std::io::BufReader::new(file)).map_err(problem)?;
     check_clip(&reader, file_bytes).map_err(|p| Error::input(&name, p))?;
-    let mono = mono_samples(&mut reader).map_err(problem)?;
-    if mono.is_empty() {
+    let resampler = Resampler::new(reader.spec().sample_rate, rate);
+    let mut stream = resampler.stream()?;
+    let channels = usize::from(reader.spec().channels.max(1));
+    let mut samples = samples(&mut reader);
+    loop {
+        let block: Vec<f32> =
+            samples.by_ref().take(CLIP_BLOCK * channels).collect::<Result<_, _>>().map_err(problem)?;
+        if block.is_empty() {
+            break;
+        }
+        let mono: Vec<f32> = block.chunks_exact(channels).map(|f| f.iter().sum::<f32>() / channels as f32).collect();
+        stream.push(&mono)?;
+    }
+    let clip = stream.finish()?;
+    if clip.is_empty() {
         return Err(Error::input(&name, "holds no sound"));
     }
-    Resampler::new(reader.spec().sample_rate, rate).resample(&mono)
+    Ok(clip)
+}
+
+/// Frames read from a music file at a time.
+const CLIP_BLOCK: usize = 65536;
+
+/// The file's samples as floats, whatever their format.
+fn samples<R: std::io::Read>(reader: &mut hound::WavReader<R>) -> Box<dyn Iterator<Item = hound::Result<f32>> + '_> {
+    let spec = reader.spec();
+    match spec.sample_format {
+        hound::SampleFormat::Float => Box::new(reader.samples::<f32>()),
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+            Box::new(reader.samples::<i32>().map(move |s| s.map(|s| s as f32 * scale)))
+        }
+    }
 }
 
 /// Why a WAV header does not describe music that can be read: a rate out
@@ -153,30 +265,6 @@ fn check_clip<R: std::io::Read>(reader: &hound::WavReader<R>, file_bytes: u64) -
         return Err(format!("declares {declared} bytes of sound, more than the {file_bytes} the file has"));
     }
     Ok(())
-}
-
-/// The samples, each frame's channels averaged as it is read.
-fn mono_samples<R: std::io::Read>(reader: &mut hound::WavReader<R>) -> hound::Result<Vec<f32>> {
-    let spec = reader.spec();
-    let channels = usize::from(spec.channels.max(1));
-    let mut mono = Vec::with_capacity(reader.duration() as usize);
-    let samples: Box<dyn Iterator<Item = hound::Result<f32>>> = match spec.sample_format {
-        hound::SampleFormat::Float => Box::new(reader.samples::<f32>()),
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            Box::new(reader.samples::<i32>().map(move |s| s.map(|s| s as f32 * scale)))
-        }
-    };
-    let (mut sum, mut count) = (0.0, 0);
-    for sample in samples {
-        sum += sample?;
-        count += 1;
-        if count == channels {
-            mono.push(sum / channels as f32);
-            (sum, count) = (0.0, 0);
-        }
-    }
-    Ok(mono)
 }
 
 #[cfg(test)]
@@ -201,6 +289,20 @@ mod tests {
         assert!(error < 0.01, "{error}");
         assert_eq!(resampler.resample(&input).unwrap(), output, "reused resamplers start afresh");
         assert_eq!(Resampler::new(22050, 22050).resample(&input).unwrap(), input);
+    }
+
+    #[test]
+    fn a_clip_resampled_as_it_is_read_is_the_clip_resampled_whole() {
+        let input = sine(440.0, 44100, 0.7);
+        for (from, to) in [(44100, 22050), (44100, 48000), (22050, 22050)] {
+            let resampler = Resampler::new(from, to);
+            for len in [0, 1, 700, 1024, 1025, 2048, 5000, input.len()] {
+                let clip = &input[..len];
+                let mut stream = resampler.stream().unwrap();
+                clip.chunks(333).for_each(|block| stream.push(block).unwrap());
+                assert_eq!(stream.finish().unwrap(), resampler.resample(clip).unwrap(), "{from} to {to}, {len}");
+            }
+        }
     }
 
     #[test]
