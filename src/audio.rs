@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use rubato::audioadapter_buffers::direct::InterleavedSlice;
-use rubato::{Fft, FixedSync, Resampler as _};
+use rubato::{Fft, FixedSync, Indexing, Resampler as _};
 use std::path::Path;
 use std::sync::Mutex;
 
@@ -89,50 +89,182 @@ impl Resampler {
         if self.from == self.to || clip.is_empty() {
             return Ok(clip.to_vec());
         }
-        let failed =
-            |e: &dyn std::fmt::Display| Error::Usage(format!("resampling {} Hz to {} Hz: {e}", self.from, self.to));
         let reused = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop();
         let mut fft = match reused {
             Some(fft) => fft,
-            None => {
-                Fft::new(self.from as usize, self.to as usize, 1024, 1, FixedSync::Input).map_err(|e| failed(&e))?
-            }
+            None => self.fft()?,
         };
-        let input = InterleavedSlice::new(clip, 1, clip.len()).map_err(|e| failed(&e))?;
-        let output = fft.process_all(&input, clip.len(), None).map_err(|e| failed(&e))?;
+        let input = InterleavedSlice::new(clip, 1, clip.len()).map_err(|e| self.failed(&e))?;
+        let output = fft.process_all(&input, clip.len(), None).map_err(|e| self.failed(&e))?;
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(fft);
         let mut samples = output.take_data();
-        let (from, to) = (u64::from(self.from), u64::from(self.to));
-        samples.truncate(((clip.len() as u64 * to + from / 2) / from) as usize);
+        samples.truncate(self.output_len(clip.len()));
         Ok(samples)
+    }
+
+    /// A clip resampled as it is read, for clips too long to hold at their
+    /// own rate (music at 192 kHz): only the output is kept.
+    pub fn stream(&self) -> Result<Stream<'_>> {
+        let fft = if self.from == self.to { None } else { Some(self.fft()?) };
+        let skip = fft.as_ref().map_or(0, |f| f.output_delay());
+        let out = vec![0.0; fft.as_ref().map_or(0, |f| f.output_frames_max())];
+        Ok(Stream { resampler: self, fft, pending: Vec::new(), chunk: out, samples: Vec::new(), skip, len: 0 })
+    }
+
+    fn fft(&self) -> Result<Fft<f32>> {
+        Fft::new(self.from as usize, self.to as usize, 1024, 1, FixedSync::Input).map_err(|e| self.failed(&e))
+    }
+
+    fn failed(&self, e: &dyn std::fmt::Display) -> Error {
+        Error::Usage(format!("resampling {} Hz to {} Hz: {e}", self.from, self.to))
+    }
+
+    /// Samples at the output rate for `len` at the input rate, rounded.
+    fn output_len(&self, len: usize) -> usize {
+        let (from, to) = (u64::from(self.from), u64::from(self.to));
+        ((len as u64 * to + from / 2) / from) as usize
     }
 }
 
+/// A clip fed to the resampler a block at a time: the samples
+/// [`Resampler::resample`] gives for the whole clip, the input's chunks
+/// cut and the resampler's delay dropped the same way.
+pub struct Stream<'a> {
+    resampler: &'a Resampler,
+    /// `None` when the rates are the same.
+    fft: Option<Fft<f32>>,
+    /// Input not yet resampled: less than a chunk, or just one.
+    pending: Vec<f32>,
+    chunk: Vec<f32>,
+    samples: Vec<f32>,
+    /// Output still to drop: the resampler's delay.
+    skip: usize,
+    /// Input samples so far.
+    len: usize,
+}
+
+impl Stream<'_> {
+    /// Resamples the chunks `samples` completes, keeping one whole chunk
+    /// back, as the last is resampled on its own.
+    pub fn push(&mut self, samples: &[f32]) -> Result<()> {
+        self.len += samples.len();
+        let Some(next) = self.fft.as_ref().map(|f| f.input_frames_next()) else {
+            self.samples.extend_from_slice(samples);
+            return Ok(());
+        };
+        self.pending.extend_from_slice(samples);
+        let mut used = 0;
+        while self.pending.len() - used > next {
+            used += self.process(used, None)?;
+        }
+        self.pending.drain(..used);
+        Ok(())
+    }
+
+    /// The whole clip resampled.
+    pub fn finish(mut self) -> Result<Vec<f32>> {
+        let Some(fft) = &self.fft else { return Ok(self.samples) };
+        let expected = (fft.resample_ratio() * self.len as f64).ceil() as usize;
+        if !self.pending.is_empty() {
+            self.process(0, Some(self.pending.len()))?;
+        }
+        while self.samples.len() < expected {
+            self.process(0, Some(0))?;
+        }
+        self.samples.truncate(self.resampler.output_len(self.len));
+        Ok(self.samples)
+    }
+
+    /// Resamples one chunk of the pending input from `at` (only `partial`
+    /// samples of it, the rest silence, if given); returns the input used.
+    fn process(&mut self, at: usize, partial: Option<usize>) -> Result<usize> {
+        let failed = |e: &dyn std::fmt::Display| self.resampler.failed(e);
+        let fft = self.fft.as_mut().expect("resampling");
+        let input = InterleavedSlice::new(&self.pending[at..], 1, self.pending.len() - at).map_err(|e| failed(&e))?;
+        let frames = self.chunk.len();
+        let mut output = InterleavedSlice::new_mut(&mut self.chunk, 1, frames).map_err(|e| failed(&e))?;
+        let indexing = Indexing { input_offset: 0, output_offset: 0, active_channels_mask: None, partial_len: partial };
+        let (used, made) = fft.process_into_buffer(&input, &mut output, Some(&indexing)).map_err(|e| failed(&e))?;
+        let dropped = self.skip.min(made);
+        self.skip -= dropped;
+        self.samples.extend_from_slice(&self.chunk[dropped..made]);
+        Ok(used)
+    }
+}
+
+/// The longest music file (intro, outro, bed) read, seconds.
+pub const MAX_CLIP_SECONDS: u64 = 3600;
+/// The sample rates a music file may declare, Hz: below, no music; above,
+/// no recording. A header outside is damaged, and resampling from 1 Hz
+/// would make 22,050 samples of every one.
+pub const CLIP_RATES: std::ops::RangeInclusive<u32> = 8000..=384_000;
+
 /// A sound file (intro, outro, music bed) as mono samples at `rate`: any
-/// WAV sample format, channels averaged, resampled when its rate differs.
+/// WAV sample format, channels averaged and resampled a block at a time as
+/// they are read, so that only the clip at `rate` is held. Its header is
+/// checked before a sample is read (see [`check_clip`]).
 pub fn read_clip(path: &Path, rate: u32) -> Result<Vec<f32>> {
-    let name = path.display().to_string();
+    let name = crate::controls::shown(path.display());
     let problem = |e: hound::Error| match e {
         hound::Error::IoError(io) => Error::reading(&name, io),
         other => Error::input(&name, format!("not a readable WAV file ({other})")),
     };
-    let mut reader = hound::WavReader::open(path).map_err(problem)?;
-    let spec = reader.spec();
-    let interleaved: Vec<f32> = match spec.sample_format {
-        hound::SampleFormat::Float => reader.samples::<f32>().collect::<Result<_, _>>().map_err(problem)?,
-        hound::SampleFormat::Int => {
-            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
-            let samples = reader.samples::<i32>().map(|s| s.map(|s| s as f32 * scale));
-            samples.collect::<Result<_, _>>().map_err(problem)?
+    let file = std::fs::File::open(path).map_err(|e| Error::reading(&name, e))?;
+    let file_bytes = file.metadata().map_err(|e| Error::reading(&name, e))?.len();
+    let mut reader = hound::WavReader::new(std::io::BufReader::new(file)).map_err(problem)?;
+    check_clip(&reader, file_bytes).map_err(|p| Error::input(&name, p))?;
+    let resampler = Resampler::new(reader.spec().sample_rate, rate);
+    let mut stream = resampler.stream()?;
+    let channels = usize::from(reader.spec().channels.max(1));
+    let mut samples = samples(&mut reader);
+    loop {
+        let block: Vec<f32> =
+            samples.by_ref().take(CLIP_BLOCK * channels).collect::<Result<_, _>>().map_err(problem)?;
+        if block.is_empty() {
+            break;
         }
-    };
-    let channels = usize::from(spec.channels.max(1));
-    let mono: Vec<f32> =
-        interleaved.chunks_exact(channels).map(|frame| frame.iter().sum::<f32>() / channels as f32).collect();
-    if mono.is_empty() {
+        let mono: Vec<f32> = block.chunks_exact(channels).map(|f| f.iter().sum::<f32>() / channels as f32).collect();
+        stream.push(&mono)?;
+    }
+    let clip = stream.finish()?;
+    if clip.is_empty() {
         return Err(Error::input(&name, "holds no sound"));
     }
-    Resampler::new(spec.sample_rate, rate).resample(&mono)
+    Ok(clip)
+}
+
+/// Frames read from a music file at a time.
+const CLIP_BLOCK: usize = 65536;
+
+/// The file's samples as floats, whatever their format.
+fn samples<R: std::io::Read>(reader: &mut hound::WavReader<R>) -> Box<dyn Iterator<Item = hound::Result<f32>> + '_> {
+    let spec = reader.spec();
+    match spec.sample_format {
+        hound::SampleFormat::Float => Box::new(reader.samples::<f32>()),
+        hound::SampleFormat::Int => {
+            let scale = 1.0 / (1u64 << (spec.bits_per_sample - 1)) as f32;
+            Box::new(reader.samples::<i32>().map(move |s| s.map(|s| s as f32 * scale)))
+        }
+    }
+}
+
+/// Why a WAV header does not describe music that can be read: a rate out
+/// of [`CLIP_RATES`], more than [`MAX_CLIP_SECONDS`], or more sound than
+/// the file has bytes for.
+fn check_clip<R: std::io::Read>(reader: &hound::WavReader<R>, file_bytes: u64) -> Result<(), String> {
+    let spec = reader.spec();
+    if !CLIP_RATES.contains(&spec.sample_rate) {
+        return Err(format!("declares {} Hz, outside the 8 to 384 kHz a music file may have", spec.sample_rate));
+    }
+    let seconds = u64::from(reader.duration()) / u64::from(spec.sample_rate);
+    if seconds > MAX_CLIP_SECONDS {
+        return Err(format!("declares {seconds} s of sound, more than the hour a music file may last"));
+    }
+    let declared = u64::from(reader.len()) * u64::from(spec.bits_per_sample.div_ceil(8));
+    if declared > file_bytes {
+        return Err(format!("declares {declared} bytes of sound, more than the {file_bytes} the file has"));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -157,6 +289,20 @@ mod tests {
         assert!(error < 0.01, "{error}");
         assert_eq!(resampler.resample(&input).unwrap(), output, "reused resamplers start afresh");
         assert_eq!(Resampler::new(22050, 22050).resample(&input).unwrap(), input);
+    }
+
+    #[test]
+    fn a_clip_resampled_as_it_is_read_is_the_clip_resampled_whole() {
+        let input = sine(440.0, 44100, 0.7);
+        for (from, to) in [(44100, 22050), (44100, 48000), (22050, 22050)] {
+            let resampler = Resampler::new(from, to);
+            for len in [0, 1, 700, 1024, 1025, 2048, 5000, input.len()] {
+                let clip = &input[..len];
+                let mut stream = resampler.stream().unwrap();
+                clip.chunks(333).for_each(|block| stream.push(block).unwrap());
+                assert_eq!(stream.finish().unwrap(), resampler.resample(clip).unwrap(), "{from} to {to}, {len}");
+            }
+        }
     }
 
     #[test]
@@ -227,5 +373,43 @@ mod tests {
     fn durations_round_to_whole_samples() {
         assert_eq!(samples_in(0.5, 22050), 11025);
         assert_eq!(samples_in(0.0, 22050), 0);
+    }
+
+    /// A WAV header (PCM, 16 bits) declaring `rate` and `data_bytes` of
+    /// sound, followed by `real_bytes` of silence.
+    fn wav_with_header(rate: u32, data_bytes: u32, real_bytes: usize) -> Vec<u8> {
+        let mut wav = b"RIFF".to_vec();
+        wav.extend(data_bytes.saturating_add(36).to_le_bytes());
+        wav.extend(b"WAVEfmt ");
+        wav.extend(16u32.to_le_bytes());
+        wav.extend([1, 0, 1, 0]); // PCM, mono
+        wav.extend(rate.to_le_bytes());
+        wav.extend((rate * 2).to_le_bytes());
+        wav.extend([2, 0, 16, 0]);
+        wav.extend(b"data");
+        wav.extend(data_bytes.to_le_bytes());
+        wav.resize(wav.len() + real_bytes, 0);
+        wav
+    }
+
+    #[test]
+    fn absurd_headers_are_refused_before_any_sample_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = |rate: u32, data_bytes: u32, real_bytes: usize| {
+            let path = dir.path().join("musique.wav");
+            std::fs::write(&path, wav_with_header(rate, data_bytes, real_bytes)).unwrap();
+            let message = read_clip(&path, 22050).unwrap_err().to_string();
+            message.strip_prefix(&format!("{}: ", path.display())).unwrap().to_owned()
+        };
+        assert_eq!(error(1, 2_000_000, 2_000_000), "declares 1 Hz, outside the 8 to 384 kHz a music file may have");
+        assert_eq!(error(1_000_000, 100, 100), "declares 1000000 Hz, outside the 8 to 384 kHz a music file may have");
+        assert_eq!(
+            error(44100, 0xFFFF_FFF0, 100),
+            "declares 48695 s of sound, more than the hour a music file may last"
+        );
+        assert_eq!(error(44100, 200_000_000, 100), "declares 200000000 bytes of sound, more than the 144 the file has");
+        let path = dir.path().join("juste.wav");
+        std::fs::write(&path, wav_with_header(8000, 16000, 16000)).unwrap();
+        assert_eq!(read_clip(&path, 8000).map(|clip| clip.len()).unwrap(), 8000, "a header within bounds is read");
     }
 }

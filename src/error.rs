@@ -59,22 +59,24 @@ pub enum Error {
 }
 
 impl Error {
+    /// `name` is shown as messages show names (see [`crate::controls::shown`]),
+    /// as in every constructor here.
     pub fn input(name: impl Into<String>, problem: impl Display) -> Self {
-        Error::Input { name: name.into(), problem: problem.to_string() }
+        Error::Input { name: shown(name), problem: problem.to_string() }
     }
 
     /// `name` could not be read: the system's error is kept as the cause.
     pub fn reading(name: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Read { name: name.into(), source }
+        Error::Read { name: shown(name), source }
     }
 
     /// `name` could not be written: the system's error is kept as the cause.
     pub fn writing(name: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Write { name: name.into(), source }
+        Error::Write { name: shown(name), source }
     }
 
     pub fn output(name: impl Into<String>, problem: impl Display) -> Self {
-        Error::Output { name: name.into(), problem: problem.to_string() }
+        Error::Output { name: shown(name), problem: problem.to_string() }
     }
 
     /// One error for all of `errors` (at least one).
@@ -109,6 +111,10 @@ impl Error {
     }
 }
 
+fn shown(name: impl Into<String>) -> String {
+    crate::controls::shown(name.into())
+}
+
 /// An OS error without the "(os error 2)" suffix, which tells a user nothing.
 pub fn io_problem(error: &std::io::Error) -> String {
     let text = error.to_string();
@@ -132,5 +138,7 @@ mod tests {
         let full = Error::writing("b.wav", std::io::Error::from_raw_os_error(28));
         assert_eq!(full.to_string(), "b.wav: cannot write: No space left on device");
         assert!(full.source().is_some());
+        let named = Error::writing("b\u{1b}[2J.wav", std::io::Error::from_raw_os_error(28));
+        assert_eq!(named.to_string(), "b\\u{1b}[2J.wav: cannot write: No space left on device");
     }
 }

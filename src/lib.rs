@@ -24,7 +24,8 @@
 //! synthesis, sentences handed out in order), `master` (intro, outro, bed,
 //! loudness) and `output` (staged writes published together); `pipeline`
 //! drives them and fills the manifest once. Beside them: `audio` (sample
-//! buffers), `cache` (finished sentences kept between runs), `voicing` (a
+//! buffers), `cache` (finished sentences kept between runs), `controls`
+//! (characters that are not text, removed or shown written out), `voicing` (a
 //! sentence finished for the program, cached or made), `data` (the language
 //! data loader), `paths` (XDG folders, staging files) and [`Error`].
 
@@ -32,6 +33,7 @@ mod announce;
 mod article;
 mod audio;
 mod cache;
+mod controls;
 mod data;
 mod error;
 mod manifest;
@@ -50,6 +52,7 @@ mod synth;
 pub use announce::{written_date, written_time, Announcements, Templates};
 pub use article::{paragraphs, read_text, Format, Input};
 pub use cache::default_dir as default_cache_dir;
+pub use controls::shown;
 pub use error::{Cause, Error, Result};
 pub use manifest::{Loudness, Manifest, ManifestPart, ManifestSentence, Span};
 pub use master::{Bed, LoudnessTarget, MasterOptions};

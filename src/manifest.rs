@@ -107,3 +107,45 @@ impl Span {
         Span { start: seconds(start_sample), end: seconds(end_sample), start_sample, end_sample }
     }
 }
+
+#[cfg(test)]
+impl Manifest {
+    /// A bulletin of one article per title, each with its sentences (body
+    /// text), one second each at 1 kHz: what the writers' tests describe.
+    pub fn of_articles(articles: &[(String, Vec<String>)]) -> Self {
+        let rate = 1000;
+        let mut parts = Vec::new();
+        let mut at = 0;
+        for (i, (title, texts)) in articles.iter().enumerate() {
+            let start = at;
+            let mut sentences = Vec::new();
+            for text in texts {
+                let span = Span::new(at, at + rate as usize, rate);
+                at += rate as usize;
+                sentences.push(ManifestSentence {
+                    kind: SegmentKind::Body,
+                    paragraph: Some(0),
+                    text: text.clone(),
+                    spoken: text.clone(),
+                    engine_text: text.clone(),
+                    span,
+                });
+            }
+            let (source, title) = (format!("{}.txt", i + 1), Some(title.clone()));
+            parts.push(ManifestPart { source, title, span: Span::new(start, at, rate), sentences });
+        }
+        Manifest {
+            audio: "b.wav".to_owned(),
+            engine: "fake".to_owned(),
+            sample_rate: rate,
+            samples: at,
+            duration: at as f64 / f64::from(rate),
+            loudness: None,
+            intro: None,
+            opening: None,
+            articles: parts,
+            closing: None,
+            outro: None,
+        }
+    }
+}

@@ -239,6 +239,48 @@ fn bad_inputs_fail_cleanly() {
 }
 
 #[test]
+fn endless_and_oversized_inputs_are_refused_in_one_line() {
+    let tmp = TempDir::new().unwrap();
+    let too_large = "more than 64 MiB, too large for an article";
+    fails(tmp.path(), &["/dev/zero"], "/dev/zero", too_large);
+    fails(tmp.path(), &["/dev/urandom"], "/dev/urandom", too_large);
+    let sparse = tmp.path().join("gros.txt");
+    fs::File::create(&sparse).unwrap().set_len((64 << 20) + 1).unwrap();
+    fails(tmp.path(), &[sparse.to_str().unwrap()], "gros.txt", too_large);
+    briefing()
+        .args(["text", "-"])
+        .write_stdin(vec![b'a'; (64 << 20) + 1])
+        .assert()
+        .failure()
+        .code(1)
+        .stderr(format!("briefing: error: stdin: {too_large}\n"));
+}
+
+#[test]
+fn music_declaring_an_absurd_rate_is_refused_before_synthesis() {
+    let tmp = TempDir::new().unwrap();
+    let ok = article(tmp.path(), "ok.txt", b"Titre\n\nTexte.");
+    let music = tmp.path().join("un-hertz.wav");
+    tone(&music, 1, 1, 20.0, 0.5);
+    let problem = "declares 1 Hz, outside the 8 to 384 kHz a music file may have";
+    fails(tmp.path(), &["--intro", music.to_str().unwrap(), ok.to_str().unwrap()], "un-hertz.wav", problem);
+}
+
+#[test]
+fn control_characters_in_file_names_are_shown_written_out() {
+    let tmp = TempDir::new().unwrap();
+    article(tmp.path(), "un\u{1b}[31m.txt", b"Titre\n\nTexte.");
+    article(tmp.path(), "deux\u{7}.txt", b"- -\n");
+    let output = briefing().arg("text").arg(tmp.path()).output().unwrap();
+    assert!(output.status.success());
+    let (stdout, stderr) = (String::from_utf8(output.stdout).unwrap(), String::from_utf8(output.stderr).unwrap());
+    let folder = tmp.path().display();
+    assert!(stdout.contains(&format!("== {folder}/un\\u{{1b}}[31m.txt ==\n")), "{stdout}");
+    assert!(stderr.contains(&format!("briefing: warning: {folder}/deux\\u{{7}}.txt: no speakable text")), "{stderr}");
+    assert!(!format!("{stdout}{stderr}").contains(['\u{1b}', '\u{7}']));
+}
+
+#[test]
 fn unspeakable_article_is_skipped_with_a_warning() {
     let tmp = TempDir::new().unwrap();
     let good = article(tmp.path(), "good.txt", b"Titre\n\nTexte.");

@@ -278,3 +278,70 @@ fn the_show_is_set_in_the_config_file() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--base-url"));
 }
+
+/// Publishes one episode whose title and article hold control characters,
+/// markup and cue arrows; returns the episode's files' stem.
+fn publish_nasty(feed: &Path, tmp: &Path) -> PathBuf {
+    let nasty =
+        article(tmp, "nasty.txt", "Essai\u{7} <b>\u{1b}[31m\n\nR&D --> A <i>B</i>\u{1b}]0;x\u{7}.\n\n".as_bytes());
+    let output = briefing()
+        .args(["podcast", "-q", "--no-cache", "--date", "2026-12-03T08:00", "--base-url", BASE])
+        .args(["--title", "Bulletin\u{1b}[1m\u{7} R&D <b> --> \u{1}", "--show-title", "Radio\u{8} <Essai>"])
+        .arg(feed)
+        .arg(&nasty)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    feed.join("episodes").join("2026-12-03-0800")
+}
+
+#[test]
+fn control_characters_and_markup_in_titles_keep_the_feed_well_formed() {
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed");
+    let stem = publish_nasty(&feed, tmp.path());
+    let xml = fs::read_to_string(feed.join("feed.xml")).unwrap();
+    let document = roxmltree::Document::parse(&xml).unwrap_or_else(|e| panic!("{e}\n{xml}"));
+    let titles: Vec<&str> =
+        document.descendants().filter(|n| n.has_tag_name("title")).filter_map(|n| n.text()).collect();
+    assert_eq!(titles, ["Radio <Essai>", "Bulletin R&D <b> --> "]);
+    let vtt = fs::read_to_string(stem.with_extension("vtt")).unwrap();
+    assert!(vtt.contains("\nEssai &lt;b&gt;\n") && vtt.contains("\nR&amp;D --&gt; A &lt;i&gt;B&lt;/i&gt;.\n"), "{vtt}");
+    let page = fs::read_to_string(feed.join("index.html")).unwrap();
+    assert!(page.contains("<h2>Bulletin R&amp;D &lt;b&gt; --&gt; </h2>"), "{page}");
+    for text in [&xml, &vtt, &page] {
+        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text}");
+    }
+}
+
+/// The transcript's cues as webvtt-py reads them (their text as written,
+/// then unescaped), and the feed as feedparser does.
+const READ_NASTY: &str = r#"
+import html, json, sys, webvtt, feedparser
+cues = [html.unescape(c.text) for c in webvtt.read(sys.argv[1])]
+parsed = feedparser.parse(sys.argv[2])
+print(json.dumps({"cues": cues, "bozo": bool(parsed.bozo), "title": parsed.entries[0].title}))
+"#;
+
+#[test]
+#[ignore = "needs webvtt-py"]
+fn a_real_webvtt_parser_reads_every_cue_of_a_nasty_bulletin() {
+    let python = std::env::var_os("BRIEFING_PODCAST_PYTHON").expect("BRIEFING_PODCAST_PYTHON names the venv's python");
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed");
+    let stem = publish_nasty(&feed, tmp.path());
+    let output = Command::new(python)
+        .args(["-c", READ_NASTY])
+        .arg(stem.with_extension("vtt"))
+        .arg(feed.join("feed.xml"))
+        .output();
+    let output = output.unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let read: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let manifest: Value = serde_json::from_slice(&fs::read(stem.with_extension("json")).unwrap()).unwrap();
+    let parts = manifest["opening"].as_array().into_iter().flatten().chain(manifest["articles"].as_array().unwrap());
+    let texts: Vec<&Value> = parts.flat_map(|p| p["sentences"].as_array().unwrap()).map(|s| &s["text"]).collect();
+    assert_eq!(read["cues"].as_array().unwrap().iter().collect::<Vec<_>>(), texts);
+    assert_eq!(read["bozo"], false);
+    assert_eq!(read["title"], "Bulletin R&D <b> -->");
+}

@@ -86,7 +86,9 @@ pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
     let mut skipped = Vec::new();
     for input in inputs {
         let outcome = match input {
-            Input::Stdin => read_stdin().and_then(|bytes| load_bytes("stdin", None, &bytes, format, &mut loaded)),
+            Input::Stdin => {
+                read_input(input).and_then(|(name, bytes)| load_bytes(&name, None, &bytes, format, &mut loaded))
+            }
             Input::Path(path) if path.is_dir() => folder_articles(path).map(|files| {
                 for file in files {
                     if let Err(problem) = load_file(&file, format, &mut loaded) {
@@ -112,15 +114,17 @@ pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
     Ok(loaded)
 }
 
+/// An input's name in messages and the manifest, control characters
+/// written out.
 fn display_input(input: &Input) -> String {
     match input {
         Input::Stdin => "stdin".to_owned(),
-        Input::Path(p) => p.display().to_string(),
+        Input::Path(p) => crate::controls::shown(p.display()),
     }
 }
 
 fn folder_articles(folder: &Path) -> Result<Vec<PathBuf>> {
-    let name = folder.display().to_string();
+    let name = crate::controls::shown(folder.display());
     let entries = std::fs::read_dir(folder).map_err(|e| Error::reading(&name, e))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -143,40 +147,53 @@ fn is_article_file(path: &Path) -> bool {
 }
 
 fn load_file(path: &Path, format: Format, loaded: &mut Loaded) -> Result<()> {
-    let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| Error::reading(&name, e))?;
+    let (name, bytes) = read_input(&Input::Path(path.to_path_buf()))?;
     load_bytes(&name, Some(path), &bytes, format, loaded)
 }
 
-fn read_stdin() -> Result<Vec<u8>> {
+/// The most an input may hold, bytes: a thousand times a long article, and
+/// little enough that a device (`/dev/zero`) or a file named by mistake is
+/// refused before it fills the memory.
+pub const MAX_INPUT_BYTES: u64 = 64 << 20;
+
+/// The name messages give an input, and its bytes.
+fn read_input(input: &Input) -> Result<(String, Vec<u8>)> {
+    let name = display_input(input);
+    let bytes = match input {
+        Input::Stdin => read_bounded(&name, std::io::stdin().lock()),
+        Input::Path(path) => read_bounded(&name, std::fs::File::open(path).map_err(|e| Error::reading(&name, e))?),
+    }?;
+    Ok((name, bytes))
+}
+
+/// All of `reader`, or an error past [`MAX_INPUT_BYTES`]: no more than one
+/// byte over is ever read.
+fn read_bounded(name: &str, reader: impl Read) -> Result<Vec<u8>> {
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::reading("stdin", e))?;
+    reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| Error::reading(name, e))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(Error::input(name, format!("more than {} MiB, too large for an article", MAX_INPUT_BYTES >> 20)));
+    }
     Ok(bytes)
 }
 
 /// The whole text of one input, for tools that work on raw text
 /// (`briefing split`), with any warning about its encoding.
 pub fn read_text(input: &Input) -> Result<(String, Vec<String>)> {
-    let (name, bytes) = match input {
-        Input::Stdin => ("stdin".to_owned(), read_stdin()?),
-        Input::Path(path) => {
-            let name = path.display().to_string();
-            let bytes = std::fs::read(path).map_err(|e| Error::reading(&name, e))?;
-            (name, bytes)
-        }
-    };
+    let (name, bytes) = read_input(input)?;
     let mut warnings = Vec::new();
     let text = decode_text(&name, &bytes, &mut warnings)?;
     Ok((text, warnings))
 }
 
-/// Decoded, NFC-composed text of an input that must not be empty.
+/// Decoded, NFC-composed text of an input that must not be empty, without
+/// what is not text (see [`crate::controls`]).
 fn decode_text(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<String> {
     let (text, encoding) = decode::decode(bytes).map_err(|problem| Error::input(name, problem))?;
     if encoding == SourceEncoding::Windows1252 {
         warnings.push(format!("{name}: not valid UTF-8, read as Windows-1252 (Latin-1)"));
     }
-    let text: String = text.nfc().collect();
+    let text = crate::controls::strip(&text.nfc().collect::<String>());
     if text.trim().is_empty() {
         return Err(Error::input(name, "empty article"));
     }
@@ -253,10 +270,11 @@ fn parse_json(name: &str, text: &str) -> Result<Vec<Article>> {
                 source: format!("{name}#{}", i + 1),
                 title: article
                     .title
+                    .map(|t| crate::controls::strip(&t))
                     .as_deref()
                     .and_then(clutter::clean_line)
                     .map(|t| clutter::strip_label(&t).to_owned()),
-                paragraphs: text::paragraphs(&article.body),
+                paragraphs: text::paragraphs(&crate::controls::strip(&article.body)),
             })
         })
         .collect()
@@ -368,5 +386,52 @@ mod tests {
             empty.display(),
             broken.display()
         )));
+    }
+
+    #[test]
+    fn inputs_past_the_limit_are_refused_in_one_line() {
+        let too_large = "more than 64 MiB, too large for an article";
+        let endless = read_bounded("stdin", std::io::repeat(b'a')).unwrap_err();
+        assert_eq!(endless.to_string(), format!("stdin: {too_large}"));
+        let dir = tempfile::tempdir().unwrap();
+        let sparse = dir.path().join("gros.txt");
+        std::fs::File::create(&sparse).unwrap().set_len(MAX_INPUT_BYTES + 1).unwrap();
+        let error = load(&[Input::Path(sparse.clone())], Format::Auto).unwrap_err();
+        assert_eq!(error.to_string(), format!("{}: {too_large}", sparse.display()));
+        std::fs::write(dir.path().join("petit.txt"), "Titre\n\nUne phrase.").unwrap();
+        let loaded = load(&[Input::Path(dir.path().to_path_buf())], Format::Auto).unwrap();
+        assert_eq!(loaded.articles.len(), 1);
+        assert_eq!(loaded.warnings, [format!("{}: {too_large} (skipped)", sparse.display())]);
+        let zero = load(&[Input::from("/dev/zero")], Format::Auto).unwrap_err();
+        assert_eq!(zero.to_string(), format!("/dev/zero: {too_large}"));
+    }
+
+    #[test]
+    fn what_is_not_text_never_reaches_titles_or_paragraphs() {
+        let text = "Ti\u{1B}[1mtre\u{7}\u{FFFF}\n\nUne\u{85} phrase\u{1B}]0;x\u{7}.\r\nSuite\tici.";
+        let loaded = load_one("a.txt", text.as_bytes(), Format::Auto).unwrap();
+        assert_eq!(loaded.articles[0].title.as_deref(), Some("Titre"));
+        assert_eq!(loaded.articles[0].paragraphs, ["Une phrase.", "Suite\tici."]);
+        let json = r#"{"title": "Un\u0007 \u001b[31mtitre", "body": "Corps\u0000\u009b."}"#;
+        let loaded = load_one("a.json", json.as_bytes(), Format::Auto).unwrap();
+        assert_eq!(loaded.articles[0].title.as_deref(), Some("Un titre"));
+        assert_eq!(loaded.articles[0].paragraphs, ["Corps."]);
+        let utf16_lone_surrogate = [0xFF, 0xFE, b'O', 0, 0x00, 0xD8, b'k', 0];
+        assert_eq!(
+            load_one("b.txt", &utf16_lone_surrogate, Format::Auto).unwrap().articles[0].title.as_deref(),
+            Some("Ok")
+        );
+    }
+
+    #[test]
+    fn names_with_control_characters_are_shown_written_out() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a\u{1B}[31m.txt"), "- -\n").unwrap();
+        let named = dir.path().join("b\u{7}\n.txt");
+        std::fs::write(&named, "Titre\n\nUne phrase.").unwrap();
+        let loaded = load(&[Input::Path(dir.path().to_path_buf())], Format::Auto).unwrap();
+        let folder = dir.path().display();
+        assert_eq!(loaded.warnings, [format!("{folder}/a\\u{{1b}}[31m.txt: no speakable text, skipped")]);
+        assert_eq!(loaded.articles[0].source, format!("{folder}/b\\u{{7}}\\n.txt"));
     }
 }

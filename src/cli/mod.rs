@@ -210,7 +210,7 @@ fn print_script(script: &Script) -> Result<()> {
     for part in &script.parts {
         let heading = match part.kind {
             PartKind::Opening => "(opening)",
-            PartKind::Article => &part.source,
+            PartKind::Article => &briefing::shown(&part.source),
             PartKind::Closing => "(closing)",
         };
         lines.push(format!("== {heading} =="));
@@ -266,9 +266,10 @@ fn print_phonemes(args: &PhonemesArgs) -> Result<()> {
     print_lines(lines)
 }
 
-/// A warning on stderr, on its own line.
+/// A warning on stderr, on its own line: a name in it cannot break the
+/// line or drive the terminal.
 pub(crate) fn warn(message: &str) {
-    eprintln!("briefing: warning: {message}");
+    eprintln!("briefing: warning: {}", briefing::shown(message));
 }
 
 /// Prints to stdout; a closed pipe (`| head`) ends output quietly.

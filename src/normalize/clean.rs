@@ -6,39 +6,7 @@
 /// The text without escape sequences, control characters (other than line
 /// breaks) and emoji.
 pub(super) fn clean(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1B}' {
-            skip_escape(&mut chars);
-        } else if c == '\n' || !(c.is_control() || is_emoji(c)) {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Skips the rest of an escape sequence: CSI ("ESC [ 31 m"), OSC ("ESC ]
-/// ... BEL" or "ESC ] ... ESC \"), or a two-character sequence.
-fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars>) {
-    match chars.next() {
-        Some('[') => {
-            // Parameters and intermediates, then one final byte.
-            for c in chars.by_ref() {
-                if ('\u{40}'..='\u{7E}').contains(&c) {
-                    break;
-                }
-            }
-        }
-        Some(']') => {
-            while let Some(c) = chars.next() {
-                if c == '\u{7}' || (c == '\u{1B}' && chars.next_if_eq(&'\\').is_some()) {
-                    break;
-                }
-            }
-        }
-        _ => {}
-    }
+    crate::controls::strip(text).chars().filter(|&c| c != '\t' && !is_emoji(c)).collect()
 }
 
 /// Pictographs and the marks that build emoji sequences (joiners,
@@ -64,10 +32,7 @@ mod tests {
 
     #[test]
     fn escape_sequences_are_removed() {
-        assert_eq!(clean("\u{1B}[31mrouge\u{1B}[0m et \u{1B}[1;32mvert"), "rouge et vert");
-        assert_eq!(clean("\u{1B}]0;titre\u{7}texte"), "texte");
-        assert_eq!(clean("\u{1B}]8;;lien\u{1B}\\mot"), "mot");
-        assert_eq!(clean("fin\u{1B}"), "fin");
+        assert_eq!(clean("\u{1B}[31mrouge\u{1B}[0m et\tvert"), "rouge etvert");
     }
 
     #[test]

@@ -39,7 +39,9 @@ pub fn chunks(manifest: &Manifest) -> Vec<u8> {
             cues.extend_from_slice(&field.to_le_bytes());
         }
         let mut label = id.to_le_bytes().to_vec();
-        label.extend_from_slice(article.title.as_deref().unwrap_or(&article.source).as_bytes());
+        // A NUL ends the label: titles go on one line without controls.
+        let title = crate::controls::one_line(article.title.as_deref().unwrap_or(&article.source));
+        label.extend_from_slice(title.as_bytes());
         label.push(0);
         labels.extend(chunk(b"labl", &label));
     }
@@ -84,5 +86,13 @@ mod tests {
         assert_eq!(u32::from_le_bytes(chunks[16..20].try_into().unwrap()), 100);
         let text = String::from_utf8_lossy(&chunks);
         assert!(text.contains("Un") && !text.contains("Deux"), "{text}");
+    }
+
+    #[test]
+    fn labels_end_with_their_only_nul() {
+        let manifest = Manifest::of_articles(&[("Un\u{0} titre\u{1B}[1m\n".into(), vec!["Texte.".into()])]);
+        let chunks = chunks(&manifest);
+        let at = chunks.windows(4).position(|w| w == b"labl").unwrap();
+        assert_eq!(&chunks[at + 12..at + 21], b"Un titre\0");
     }
 }

@@ -57,10 +57,11 @@ fn frame(id: &[u8; 4], body: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A text frame, in UTF-8 (encoding byte 3).
+/// A text frame, in UTF-8 (encoding byte 3), on one line: a NUL would end
+/// the text early, other controls and line breaks are no title's.
 fn text_frame(id: &[u8; 4], text: &str) -> Vec<u8> {
     let mut body = vec![3];
-    body.extend_from_slice(text.as_bytes());
+    body.extend_from_slice(crate::controls::one_line(text).as_bytes());
     frame(id, &body)
 }
 
@@ -112,5 +113,11 @@ mod tests {
         assert_eq!(&chapter[19..23], 61_000u32.to_be_bytes());
         assert_eq!(&chapter[31..35], b"TIT2");
         assert_eq!(&chapter[41..], "\u{3}Météo".as_bytes());
+    }
+
+    #[test]
+    fn text_frames_are_one_line_without_controls() {
+        let frame = text_frame(b"TIT2", "Le\u{0} journal\u{1B}[31m\n\tdu\u{85} soir");
+        assert_eq!(&frame[10..], "\u{3}Le journal du soir".as_bytes());
     }
 }

@@ -88,23 +88,40 @@ impl AudioWriter for Opus<'_> {
 }
 
 /// The Vorbis comments: title, date, artist, publisher, then a start and a
-/// name for each article.
+/// name for each article; each value on one line, without controls.
 fn comments(tags: &Tags, manifest: &Manifest) -> opus_pure::Result<OpusTags> {
     let mut comments = OpusTags::new();
-    comments.push("TITLE", &tags.title)?;
+    let mut push = |name: &str, value: &str| comments.push(name, &crate::controls::one_line(value));
+    push("TITLE", &tags.title)?;
     if !tags.date.is_empty() {
-        comments.push("DATE", &tags.date)?;
+        push("DATE", &tags.date)?;
     }
     if let Some(artist) = &tags.artist {
-        comments.push("ARTIST", artist)?;
+        push("ARTIST", artist)?;
     }
     if let Some(publisher) = &tags.publisher {
-        comments.push("ORGANIZATION", publisher)?;
+        push("ORGANIZATION", publisher)?;
     }
     for (i, article) in manifest.articles.iter().enumerate() {
         let number = format!("CHAPTER{:03}", i + 1);
-        comments.push(&number, &clock(article.span.start))?;
-        comments.push(&format!("{number}NAME"), article.title.as_deref().unwrap_or(&article.source))?;
+        push(&number, &clock(article.span.start))?;
+        push(&format!("{number}NAME"), article.title.as_deref().unwrap_or(&article.source))?;
     }
     Ok(comments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_carry_no_control_characters() {
+        let tags = Tags { title: "Le\u{0} journal\u{1B}[1m\n".into(), date: "2026-12-03".into(), ..Tags::default() };
+        let manifest = Manifest::of_articles(&[("Un\u{7}\ttitre".into(), vec!["Texte.".into()])]);
+        let comments = comments(&tags, &manifest).unwrap().comments;
+        assert_eq!(
+            comments,
+            ["TITLE=Le journal", "DATE=2026-12-03", "CHAPTER001=00:00:00.000", "CHAPTER001NAME=Un titre"]
+        );
+    }
 }

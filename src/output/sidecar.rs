@@ -1,6 +1,7 @@
 //! Files written beside the WAV, each from the manifest: the JSON manifest
 //! itself and subtitles. One small trait, so a new format is one type.
 
+use crate::controls;
 use crate::manifest::Manifest;
 
 /// A file derived from the manifest, named like the WAV with its own extension.
@@ -57,18 +58,35 @@ impl Sidecar for Subtitles {
         if *self == Subtitles::Vtt {
             out.push_str("WEBVTT\n\n");
         }
-        let sentences = manifest.sentences();
-        for (i, sentence) in sentences.enumerate() {
+        let cues = manifest.sentences().filter_map(|sentence| Some((sentence, self.cue_text(&sentence.text)?)));
+        for (i, (sentence, text)) in cues.enumerate() {
             if *self == Subtitles::Srt {
                 out.push_str(&format!("{}\n", i + 1));
             }
             let start = self.timestamp(sentence.span.start_sample, manifest.sample_rate);
             let end = self.timestamp(sentence.span.end_sample, manifest.sample_rate);
-            // A blank line ends a cue: the text must not hold one.
-            let text = sentence.text.split_whitespace().collect::<Vec<_>>().join(" ");
             out.push_str(&format!("{start} --> {end}\n{text}\n\n"));
         }
         out
+    }
+}
+
+impl Subtitles {
+    /// A sentence as one line of cue text; `None` if nothing is left of it.
+    /// A blank line would end the cue and `-->` read as timings: the text is
+    /// put on one line, and WebVTT's markup characters escaped; SRT has no
+    /// escapes, so its arrows lose a dash.
+    fn cue_text(self, text: &str) -> Option<String> {
+        let mut line = controls::one_line(text);
+        match self {
+            Subtitles::Vtt => line = line.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"),
+            Subtitles::Srt => {
+                while line.contains("-->") {
+                    line = line.replace("-->", "->");
+                }
+            }
+        }
+        (!line.is_empty()).then_some(line)
     }
 }
 
@@ -110,5 +128,20 @@ mod tests {
         assert_eq!(Subtitles::Srt.timestamp(22050 * 3723 + 11, 22050), "01:02:03,000");
         assert_eq!(Subtitles::Vtt.timestamp(33075, 22050), "00:00:01.500");
         assert_eq!(Subtitles::Vtt.timestamp(12, 22050), "00:00:00.001");
+    }
+
+    #[test]
+    fn cue_text_is_one_line_that_cannot_end_or_time_a_cue() {
+        let texts = ["A --> B", "\u{7}\u{1B}[1m", "R&D <b>\n\nfin--->x\u{0}"].map(String::from);
+        let manifest = Manifest::of_articles(&[("Titre".into(), texts.to_vec())]);
+        assert_eq!(
+            Subtitles::Srt.render(&manifest),
+            "1\n00:00:00,000 --> 00:00:01,000\nA -> B\n\n2\n00:00:02,000 --> 00:00:03,000\nR&D <b> fin->x\n\n"
+        );
+        assert_eq!(
+            Subtitles::Vtt.render(&manifest),
+            "WEBVTT\n\n00:00:00.000 --> 00:00:01.000\nA --&gt; B\n\n\
+             00:00:02.000 --> 00:00:03.000\nR&amp;D &lt;b&gt; fin---&gt;x\n\n"
+        );
     }
 }

@@ -7,6 +7,8 @@
 //! together, so a failed run leaves the feed as it was.
 
 mod feed;
+#[cfg(test)]
+mod hostile;
 mod page;
 
 use crate::error::{Error, Result};
@@ -222,10 +224,12 @@ fn url(options: &PodcastOptions, path: &str) -> String {
     format!("{}/{path}", options.base_url.trim_end_matches('/'))
 }
 
-/// Text made safe inside XML and HTML, attributes included.
+/// Text made safe inside XML and HTML, attributes included. XML 1.0 cannot
+/// carry most control characters even as references, so what is not text
+/// is dropped (see [`crate::controls`]).
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in crate::controls::strip(text).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -256,6 +260,7 @@ mod tests {
     #[test]
     fn text_is_escaped_for_xml() {
         assert_eq!(escape("R&D <b> \"l'été\""), "R&amp;D &lt;b&gt; &quot;l&#39;été&quot;");
+        assert_eq!(escape("Un\u{1B}[1m\u{7}\u{0}\u{FFFF} titre"), "Un titre");
     }
 
     #[test]
