@@ -5,7 +5,7 @@ use briefing::announce::{Announcements, Templates};
 use briefing::article::{Format, Input};
 use briefing::master::{Bed, LoudnessTarget, MasterOptions};
 use briefing::normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
-use briefing::output::{AudioFormat, Encoding, Subtitles, Tags};
+use briefing::output::{AudioFormat, Encoding, Subtitles, Tags, SAMPLE_RATES};
 use briefing::podcast::{Channel, PodcastOptions};
 use briefing::script::{Options, Pauses};
 use briefing::{synth, BuildOptions, Error, Output, Result};
@@ -329,8 +329,6 @@ pub(crate) struct AnnounceArgs {
     #[arg(long, value_name = "TEXT", default_value = Templates::CLOSING)]
     pub(crate) closing_template: String,
 }
-
-const SAMPLE_RATES: [u32; 4] = [22050, 24000, 44100, 48000];
 
 fn parse_rate(text: &str) -> std::result::Result<u32, String> {
     let rates: Vec<String> = SAMPLE_RATES.iter().map(u32::to_string).collect();
