@@ -180,9 +180,7 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
     options.check()?;
     let loaded = article::load(&options.inputs, options.format)?;
     loaded.warnings.iter().for_each(|w| observer.warning(w));
-    let bulletins = bulletins(loaded.articles, options)?;
-    check_destinations(&bulletins, options)?;
-    Ok(bulletins)
+    bulletins(loaded.articles, options)
 }
 
 /// The bulletins to make of `articles`, and where each goes.
@@ -254,6 +252,7 @@ fn one(destination: Destination, articles: &[article::Article], options: &BuildO
 pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Report> {
     let mut clock = Stopwatch::start();
     let bulletins = plan(options, observer)?;
+    check_destinations(&bulletins, options)?;
     let sidecars = sidecars(options);
     bulletins.iter().try_for_each(|b| output::check(&b.destination, &sidecars))?;
     clock.lap("read and split");

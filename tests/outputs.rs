@@ -27,6 +27,13 @@ fn refused<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>, expected: &str) {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 
+/// The names in `dir`, in order.
+fn sorted_names(dir: &Path) -> Vec<String> {
+    let mut names = names(dir);
+    names.sort();
+    names
+}
+
 fn manifest(path: &Path) -> Value {
     serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
 }
@@ -126,6 +133,14 @@ fn a_device_takes_the_audio_as_a_stream_and_stays_a_device() {
     assert!(is_char_device(Path::new("/dev/full")));
     assert!(!Path::new("/dev/full.json").exists());
 
+    // `-o /dev/stdout` with stdout a file: written into it, nothing beside it.
+    let captured = tmp.path().join("captured.wav");
+    let into = fs::File::create(&captured).unwrap();
+    let run = piped().args(["build", "-q"]).arg(&input).args(["-o", "/dev/stdout"]).stdout(into).status().unwrap();
+    assert!(run.success());
+    assert_eq!(&fs::read(&captured).unwrap()[..4], b"RIFF");
+    assert_eq!(sorted_names(tmp.path()), ["a.txt", "captured.wav"]);
+
     refused(
         ["--subtitles", "srt", input.to_str().unwrap(), "-o", "/dev/null"],
         "/dev/null: not a regular file: the audio is streamed into it, with nothing beside it: drop --subtitles",
@@ -159,9 +174,7 @@ fn a_fifo_takes_the_audio_as_a_stream_and_stays_a_fifo() {
     briefing().args(["build", "-q"]).arg(&input).arg("-o").arg(&fifo).assert().success();
     assert_eq!(reader.join().unwrap(), fs::read(&file).unwrap());
     assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
-    let mut left = names(tmp.path());
-    left.sort();
-    assert_eq!(left, ["a.txt", "file.json", "file.wav", "pipe.wav"]);
+    assert_eq!(sorted_names(tmp.path()), ["a.txt", "file.json", "file.wav", "pipe.wav"]);
 }
 
 #[cfg(unix)]
@@ -233,9 +246,7 @@ fn concurrent_builds_to_one_destination_publish_whole_sets() {
         let source = manifest(&out.with_extension("json"))["articles"][0]["source"].as_str().unwrap().to_owned();
         let n: usize = Path::new(&source).file_stem().unwrap().to_str().unwrap().parse().unwrap();
         assert!(fs::read(&out).unwrap() == alone[n], "the WAV is not that of {source}, which its manifest describes");
-        let mut left = names(out.parent().unwrap());
-        left.sort();
-        assert_eq!(left, ["b.json", "b.wav"]);
+        assert_eq!(sorted_names(out.parent().unwrap()), ["b.json", "b.wav"]);
     }
 }
 
@@ -262,9 +273,7 @@ fn a_run_publishes_only_once_the_folder_is_free() {
     assert!(!folder.join("b.wav").exists());
     drop(held);
     assert!(run.wait().unwrap().success());
-    let mut left = names(&folder);
-    left.sort();
-    assert_eq!(left, ["b.json", "b.wav"]);
+    assert_eq!(sorted_names(&folder), ["b.json", "b.wav"]);
 }
 
 #[test]
