@@ -299,6 +299,7 @@ fn the_extension_decides_the_format() {
     assert_eq!(names(tmp.path()), ["a.txt"]);
 }
 
+#[cfg(unix)]
 #[test]
 fn a_bulletin_never_takes_another_ones_manifest() {
     let tmp = tempfile::tempdir().unwrap();
@@ -316,6 +317,11 @@ fn a_bulletin_never_takes_another_ones_manifest() {
     fs::remove_file(&wav).unwrap();
     briefing().args(["build", "-q"]).arg(&input).arg("-o").arg(&mp3).assert().success();
     assert_eq!(manifest(&wav.with_extension("json"))["audio"], "b.mp3");
+    // Nor a link beside the audio.
+    std::os::unix::fs::symlink("b.json", tmp.path().join("d.json")).unwrap();
+    let d = tmp.path().join("d.wav");
+    refused([input.as_os_str(), OsStr::new("-o"), d.as_os_str()], "d.json: not a regular file");
+    assert!(fs::symlink_metadata(tmp.path().join("d.json")).unwrap().file_type().is_symlink());
     // A .json that is no manifest is not replaced.
     let other = article(tmp.path(), "c.json", br#"{"notes": "mine"}"#);
     let c = other.with_extension("wav");

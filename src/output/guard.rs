@@ -97,10 +97,18 @@ fn same_file(a: &Path, b: &Path) -> bool {
     matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(a), Ok(b)) if a == b)
 }
 
-/// Refuses to replace a manifest beside the audio that is not this audio's:
-/// another bulletin's (`b.wav`'s when `b.mp3` is written), whose audio is
-/// still there, or a `.json` that is no manifest at all.
-pub(super) fn check_manifest(wav: &Path, sidecars: &[&dyn Sidecar]) -> Result<()> {
+/// Refuses to replace a file beside the audio that is not a regular file
+/// (a link, a device, a FIFO: a rename would replace it), or a manifest
+/// that is not this audio's: another bulletin's (`b.wav`'s when `b.mp3` is
+/// written), whose audio is still there, or a `.json` that is no manifest.
+pub(super) fn check_beside(destination: &Destination, sidecars: &[&dyn Sidecar]) -> Result<()> {
+    let Destination::File(wav) = destination else { return Ok(()) };
+    for path in destination.paths(sidecars).iter().skip(1) {
+        if std::fs::symlink_metadata(path).is_ok_and(|meta| !meta.is_file() && !meta.is_dir()) {
+            let problem = "not a regular file, and a file written beside the audio would replace it";
+            return Err(Error::Usage(format!("{}: {problem}: choose another -o", path.display())));
+        }
+    }
     let json = super::Json.extension();
     if sidecars.iter().any(|s| s.extension() == json) {
         check_manifest_owner(wav, &wav.with_extension(json))

@@ -244,7 +244,7 @@ pub fn write(
     // The registrations last until the files are published.
     let (files, _registered): (Vec<_>, Vec<_>) = staged_files.map(|f| (f.file.into_temp_path(), f.registered)).unzip();
     let _lock = guard::lock_folder(&folder)?;
-    guard::check_manifest(wav, sidecars)?;
+    guard::check_beside(destination, sidecars)?;
     publish_all(files.into_iter().zip(std::iter::once(wav.clone()).chain(sidecar_paths.iter().cloned())).collect())?;
     Ok(Written { beside: sidecar_paths, cut_short: None })
 }
@@ -275,7 +275,7 @@ pub fn check(destination: &Destination, sidecars: &[&dyn Sidecar]) -> Result<()>
     if let Some(folder_path) = destination.paths(sidecars).into_iter().find(|p| p.is_dir()) {
         return Err(Error::output(folder_path.display().to_string(), "is a folder"));
     }
-    guard::check_manifest(wav, sidecars)?;
+    guard::check_beside(destination, sidecars)?;
     let probe = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".probe").tempfile_in(&folder);
     let probe = probe.map_err(|e| Error::writing(wav.display().to_string(), e))?;
     let _registered = crate::paths::Staging::register(probe.path());
