@@ -57,7 +57,7 @@ pub use error::{Cause, Error, Result};
 pub use manifest::{Loudness, Manifest, ManifestPart, ManifestSentence, Span};
 pub use master::{Bed, LoudnessTarget, MasterOptions};
 pub use normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
-pub use output::{AudioFormat, Encoding, Subtitles, Tags};
+pub use output::{AudioFormat, Encoding, Subtitles, Tags, SAMPLE_RATES};
 pub use paths::{config_dir, remove_staging};
 pub use pipeline::{build, plan, BuildOptions, Bulletin, Observer, Output, Report, Stage};
 pub use script::{Options as ScriptOptions, PartKind, Pauses, Script, Segment, SegmentKind};

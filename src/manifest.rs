@@ -95,6 +95,19 @@ pub struct Span {
     pub end_sample: usize,
 }
 
+/// The audio a manifest describes, if `json` has a manifest's shape (an
+/// object with its own keys): so that a folder read for articles skips the
+/// manifests written into it, and one bulletin does not take another's.
+pub fn described_audio(json: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(json).ok()?;
+    let object = value.as_object()?;
+    let own_keys = ["engine", "sample_rate", "samples", "duration", "articles"];
+    if !own_keys.iter().all(|key| object.contains_key(*key)) {
+        return None;
+    }
+    object.get("audio")?.as_str().map(str::to_owned)
+}
+
 /// "01:02:03.456": a time in seconds as chapters and players write it.
 pub fn clock(seconds: f64) -> String {
     let millis = (seconds * 1000.0).round() as u64;
@@ -147,5 +160,17 @@ impl Manifest {
             closing: None,
             outro: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_manifest_is_known_by_its_keys_and_names_its_audio() {
+        let manifest =
+            r#"{"audio": "b.wav", "engine": "e", "sample_rate": 22050, "samples": 0, "duration": 0.0, "articles": []}"#;
+        assert_eq!(super::described_audio(manifest).as_deref(), Some("b.wav"));
+        assert_eq!(super::described_audio(r#"{"title": "b.wav", "body": "Texte."}"#), None);
+        assert_eq!(super::described_audio("[1, 2]"), None);
     }
 }

@@ -200,6 +200,10 @@ pub struct Report {
     /// Each bulletin's manifest, as written beside it.
     #[serde(skip)]
     pub manifests: Vec<Manifest>,
+    /// Streams whose reader went away before the end (`-o - | head`), each
+    /// with the bytes it took: those bulletins were not written whole.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cut_short: Vec<(String, u64)>,
 }
 
 /// One bulletin to make: where it goes and what it says.
@@ -215,14 +219,20 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
     options.check()?;
     let loaded = article::load(&options.inputs, options.format)?;
     loaded.warnings.iter().for_each(|w| observer.warning(w));
-    let articles = loaded.articles;
+    bulletins(loaded.articles, options)
+}
+
+/// The bulletins to make of `articles`, and where each goes.
+fn bulletins(articles: Vec<article::Article>, options: &BuildOptions) -> Result<Vec<Bulletin>> {
     let folder = match &options.output {
-        Output::File(path) => return Ok(vec![one(Destination::File(path.clone()), &articles, options)]),
+        Output::File(path) => return Ok(vec![one(Destination::at(path), &articles, options)]),
         Output::Stdout => return Ok(vec![one(Destination::Stdout, &articles, options)]),
         Output::Each(folder) => folder,
     };
-    if folder.is_file() {
-        return Err(Error::output(folder.display().to_string(), "with --each, -o names a folder"));
+    // A name like "x.mp3" is taken for the file it looks like, not a folder.
+    if folder.is_file() || (!folder.is_dir() && Encoding::of(folder).is_some()) {
+        let problem = "with --each, -o names a folder (the encoding is chosen with --encoding)";
+        return Err(Error::Usage(format!("{}: {problem}", folder.display())));
     }
     let mut taken = std::collections::HashSet::new();
     let mut bulletins = Vec::new();
@@ -237,9 +247,38 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
             (1..).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| taken.insert(n.clone()));
         let extension = options.audio.encoding.unwrap_or(Encoding::Wav).extension();
         let path = folder.join(format!("{}.{extension}", name.expect("a free name")));
-        bulletins.push(Bulletin { destination: Destination::File(path), script });
+        bulletins.push(Bulletin { destination: Destination::at(&path), script });
     }
     Ok(bulletins)
+}
+
+/// Refuses, before anything is made, a destination whose encoding cannot be
+/// told, one that would overwrite an input or be read as one, and files
+/// asked for beside a stream.
+fn check_destinations(bulletins: &[Bulletin], options: &BuildOptions) -> Result<()> {
+    let sidecars = sidecars(options);
+    for bulletin in bulletins {
+        output::check_inputs(&bulletin.destination.paths(&sidecars), &options.inputs)?;
+        options.audio.encoding_for(&bulletin.destination)?;
+        let beside_asked = options.subtitles.is_some() || options.podcast_chapters;
+        if let (Destination::Stream(path), true) = (&bulletin.destination, beside_asked) {
+            return Err(Error::Usage(format!(
+                "{}: not a regular file: the audio is streamed into it, with nothing beside it: drop --subtitles",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The files written beside each bulletin: its manifest, then what is asked.
+fn sidecars(options: &BuildOptions) -> Vec<&dyn Sidecar> {
+    let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
+    sidecars.extend(options.subtitles.as_ref().map(|s| s as &dyn Sidecar));
+    if options.podcast_chapters {
+        sidecars.push(&PodcastChapters);
+    }
+    sidecars
 }
 
 fn one(destination: Destination, articles: &[article::Article], options: &BuildOptions) -> Bulletin {
@@ -252,23 +291,21 @@ fn one(destination: Destination, articles: &[article::Article], options: &BuildO
 pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Report> {
     let mut clock = Stopwatch::start();
     let bulletins = plan(options, observer)?;
-    let mut sidecars: Vec<&dyn Sidecar> = vec![&Json];
-    sidecars.extend(options.subtitles.as_ref().map(|s| s as &dyn Sidecar));
-    if options.podcast_chapters {
-        sidecars.push(&PodcastChapters);
-    }
+    check_destinations(&bulletins, options)?;
+    let sidecars = sidecars(options);
     bulletins.iter().try_for_each(|b| output::check(&b.destination, &sidecars))?;
     clock.lap("read and split");
 
     let sentences: usize = bulletins.iter().map(|b| b.script.segments().count()).sum();
     let threads = threads(options.jobs);
     let voice_options = VoiceOptions { concurrency: threads.min(sentences).max(1), ..options.voice_options.clone() };
-    let encodings: Vec<Encoding> = bulletins.iter().map(|b| options.audio.encoding_for(&b.destination)).collect();
+    let encodings = bulletins.iter().map(|b| options.audio.encoding_for(&b.destination)).collect::<Result<Vec<_>>>()?;
     let chosen = |own: u32| options.sample_rate.unwrap_or_else(|| encodings.iter().fold(own, |r, e| e.rate_for(r)));
     let engine = synth::voice(&options.voice, &voice_options, chosen)?;
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let rate = engine.sample_rate();
     encodings.iter().try_for_each(|e| e.check_rate(rate))?;
+    encodings.iter().try_for_each(|e| e.check_bitrate(rate, options.audio.bitrate))?;
     let music = Music::load(&options.master, rate)?;
     clock.lap("load voice and music");
 
@@ -311,8 +348,8 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
             outro: mastered.outro,
         };
         observer.stage(Stage::Writing(bulletin.destination.name()));
-        let beside = output::write(&bulletin.destination, &options.audio, &mut program, &manifest, &sidecars)?;
-        report.add(&bulletin.destination, beside, &manifest);
+        let written = output::write(&bulletin.destination, &options.audio, &mut program, &manifest, &sidecars)?;
+        report.add(&bulletin.destination, written, &manifest);
         clock.lap("write");
     }
     engine.warnings().iter().chain(&cache.warnings()).for_each(|w| observer.warning(w));
@@ -323,9 +360,10 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
 }
 
 impl Report {
-    fn add(&mut self, destination: &Destination, beside: Vec<PathBuf>, manifest: &Manifest) {
+    fn add(&mut self, destination: &Destination, written: output::Written, manifest: &Manifest) {
         self.files.push(destination.name());
-        self.files.extend(beside.iter().map(|p| p.display().to_string()));
+        self.files.extend(written.beside.iter().map(|p| p.display().to_string()));
+        self.cut_short.extend(written.cut_short.map(|bytes| (destination.name(), bytes)));
         self.duration += manifest.duration;
         self.articles += manifest.articles.len();
         self.sentences += manifest.sentences().count();

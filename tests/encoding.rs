@@ -109,7 +109,8 @@ fn encoded_files_are_the_same_bytes_whatever_the_threads() {
         let made: Vec<Vec<u8>> = ["1", "3"]
             .iter()
             .map(|jobs| {
-                let file = tmp.path().join(format!("j{jobs}.{extension}"));
+                // One stem per format: each keeps its own manifest.
+                let file = tmp.path().join(format!("j{jobs}-{extension}.{extension}"));
                 briefing()
                     .arg("build")
                     .args(DATED)

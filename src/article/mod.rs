@@ -90,6 +90,10 @@ pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
                 read_input(input).and_then(|(name, bytes)| load_bytes(&name, None, &bytes, format, &mut loaded))
             }
             Input::Path(path) if path.is_dir() => folder_articles(path).map(|files| {
+                let (manifests, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| is_manifest(f));
+                if !manifests.is_empty() {
+                    loaded.warnings.push(manifests_skipped(path, &manifests));
+                }
                 for file in files {
                     if let Err(problem) = load_file(&file, format, &mut loaded) {
                         loaded.warnings.push(format!("{problem} (skipped)"));
@@ -140,7 +144,23 @@ fn folder_articles(folder: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn is_article_file(path: &Path) -> bool {
+/// Whether `path` is a bulletin's manifest, which a folder may hold when
+/// bulletins were written into it: not an article.
+fn is_manifest(path: &Path) -> bool {
+    let json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    json && std::fs::read_to_string(path).is_ok_and(|text| crate::manifest::described_audio(&text).is_some())
+}
+
+/// One warning for all the manifests skipped in a folder.
+fn manifests_skipped(folder: &Path, manifests: &[PathBuf]) -> String {
+    let names: Vec<String> =
+        manifests.iter().filter_map(|m| m.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
+    format!("{}: {} bulletin manifest(s) skipped, not articles: {}", folder.display(), names.len(), names.join(", "))
+}
+
+/// Whether a folder's file is read as an article (by its extension; hidden
+/// files are not).
+pub(crate) fn is_article_file(path: &Path) -> bool {
     let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     !hidden && ext.is_some_and(|e| ARTICLE_EXTENSIONS.contains(&e.as_str()))

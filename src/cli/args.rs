@@ -5,7 +5,7 @@ use briefing::podcast::{Channel, PodcastOptions};
 use briefing::{
     Announcements, AudioFormat, Bed, BuildOptions, Dialect, Encoding, Error, Format, Input, Lexicon, LoudnessTarget,
     MasterOptions, NormalizeOptions, Normalizer, Output, Pauses, PiperOptions, Result, ScriptOptions as Options,
-    Spelling, Subtitles, Tags, Templates, VoiceOptions,
+    Spelling, Subtitles, Tags, Templates, VoiceOptions, SAMPLE_RATES,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -327,8 +327,6 @@ pub(crate) struct AnnounceArgs {
     #[arg(long, value_name = "TEXT", default_value = Templates::CLOSING)]
     pub(crate) closing_template: String,
 }
-
-const SAMPLE_RATES: [u32; 4] = [22050, 24000, 44100, 48000];
 
 /// Where `build` writes without `-o`: the repository's `output/` folder.
 const DEFAULT_OUTPUT: &str = "output/briefing.wav";

@@ -80,7 +80,10 @@ fn build(args: &BuildArgs) -> Result<()> {
         let json = serde_json::to_string(&report).expect("a report serializes");
         print_lines([json])
     } else {
-        if !args.quiet {
+        for (name, bytes) in &report.cut_short {
+            warn(&format!("{name}: the reader stopped after {bytes} bytes; the rest of the bulletin was dropped"));
+        }
+        if !args.quiet && report.cut_short.is_empty() {
             eprintln!(
                 "briefing: wrote {} ({:.1} s, {}, {}, {} from the cache)",
                 report.files.join(", "),

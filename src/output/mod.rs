@@ -4,11 +4,13 @@
 //! failure never leaves a partial file behind.
 
 mod chapters;
+mod guard;
 mod id3;
 mod mp3;
 mod opus;
 mod sidecar;
 
+pub use guard::check_inputs;
 pub use sidecar::{Json, PodcastChapters, Sidecar, Subtitles};
 
 use crate::error::{Error, Result};
@@ -39,10 +41,29 @@ impl Encoding {
         }
     }
 
+    const ALL: [Encoding; 3] = [Encoding::Wav, Encoding::Mp3, Encoding::Opus];
+
     /// The encoding a file name asks for by its extension, if any.
     pub fn of(path: &Path) -> Option<Self> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
-        [Encoding::Wav, Encoding::Mp3, Encoding::Opus].into_iter().find(|e| e.extension() == extension)
+        Self::ALL.into_iter().find(|e| e.extension() == extension)
+    }
+
+    /// The encoding a file's extension names; `None` without an extension.
+    /// Any other extension is refused rather than written as WAV under a
+    /// name that says otherwise (`.ogg`, `.flac`, `.txt`).
+    fn named(path: &Path) -> Result<Option<Self>> {
+        if path.extension().is_none() {
+            return Ok(None);
+        }
+        Self::of(path).map(Some).ok_or_else(|| {
+            let known: Vec<String> = Self::ALL.iter().map(|e| format!(".{}", e.extension())).collect();
+            Error::Usage(format!(
+                "{}: not an audio file briefing writes: name a {} file",
+                path.display(),
+                known.join(", ")
+            ))
+        })
     }
 
     /// The sample rates the encoding can carry; `None` for any.
@@ -65,11 +86,13 @@ impl Encoding {
         }
     }
 
-    /// Fails unless the encoding can carry `rate`.
+    /// Fails unless the encoding can carry `rate`; names the rates among
+    /// those a program is made at ([`SAMPLE_RATES`]) that it can.
     pub fn check_rate(self, rate: u32) -> Result<()> {
         match self.rates() {
             Some(rates) if !rates.contains(&rate) => {
-                let rates: Vec<String> = rates.iter().map(u32::to_string).collect();
+                let rates: Vec<String> =
+                    SAMPLE_RATES.iter().filter(|r| rates.contains(r)).map(u32::to_string).collect();
                 Err(Error::Usage(format!(
                     "{} cannot carry {rate} Hz: choose --sample-rate among {}",
                     self.extension(),
@@ -79,7 +102,20 @@ impl Encoding {
             _ => Ok(()),
         }
     }
+
+    /// Fails if the encoder would not make `bitrate` kb/s at `rate` (it
+    /// would use another without a word).
+    pub fn check_bitrate(self, rate: u32, bitrate: Option<u32>) -> Result<()> {
+        match (self, bitrate) {
+            (Encoding::Mp3, Some(bitrate)) => mp3::check_bitrate(rate, bitrate),
+            _ => Ok(()),
+        }
+    }
 }
+
+/// The sample rates a program can be asked to be made at (`--sample-rate`),
+/// besides the voice's own.
+pub const SAMPLE_RATES: [u32; 4] = [22050, 24000, 44100, 48000];
 
 /// What an encoded bulletin says of itself (the MP3's tag).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -102,13 +138,23 @@ pub struct AudioFormat {
 }
 
 impl AudioFormat {
-    /// The encoding of the bulletin written to `destination`.
-    pub fn encoding_for(&self, destination: &Destination) -> Encoding {
-        let named = match destination {
-            Destination::File(path) => Encoding::of(path),
-            Destination::Stdout => None,
+    /// The encoding of the bulletin written to `destination`: the one its
+    /// extension names; an encoding asked for that contradicts it, or an
+    /// extension no encoding has, is refused.
+    pub fn encoding_for(&self, destination: &Destination) -> Result<Encoding> {
+        let (named, path) = match destination {
+            Destination::File(path) | Destination::Stream(path) => (Encoding::named(path)?, Some(path)),
+            Destination::Stdout => (None, None),
         };
-        self.encoding.or(named).unwrap_or(Encoding::Wav)
+        match (self.encoding, named, path) {
+            (Some(asked), Some(named), Some(path)) if asked != named => Err(Error::Usage(format!(
+                "{}: the extension says {}, --encoding says {}: drop --encoding or rename the file",
+                path.display(),
+                named.extension(),
+                asked.extension()
+            ))),
+            _ => Ok(self.encoding.or(named).unwrap_or(Encoding::Wav)),
+        }
     }
 }
 
@@ -118,49 +164,62 @@ pub enum Destination {
     File(PathBuf),
     /// Standard output, for piping into an encoder; nothing is written beside it.
     Stdout,
+    /// A device or a FIFO (`/dev/null`, a named pipe, `/dev/stdout`): the
+    /// audio is written into it as on stdout, nothing beside it.
+    Stream(PathBuf),
 }
 
 impl Destination {
     pub fn name(&self) -> String {
         match self {
-            Destination::File(path) => path.display().to_string(),
+            Destination::File(path) | Destination::Stream(path) => path.display().to_string(),
             Destination::Stdout => "stdout".into(),
         }
     }
 
     /// The file's name without its folder, as the manifest gives it; empty
-    /// for stdout.
+    /// for a stream, which has no manifest beside it.
     pub fn file_name(&self) -> String {
         match self {
             Destination::File(path) => path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            Destination::Stdout => String::new(),
+            Destination::Stdout | Destination::Stream(_) => String::new(),
         }
     }
 }
 
+/// What writing one bulletin did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Written {
+    /// The files written beside the audio.
+    pub beside: Vec<PathBuf>,
+    /// For a stream whose reader went away before the end (`-o - | head`):
+    /// the bytes it took. The rest was dropped.
+    pub cut_short: Option<u64>,
+}
+
 /// Writes a finished program in `format` (a WAV with chapter markers, an
 /// MP3 with its tag), and each sidecar file beside it (the JSON manifest,
-/// subtitles). On any error nothing is left behind. Returns the sidecars'
-/// paths.
+/// subtitles). On any error nothing is left behind; the files are
+/// published together, one run at a time in a folder.
 pub fn write(
     destination: &Destination,
     format: &AudioFormat,
     program: &mut Program,
     manifest: &Manifest,
     sidecars: &[&dyn Sidecar],
-) -> Result<Vec<PathBuf>> {
-    let encoding = format.encoding_for(destination);
+) -> Result<Written> {
+    let encoding = format.encoding_for(destination)?;
     let wav = match destination {
         Destination::File(path) => path,
-        Destination::Stdout => {
-            let mut out = ClosedPipeIsFine { out: std::io::stdout(), closed: false };
-            // A pipe cannot go back: an MP3 keeps its placeholder Info frame.
-            write_audio(&mut out, "stdout", encoding, format, program, manifest)?;
-            return out.flush().map(|()| Vec::new()).map_err(|e| Error::writing("stdout", e));
+        Destination::Stdout => return stream(std::io::stdout(), "stdout", encoding, format, program, manifest),
+        Destination::Stream(path) => {
+            let name = path.display().to_string();
+            let device = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::writing(&name, e))?;
+            return stream(device, &name, encoding, format, program, manifest);
         }
     };
     let name = wav.display().to_string();
-    let sidecar_paths: Vec<PathBuf> = sidecars.iter().map(|s| wav.with_extension(s.extension())).collect();
+    let sidecar_paths: Vec<PathBuf> = destination.paths(sidecars).split_off(1);
     if sidecar_paths.iter().any(|p| p == wav) {
         return Err(Error::output(name, "the audio would have the name of a file written beside it"));
     }
@@ -184,20 +243,39 @@ pub fn write(
     let staged_files = std::iter::once(wav_file).chain(staged_sidecars);
     // The registrations last until the files are published.
     let (files, _registered): (Vec<_>, Vec<_>) = staged_files.map(|f| (f.file.into_temp_path(), f.registered)).unzip();
+    let _lock = guard::lock_folder(&folder)?;
+    guard::check_beside(destination, sidecars)?;
     publish_all(files.into_iter().zip(std::iter::once(wav.clone()).chain(sidecar_paths.iter().cloned())).collect())?;
-    Ok(sidecar_paths)
+    Ok(Written { beside: sidecar_paths, cut_short: None })
+}
+
+/// Writes the audio into a stream (stdout, a device, a FIFO), which cannot
+/// go back: an MP3 keeps its placeholder Info frame. Nothing goes beside it.
+fn stream(
+    out: impl Write + Send,
+    name: &str,
+    encoding: Encoding,
+    format: &AudioFormat,
+    program: &mut Program,
+    manifest: &Manifest,
+) -> Result<Written> {
+    let mut out = ClosedPipeIsFine { out, closed: false, delivered: 0 };
+    write_audio(&mut out, name, encoding, format, program, manifest)?;
+    out.flush().map_err(|e| Error::writing(name, e))?;
+    Ok(Written { beside: Vec::new(), cut_short: out.closed.then_some(out.delivered) })
 }
 
 /// Checks, before any synthesis, that the bulletin and its sidecars can be
 /// written where they are going: the folder can be made and written in, no
-/// destination is a folder. A long run must not fail only at its end.
+/// destination is a folder, no manifest there is another bulletin's. A
+/// long run must not fail only at its end.
 pub fn check(destination: &Destination, sidecars: &[&dyn Sidecar]) -> Result<()> {
     let Destination::File(wav) = destination else { return Ok(()) };
     let folder = prepare_folder(wav)?;
-    let paths = std::iter::once(wav.clone()).chain(sidecars.iter().map(|s| wav.with_extension(s.extension())));
-    if let Some(folder_path) = paths.into_iter().find(|p| p.is_dir()) {
+    if let Some(folder_path) = destination.paths(sidecars).into_iter().find(|p| p.is_dir()) {
         return Err(Error::output(folder_path.display().to_string(), "is a folder"));
     }
+    guard::check_beside(destination, sidecars)?;
     let probe = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".probe").tempfile_in(&folder);
     let probe = probe.map_err(|e| Error::writing(wav.display().to_string(), e))?;
     let _registered = crate::paths::Staging::register(probe.path());
@@ -205,10 +283,13 @@ pub fn check(destination: &Destination, sidecars: &[&dyn Sidecar]) -> Result<()>
 }
 
 /// Standard output that a reader may close early (`| head -c 100`): the
-/// rest is dropped and the run ends quietly, as Unix tools do.
+/// rest is dropped and the run ends quietly, as Unix tools do, telling how
+/// much the reader took.
 struct ClosedPipeIsFine<W> {
     out: W,
     closed: bool,
+    /// Bytes the reader was given.
+    delivered: u64,
 }
 
 impl<W: Write> Write for ClosedPipeIsFine<W> {
@@ -221,13 +302,20 @@ impl<W: Write> Write for ClosedPipeIsFine<W> {
                 self.closed = true;
                 Ok(buf.len())
             }
+            Ok(written) => {
+                self.delivered += written as u64;
+                Ok(written)
+            }
             other => other,
         }
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
         match self.out.flush() {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
             _ if self.closed => Ok(()),
             other => other,
         }

@@ -16,6 +16,36 @@ pub const DEFAULT_BITRATE: u32 = 64;
 /// The sample rates MP3 can carry.
 pub const RATES: [u32; 9] = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000];
 
+/// The lowest rate of MPEG-1 frames, which the encoder holds to an average
+/// bitrate; below, MPEG-2 and 2.5 frames at a constant one.
+const MPEG1_FROM: u32 = 32_000;
+
+/// The bitrates, kb/s, of MPEG-2 and 2.5 frames (up to 24 kHz), where the
+/// encoder keeps a constant one: any other is moved to the nearest.
+const STREAMED_BITRATES: [u32; 14] = [8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
+
+/// The average bitrates, kb/s, MPEG-1 frames (32 kHz and up) can reach:
+/// their own lowest and highest.
+const AVERAGE_BITRATES: std::ops::RangeInclusive<u32> = 32..=320;
+
+/// Fails, naming what can be asked, if the encoder would not make an MP3
+/// at `rate` Hz at `bitrate` kb/s.
+pub fn check_bitrate(rate: u32, bitrate: u32) -> Result<()> {
+    let choice = if rate >= MPEG1_FROM {
+        if AVERAGE_BITRATES.contains(&bitrate) {
+            return Ok(());
+        }
+        format!("from {} to {}", AVERAGE_BITRATES.start(), AVERAGE_BITRATES.end())
+    } else {
+        if STREAMED_BITRATES.contains(&bitrate) {
+            return Ok(());
+        }
+        let rates: Vec<String> = STREAMED_BITRATES.iter().map(u32::to_string).collect();
+        format!("among {}", rates.join(", "))
+    };
+    Err(Error::Usage(format!("an MP3 at {rate} Hz cannot be {bitrate} kb/s: choose --bitrate {choice}")))
+}
+
 /// An MP3 at `bitrate` kb/s with `tags`: the ID3 tag, then the encoded
 /// program. The frame written back once the length is known is the Info
 /// frame (frame count, encoder delay and padding), which makes the file
@@ -42,7 +72,7 @@ impl AudioWriter for Mp3<'_> {
         // above, its constant bitrate keeps every frame until the end to share
         // bits between them, so the same average is asked of its variable
         // bitrate, which streams: memory stays flat whatever the length.
-        let vbr_quality = (rate >= 32_000).then_some(bitrate as f32);
+        let vbr_quality = (rate >= MPEG1_FROM).then_some(bitrate as f32);
         let mut encoder = Mp3Encoder::new(Mp3EncoderConfig { bitrate_kbps: bitrate, vbr_quality });
         let encoding_failed = |e: rusty_mp3::Error| Error::output(name, format!("MP3 encoding failed: {e}"));
         let writing = &mut *out;
