@@ -355,7 +355,9 @@ fn normalize_options_and_lexicons() {
     let tmp = TempDir::new().unwrap();
     let toml = article(tmp.path(), "lexique.toml", "mujao = \"Moujao\"\n".as_bytes());
     let json = article(tmp.path(), "lexique.json", r#"{"Gao": "Gaô"}"#.as_bytes());
-    for (lexicon, expected) in [(&toml, "le Moujao à Gao\n"), (&json, "le Mujao à Gaô\n")] {
+    let tsv = article(tmp.path(), "lexique.tsv", "# écrit\tdit\nà\tà\nMujao\tMoujao\nGao\tGaô\n".as_bytes());
+    let lexicons = [(&toml, "le Moujao à Gao\n"), (&json, "le Mujao à Gaô\n"), (&tsv, "le Moujao à Gaô\n")];
+    for (lexicon, expected) in lexicons {
         briefing()
             .args(["normalize", "--lexicon"])
             .arg(lexicon)
@@ -376,7 +378,7 @@ fn normalize_options_and_lexicons() {
         .assert()
         .failure()
         .code(1)
-        .stderr(predicate::str::contains("bad.toml: invalid lexicon"));
+        .stderr(predicate::str::contains("bad.toml:1: invalid lexicon"));
 }
 
 #[test]

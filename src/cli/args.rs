@@ -69,8 +69,9 @@ pub(crate) struct ReadingArgs {
     /// Number spelling: traditional ("vingt et un") or 1990 ("vingt-et-un").
     #[arg(long, value_enum, default_value_t = Spelling::Traditional)]
     pub(crate) spelling: Spelling,
-    /// Pronunciation lexicon (TOML or JSON: word = "replacement"); default:
-    /// lexicon.toml in the briefing config folder, if present.
+    /// Pronunciation lexicon: TOML or JSON (word = "replacement"), or .tsv
+    /// lines of written<TAB>spoken; default: lexicon.toml in the briefing
+    /// config folder, if present.
     #[arg(long, value_name = "FILE")]
     pub(crate) lexicon: Option<PathBuf>,
 }

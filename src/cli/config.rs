@@ -11,6 +11,7 @@
 //! the line: `briefing.toml:3: rate = 99: must be between 0.5 and 3`.
 
 use super::args::Cli;
+use briefing::error::line_of;
 use briefing::{Error, Result};
 use clap::error::{ContextKind, ContextValue};
 use clap::parser::ValueSource;
@@ -174,11 +175,6 @@ fn refusal(error: &clap::Error) -> String {
     let text = error.to_string();
     let first = text.lines().next().unwrap_or_default();
     first.trim_start_matches("error: ").to_owned()
-}
-
-/// The line, from 1, of byte `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
-    1 + text.as_bytes()[..at.min(text.len())].iter().filter(|&&b| b == b'\n').count()
 }
 
 #[cfg(test)]
