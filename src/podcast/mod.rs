@@ -369,6 +369,98 @@ mod tests {
         assert_eq!(duration_text(3723.0), "1:02:03");
     }
 
+    /// An episode of `id`, published at `published`, with `guid`.
+    fn episode(id: &str, published: &str, guid: &str) -> Episode {
+        Episode {
+            id: id.into(),
+            guid: guid.into(),
+            title: "Bulletin".into(),
+            published: published.into(),
+            audio: format!("{id}.mp3"),
+            bytes: 1,
+            mime: "audio/mpeg".into(),
+            duration: 1.0,
+            headlines: Vec::new(),
+            chapters: Vec::new(),
+            transcript: Vec::new(),
+        }
+    }
+
+    fn options(folder: &Path, base_url: &str) -> PodcastOptions {
+        PodcastOptions {
+            folder: folder.to_path_buf(),
+            base_url: base_url.into(),
+            channel: Channel::default(),
+            keep: 48,
+            when: NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn the_base_url_is_an_absolute_web_address() {
+        for fine in ["https://radio.example/bulletins", "http://localhost:8000/", "HTTPS://Radio.Example"] {
+            assert!(check_base_url(fine).is_ok(), "{fine}");
+        }
+        for wrong in [
+            "radio.example/bulletins",
+            "/var/www",
+            "ftp://radio.example",
+            "https://",
+            "https:///x",
+            "https://a b",
+            "https://x/?a=1",
+        ] {
+            let error = check_base_url(wrong).unwrap_err();
+            assert_eq!(error.exit_code(), 2);
+            assert!(error.to_string().contains("absolute http:// or https://"), "{error}");
+        }
+    }
+
+    #[test]
+    fn guids_come_from_the_feed_not_from_its_address() {
+        let first = guid_for(&[], "2026-11-24-0800", "https://wrong.example");
+        assert!(first.starts_with("briefing:") && first.ends_with(":2026-11-24-0800") && !first.contains("wrong"));
+        let kept = [episode("2026-11-24-0800", "2026-11-24T08:00:00+01:00", &first)];
+        let second = guid_for(&kept, "2026-11-24-0900", "https://right.example");
+        assert_eq!(second, first.replace("0800", "0900"), "the feed's identity is carried on");
+        assert_eq!(
+            guid_for(&kept, "2026-11-24-0800", "https://right.example"),
+            first,
+            "a replaced episode keeps its own"
+        );
+    }
+
+    #[test]
+    fn episodes_of_earlier_versions_keep_the_guids_their_feed_published() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = [
+            episode("2026-11-24-0800", "2026-11-24T08:00:00+01:00", ""),
+            episode("2026-11-24-0900", "2026-11-24T09:00:00+01:00", ""),
+        ];
+        std::fs::write(dir.path().join(EPISODES), serde_json::to_string(&old).unwrap().replace(",\"guid\":\"\"", ""))
+            .unwrap();
+        let published =
+            "<item><guid isPermaLink=\"false\">https://old.example/a&amp;b/episodes/2026-11-24-0800</guid></item>";
+        std::fs::write(dir.path().join("feed.xml"), published).unwrap();
+        let loaded = load(&options(dir.path(), "https://new.example"), &mut ()).unwrap();
+        assert_eq!(loaded[0].guid, "https://old.example/a&b/episodes/2026-11-24-0800");
+        assert_eq!(loaded[1].guid, "https://new.example/episodes/2026-11-24-0900", "none published: the old formula");
+    }
+
+    #[test]
+    fn an_episode_keep_would_remove_at_once_is_refused() {
+        let kept = [
+            episode("2026-11-24-1000", "2026-11-24T10:00:00+01:00", "a"),
+            episode("2026-11-24-0900", "2026-11-24T09:00:00+01:00", "b"),
+        ];
+        let error = refuse_if_pruned(&kept, "2026-11-24-0800", "2026-11-24T08:00:00+01:00", 2).unwrap_err();
+        assert_eq!(error.exit_code(), 2);
+        assert!(error.to_string().contains("older than the 2 kept"), "{error}");
+        assert!(refuse_if_pruned(&kept, "2026-11-24-0800", "2026-11-24T08:00:00+01:00", 3).is_ok());
+        assert!(refuse_if_pruned(&kept, "2026-11-24-0900", "2026-11-24T09:00:00+01:00", 2).is_ok(), "a replacement");
+        assert!(refuse_if_pruned(&kept, "2026-11-24-1100", "2026-11-24T11:00:00+01:00", 1).is_ok());
+    }
+
     #[test]
     fn only_the_episode_s_own_files_are_removed() {
         let dir = tempfile::tempdir().unwrap();
