@@ -124,6 +124,12 @@ pub fn io_problem(error: &std::io::Error) -> String {
     }
 }
 
+/// The line, from 1, of byte `at` in `text`: messages about a file name
+/// the line as well.
+pub fn line_of(text: &str, at: usize) -> usize {
+    1 + text.as_bytes()[..at.min(text.len())].iter().filter(|&&b| b == b'\n').count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -53,7 +53,7 @@ pub use announce::{written_date, written_time, Announcements, Templates};
 pub use article::{paragraphs, read_text, Format, Input};
 pub use cache::default_dir as default_cache_dir;
 pub use controls::shown;
-pub use error::{Cause, Error, Result};
+pub use error::{line_of, Cause, Error, Result};
 pub use manifest::{Loudness, Manifest, ManifestPart, ManifestSentence, Span};
 pub use master::{Bed, LoudnessTarget, MasterOptions};
 pub use normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};

@@ -397,7 +397,9 @@ fn normalize_options_and_lexicons() {
     let tmp = TempDir::new().unwrap();
     let toml = article(tmp.path(), "lexique.toml", "mujao = \"Moujao\"\n".as_bytes());
     let json = article(tmp.path(), "lexique.json", r#"{"Gao": "Gaô"}"#.as_bytes());
-    for (lexicon, expected) in [(&toml, "le Moujao à Gao\n"), (&json, "le Mujao à Gaô\n")] {
+    let tsv = article(tmp.path(), "lexique.tsv", "# écrit\tdit\nà\tà\nMujao\tMoujao\nGao\tGaô\n".as_bytes());
+    let lexicons = [(&toml, "le Moujao à Gao\n"), (&json, "le Mujao à Gaô\n"), (&tsv, "le Moujao à Gaô\n")];
+    for (lexicon, expected) in lexicons {
         briefing()
             .args(["normalize", "--lexicon"])
             .arg(lexicon)
@@ -418,7 +420,7 @@ fn normalize_options_and_lexicons() {
         .assert()
         .failure()
         .code(1)
-        .stderr(predicate::str::contains("bad.toml: invalid lexicon"));
+        .stderr(predicate::str::contains("bad.toml:1: invalid lexicon"));
 }
 
 #[test]
@@ -704,5 +706,56 @@ fn speak_without_playback_says_how_to_get_it() {
     let output = briefing().args(["speak", "tests/fixtures/articles"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--features playback") && stderr.trim().lines().count() == 1, "{stderr}");
+    assert!(stderr.trim().lines().count() == 1, "{stderr}");
+    assert!(stderr.contains("libasound2-dev"), "{stderr}");
+    assert!(stderr.trim_end().ends_with(": cargo install --path . --features playback"), "{stderr}");
+}
+
+/// The long options `briefing <command> --help` lists.
+fn listed_options(command: &str) -> Vec<String> {
+    let output = briefing().args([command, "--help"]).output().unwrap();
+    assert!(output.status.success());
+    let help = String::from_utf8(output.stdout).unwrap();
+    let options = help.lines().filter_map(|line| line.trim_start().split(' ').find(|w| w.starts_with("--")));
+    options.map(|w| w.trim_end_matches(',').to_owned()).collect()
+}
+
+#[test]
+fn podcast_and_speak_list_only_options_they_take() {
+    let build = listed_options("build");
+    let podcast = listed_options("podcast");
+    let speak = listed_options("speak");
+    for option in ["--output", "--each", "--dry-run", "--timings", "--subtitles"] {
+        assert!(build.iter().any(|o| o == option), "{option}: {build:?}");
+        assert!(!podcast.iter().any(|o| o == option), "podcast lists {option}");
+    }
+    for option in ["--base-url", "--keep", "--encoding", "--title", "--intro", "--voice", "--loudness", "--lexicon"] {
+        assert!(podcast.iter().any(|o| o == option), "podcast lacks {option}");
+    }
+    let file_only = ["--encoding", "--bitrate", "--title", "--artist", "--sample-rate", "--intro", "--outro", "--bed"];
+    for option in ["--output", "--each", "--dry-run", "--timings", "--subtitles"].iter().chain(&file_only) {
+        assert!(!speak.iter().any(|o| o == option), "speak lists {option}");
+    }
+    for option in ["--voice", "--loudness", "--true-peak", "--jobs", "--announce", "--json", "--no-cache", "--dialect"]
+    {
+        assert!(speak.iter().any(|o| o == option), "speak lacks {option}");
+    }
+    // What speak does not list, it refuses.
+    let refused = briefing().args(["speak", "--intro", "x.wav", "a.txt"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+#[test]
+fn a_regional_voice_reads_its_region_s_numbers() {
+    let tmp = TempDir::new().unwrap();
+    let input = article(tmp.path(), "a.txt", "Il a 70 ans.".as_bytes());
+    let said = |extra: &[&str]| {
+        let output = briefing().args(["build", "--dry-run"]).args(extra).arg(&input).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    assert!(said(&["--voice", "fr-BE"]).contains("Il a septante ans."), "{}", said(&["--voice", "fr-BE"]));
+    assert!(said(&["--voice", "fr-CH"]).contains("septante"));
+    assert!(said(&["--voice", "fr-FR"]).contains("soixante-dix"));
+    assert!(said(&["--voice", "fr-BE", "--dialect", "fr-FR"]).contains("soixante-dix"), "--dialect wins");
 }

@@ -217,7 +217,7 @@ fn podcast_takes_no_output_flag() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("drop -o"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unexpected argument '-o'"));
 }
 
 #[test]
@@ -326,7 +326,7 @@ print(json.dumps({"cues": cues, "bozo": bool(parsed.bozo), "title": parsed.entri
 #[test]
 #[ignore = "needs webvtt-py"]
 fn a_real_webvtt_parser_reads_every_cue_of_a_nasty_bulletin() {
-    let python = std::env::var_os("BRIEFING_PODCAST_PYTHON").expect("BRIEFING_PODCAST_PYTHON names the venv's python");
+    let python = podcast_python();
     let tmp = TempDir::new().unwrap();
     let feed = tmp.path().join("feed");
     let stem = publish_nasty(&feed, tmp.path());
@@ -344,4 +344,99 @@ fn a_real_webvtt_parser_reads_every_cue_of_a_nasty_bulletin() {
     assert_eq!(read["cues"].as_array().unwrap().iter().collect::<Vec<_>>(), texts);
     assert_eq!(read["bozo"], false);
     assert_eq!(read["title"], "Bulletin R&D <b> -->");
+}
+
+/// The `<guid>` of each item of the feed, in order.
+fn guids(feed: &Path) -> Vec<String> {
+    let xml = fs::read_to_string(feed.join("feed.xml")).unwrap();
+    xml.split("<guid isPermaLink=\"false\">")
+        .skip(1)
+        .map(|rest| rest.split("</guid>").next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_base_url_must_be_an_absolute_web_address() {
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed");
+    for wrong in ["radio.example/bulletins", "/var/www/feed", "ftp://radio.example/feed"] {
+        let output =
+            briefing().args(["podcast", "-q", "--base-url", wrong]).arg(&feed).arg(SHORT_ARTICLES).output().unwrap();
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(wrong) && stderr.contains("http") && stderr.trim().lines().count() == 1, "{stderr}");
+        assert!(!feed.exists(), "nothing made");
+    }
+}
+
+#[test]
+fn guids_stay_when_the_base_url_is_corrected() {
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed");
+    let first = |base: &str, date: &str| {
+        let output = briefing()
+            .args(["podcast", "-q", "--no-cache", "--date", date, "--base-url", base])
+            .arg(&feed)
+            .arg(SHORT_ARTICLES)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    };
+    first("https://wrong.example/podcast", "2026-11-24T08:00");
+    let before = guids(&feed);
+    first(BASE, "2026-11-24T09:00");
+    let after = guids(&feed);
+    assert_eq!(after.len(), 2);
+    assert_eq!(after[1], before[0], "the first episode's GUID is the same");
+    assert!(after.iter().all(|guid| !guid.contains("example")), "{after:?}");
+    assert_ne!(after[0], after[1]);
+    let xml = fs::read_to_string(feed.join("feed.xml")).unwrap();
+    assert!(xml.contains(&format!("{BASE}/episodes/2026-11-24-0800.mp3")) && !xml.contains("wrong.example"), "{xml}");
+    let kept: Vec<Value> = episodes(&feed).iter().map(|e| e["guid"].clone()).collect();
+    assert_eq!(kept, after.iter().map(|g| Value::from(g.as_str())).collect::<Vec<_>>());
+}
+
+#[test]
+fn keep_never_removes_the_episode_just_published() {
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed");
+    for hour in ["09", "10"] {
+        let output = publish(&feed, &format!("2026-11-24T{hour}:00"), &["--keep", "2"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    }
+    let before = fs::read(feed.join("episodes.json")).unwrap();
+    let older = publish(&feed, "2026-11-24T08:00", &["--keep", "2"]);
+    assert_eq!(older.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&older.stderr);
+    assert!(stderr.contains("--keep") && stderr.trim().lines().count() == 1, "{stderr}");
+    assert_eq!(fs::read(feed.join("episodes.json")).unwrap(), before);
+    assert!(names(&feed.join("episodes")).iter().all(|f| !f.starts_with("2026-11-24-0800")));
+}
+
+#[test]
+fn no_lock_file_is_left_where_the_feed_is_served() {
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed");
+    fs::create_dir(&feed).unwrap();
+    fs::write(feed.join(".briefing.lock"), "").unwrap();
+    published(&feed, "2026-11-24T08:00");
+    let mut files = names(&feed);
+    files.sort();
+    assert_eq!(files, ["episodes", "episodes.json", "feed.xml", "index.html"], "the old lock file goes too");
+}
+
+#[test]
+fn a_lost_episode_list_is_one_warning() {
+    let tmp = TempDir::new().unwrap();
+    let feed = tmp.path().join("feed");
+    published(&feed, "2026-11-24T08:00");
+    fs::remove_file(feed.join("episodes.json")).unwrap();
+    let output = publish(&feed, "2026-11-24T09:00", &[]);
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("episodes.json: missing, though 4 files") && stderr.trim().lines().count() == 1,
+        "{stderr}"
+    );
+    assert_eq!(episodes(&feed).len(), 1);
 }

@@ -61,14 +61,17 @@ pub(crate) struct ScriptArgs {
 /// How written French is read.
 #[derive(Debug, Args)]
 pub(crate) struct ReadingArgs {
-    /// Regional numbers: fr-BE says septante and nonante, fr-CH also huitante.
-    #[arg(long, value_enum, default_value_t = Dialect::France)]
-    pub(crate) dialect: Dialect,
+    /// Regional numbers: fr-BE says septante and nonante, fr-CH also
+    /// huitante. [default: the voice's region (--voice fr-BE reads fr-BE),
+    /// else fr-FR]
+    #[arg(long, value_enum)]
+    pub(crate) dialect: Option<Dialect>,
     /// Number spelling: traditional ("vingt et un") or 1990 ("vingt-et-un").
     #[arg(long, value_enum, default_value_t = Spelling::Traditional)]
     pub(crate) spelling: Spelling,
-    /// Pronunciation lexicon (TOML or JSON: word = "replacement"); default:
-    /// lexicon.toml in the briefing config folder, if present.
+    /// Pronunciation lexicon: TOML or JSON (word = "replacement"), or .tsv
+    /// lines of written<TAB>spoken; default: lexicon.toml in the briefing
+    /// config folder, if present.
     #[arg(long, value_name = "FILE")]
     pub(crate) lexicon: Option<PathBuf>,
 }
@@ -86,33 +89,24 @@ pub(crate) struct NormalizeCommand {
 }
 
 impl ReadingArgs {
-    pub(crate) fn normalizer(&self) -> Result<Normalizer> {
+    /// The normalizer for text read by `voice`, whose region is the
+    /// dialect unless --dialect says otherwise.
+    pub(crate) fn normalizer(&self, voice: &str) -> Result<Normalizer> {
         let lexicon = match self.lexicon.clone().or_else(Lexicon::default_path) {
             Some(path) => Lexicon::load(&path)?,
             None => Lexicon::default(),
         };
-        Ok(Normalizer::new(NormalizeOptions { dialect: self.dialect, spelling: self.spelling }, lexicon))
+        let dialect = self.dialect.unwrap_or_else(|| Dialect::of_voice(voice));
+        Ok(Normalizer::new(NormalizeOptions { dialect, spelling: self.spelling }, lexicon))
     }
 }
 
+/// What `build`, `podcast` and `speak` share: what is read, by which
+/// voice, at which level.
 #[derive(Debug, Args)]
-pub(crate) struct BuildArgs {
+pub(crate) struct BulletinArgs {
     #[command(flatten)]
     pub(crate) script: ScriptArgs,
-    /// The audio file to write (.wav, .mp3 or .opus), the manifest beside it as
-    /// .json; - streams it to stdout. With --each, the folder for the
-    /// bulletins. [default: output/briefing.wav, with --each: output]
-    #[arg(short, long, value_name = "PATH")]
-    pub(crate) output: Option<PathBuf>,
-    /// One bulletin per article, named after its file, in the output folder.
-    #[arg(long)]
-    pub(crate) each: bool,
-    /// Print what would be read instead of speaking it.
-    #[arg(long)]
-    pub(crate) dry_run: bool,
-    /// Report on stderr how long each stage took.
-    #[arg(long)]
-    pub(crate) timings: bool,
     /// Where synthesized sentences are kept for the next run (default: the
     /// briefing cache folder).
     #[arg(long, value_name = "DIR")]
@@ -126,9 +120,6 @@ pub(crate) struct BuildArgs {
     /// Print a summary on stdout as JSON (files, duration, sentences, cache hits, wall time).
     #[arg(long)]
     pub(crate) json: bool,
-    /// Also write subtitles beside the WAV: one cue per sentence.
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub(crate) subtitles: Option<Subtitles>,
     /// Synthesis threads (0: one per core), at most 256.
     #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub(crate) jobs: u16,
@@ -148,11 +139,36 @@ pub(crate) struct BuildArgs {
     #[command(flatten)]
     pub(crate) pauses: PauseArgs,
     #[command(flatten)]
-    pub(crate) sound: SoundArgs,
+    pub(crate) level: LevelArgs,
     #[command(flatten)]
     pub(crate) announce: AnnounceArgs,
     #[command(flatten)]
     pub(crate) piper: PiperArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BuildArgs {
+    #[command(flatten)]
+    pub(crate) bulletin: BulletinArgs,
+    /// The audio file to write (.wav, .mp3 or .opus), the manifest beside it as
+    /// .json; - streams it to stdout. With --each, the folder for the
+    /// bulletins. [default: output/briefing.wav, with --each: output]
+    #[arg(short, long, value_name = "PATH")]
+    pub(crate) output: Option<PathBuf>,
+    /// One bulletin per article, named after its file, in the output folder.
+    #[arg(long)]
+    pub(crate) each: bool,
+    /// Print what would be read instead of speaking it.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Report on stderr how long each stage took.
+    #[arg(long)]
+    pub(crate) timings: bool,
+    /// Also write subtitles beside the WAV: one cue per sentence.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) subtitles: Option<Subtitles>,
+    #[command(flatten)]
+    pub(crate) sound: SoundArgs,
     #[command(flatten)]
     pub(crate) encode: EncodeArgs,
 }
@@ -162,7 +178,8 @@ pub(crate) struct PodcastArgs {
     /// The feed's folder: episodes/, feed.xml, index.html; made if missing.
     #[arg(value_name = "FEED_DIR")]
     pub(crate) folder: PathBuf,
-    /// The address the folder is served at (enclosures need absolute URLs); required.
+    /// The address the folder is served at, absolute: http://... or https://...
+    /// (enclosures need absolute URLs); required.
     #[arg(long, value_name = "URL")]
     pub(crate) base_url: Option<String>,
     /// The show's title.
@@ -184,20 +201,21 @@ pub(crate) struct PodcastArgs {
     #[arg(long, value_name = "N", default_value_t = 48, value_parser = clap::value_parser!(u32).range(1..))]
     pub(crate) keep: u32,
     #[command(flatten)]
-    pub(crate) build: BuildArgs,
+    pub(crate) bulletin: BulletinArgs,
+    #[command(flatten)]
+    pub(crate) sound: SoundArgs,
+    #[command(flatten)]
+    pub(crate) encode: EncodeArgs,
 }
 
 impl PodcastArgs {
     /// The library's options: where the feed is, and the bulletin to make
-    /// (written by `podcast` itself, so -o and --each do not apply).
+    /// (written by `podcast` itself, which has no -o, --each or --subtitles).
     pub(crate) fn options(&self) -> Result<(PodcastOptions, BuildOptions)> {
-        if self.build.output.is_some() || self.build.each {
-            return Err(Error::Usage("podcast writes into FEED_DIR: drop -o and --each".into()));
-        }
         let Some(base_url) = self.base_url.clone() else {
             return Err(Error::Usage("podcast needs --base-url, the address FEED_DIR is served at".into()));
         };
-        let build = self.build.options()?;
+        let build = written(&self.bulletin, &self.sound, &self.encode)?;
         let podcast = PodcastOptions {
             folder: self.folder.clone(),
             base_url,
@@ -209,28 +227,18 @@ impl PodcastArgs {
                 link: self.link.clone(),
             },
             keep: self.keep as usize,
-            when: self.build.announce.when(),
+            when: self.bulletin.announce.when(),
         };
         Ok((podcast, build))
     }
 }
 
+/// `speak` writes no file and plays at the device's rate, without intro,
+/// outro or bed: it takes only the options every bulletin shares.
 #[derive(Debug, Args)]
 pub(crate) struct SpeakArgs {
     #[command(flatten)]
-    pub(crate) build: BuildArgs,
-}
-
-impl SpeakArgs {
-    /// The library's options for the bulletin heard; flags about files do
-    /// not apply.
-    pub(crate) fn options(&self) -> Result<BuildOptions> {
-        let build = &self.build;
-        if build.output.is_some() || build.each || build.subtitles.is_some() || build.encode.encoding.is_some() {
-            return Err(Error::Usage("speak writes no file: drop -o, --each, --subtitles and --encoding".into()));
-        }
-        build.options()
-    }
+    pub(crate) bulletin: BulletinArgs,
 }
 
 /// How the audio is encoded and tagged.
@@ -272,12 +280,9 @@ impl EncodeArgs {
     }
 }
 
-/// How the program sounds once the sentences are made.
+/// The program's level, heard or written.
 #[derive(Debug, Args)]
-pub(crate) struct SoundArgs {
-    /// Sample rate of the WAV (default: the voice's own).
-    #[arg(long, value_name = "HZ", value_parser = parse_rate)]
-    pub(crate) sample_rate: Option<u32>,
+pub(crate) struct LevelArgs {
     /// Integrated loudness of the whole program, LUFS (EBU R128).
     #[arg(long, default_value_t = -16.0, value_name = "LUFS", value_parser = ranged(-40.0, -5.0), allow_negative_numbers = true)]
     pub(crate) loudness: f32,
@@ -287,6 +292,14 @@ pub(crate) struct SoundArgs {
     /// Keep the level the voice gives (with --volume), no loudness normalization.
     #[arg(long)]
     pub(crate) no_loudness: bool,
+}
+
+/// What a written program has around the voice: its rate, and music.
+#[derive(Debug, Args)]
+pub(crate) struct SoundArgs {
+    /// Sample rate of the WAV (default: the voice's own).
+    #[arg(long, value_name = "HZ", value_parser = parse_rate)]
+    pub(crate) sample_rate: Option<u32>,
     /// A WAV played before the bulletin (any rate, mono or stereo).
     #[arg(long, value_name = "FILE")]
     pub(crate) intro: Option<PathBuf>,
@@ -367,15 +380,21 @@ impl AnnounceArgs {
     }
 }
 
-impl SoundArgs {
+impl LevelArgs {
     fn master(&self, volume: f32) -> MasterOptions {
         let target = LoudnessTarget { integrated: f64::from(self.loudness), true_peak: f64::from(self.true_peak) };
+        MasterOptions { volume, loudness: (!self.no_loudness).then_some(target), ..MasterOptions::default() }
+    }
+}
+
+impl SoundArgs {
+    /// `master` with this program's music.
+    fn music(&self, master: MasterOptions) -> MasterOptions {
         MasterOptions {
-            volume,
-            loudness: (!self.no_loudness).then_some(target),
             intro: self.intro.clone(),
             outro: self.outro.clone(),
             bed: self.bed.clone().map(|path| Bed { path, duck: self.bed_duck, lead: self.bed_lead }),
+            ..master
         }
     }
 }
@@ -475,9 +494,10 @@ impl PauseArgs {
 }
 
 impl ScriptArgs {
-    /// What to read and how, for `text`, and for `build` before its own options.
-    pub(crate) fn options(&self) -> Result<BuildOptions> {
-        let normalizer = if self.no_normalize { None } else { Some(self.reading.normalizer()?) };
+    /// What to read and how, for `text`, and for `build` before its own
+    /// options; `voice` reads it.
+    pub(crate) fn options(&self, voice: &str) -> Result<BuildOptions> {
+        let normalizer = if self.no_normalize { None } else { Some(self.reading.normalizer(voice)?) };
         let inputs = self.inputs.iter().map(|i| Input::from(i.as_str()));
         Ok(BuildOptions::new(inputs, Output::File(PathBuf::from(DEFAULT_OUTPUT)))
             .format(self.format)
@@ -485,24 +505,11 @@ impl ScriptArgs {
     }
 }
 
-impl BuildArgs {
-    /// The library's options for these flags; fails on flags that cannot go
-    /// together on the command line.
+impl BulletinArgs {
+    /// The options of every bulletin, heard or written: what is read, by
+    /// which voice, at which level.
     pub(crate) fn options(&self) -> Result<BuildOptions> {
-        let stdout = self.output.as_deref() == Some(Path::new("-"));
-        if stdout && self.each {
-            return Err(Error::Usage("-o - writes one WAV to stdout: it cannot take --each".into()));
-        }
-        if stdout && self.json {
-            return Err(Error::Usage("-o - puts the WAV on stdout: it cannot take --json".into()));
-        }
-        let output = match (&self.output, self.each) {
-            (_, _) if stdout => Output::Stdout,
-            (Some(path), false) => Output::File(path.clone()),
-            (None, false) => Output::File(PathBuf::from(DEFAULT_OUTPUT)),
-            (folder, true) => Output::Each(folder.clone().unwrap_or_else(|| PathBuf::from("output"))),
-        };
-        let options = self.script.options()?;
+        let options = self.script.options(&self.voice)?;
         let script = Options {
             pauses: self.pauses.pauses(),
             announcements: self.announce.announcements()?,
@@ -513,14 +520,39 @@ impl BuildArgs {
         let cache = (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(briefing::default_cache_dir));
         Ok(options
             .script(script)
-            .output(output)
-            .subtitles(self.subtitles)
             .jobs(usize::from(self.jobs))
             .voice(self.voice.clone())
             .voice_options(voice_options)
             .cache(cache)
-            .sample_rate(self.sound.sample_rate)
-            .master(self.sound.master(self.volume / 100.0))
-            .audio(self.encode.format(self.announce.when())))
+            .master(self.level.master(self.volume / 100.0)))
+    }
+}
+
+/// The options of a written bulletin (`build`, `podcast`): the shared
+/// ones, with the file's rate, music and encoding.
+fn written(bulletin: &BulletinArgs, sound: &SoundArgs, encode: &EncodeArgs) -> Result<BuildOptions> {
+    let options = bulletin.options()?;
+    let master = sound.music(options.master.clone());
+    Ok(options.sample_rate(sound.sample_rate).master(master).audio(encode.format(bulletin.announce.when())))
+}
+
+impl BuildArgs {
+    /// The library's options for these flags; fails on flags that cannot go
+    /// together on the command line.
+    pub(crate) fn options(&self) -> Result<BuildOptions> {
+        let stdout = self.output.as_deref() == Some(Path::new("-"));
+        if stdout && self.each {
+            return Err(Error::Usage("-o - writes one WAV to stdout: it cannot take --each".into()));
+        }
+        if stdout && self.bulletin.json {
+            return Err(Error::Usage("-o - puts the WAV on stdout: it cannot take --json".into()));
+        }
+        let output = match (&self.output, self.each) {
+            (_, _) if stdout => Output::Stdout,
+            (Some(path), false) => Output::File(path.clone()),
+            (None, false) => Output::File(PathBuf::from(DEFAULT_OUTPUT)),
+            (folder, true) => Output::Each(folder.clone().unwrap_or_else(|| PathBuf::from("output"))),
+        };
+        Ok(written(&self.bulletin, &self.sound, &self.encode)?.output(output).subtitles(self.subtitles))
     }
 }

@@ -11,6 +11,7 @@
 //! the line: `briefing.toml:3: rate = 99: must be between 0.5 and 3`.
 
 use super::args::Cli;
+use briefing::line_of;
 use briefing::{Error, Result};
 use clap::error::{ContextKind, ContextValue};
 use clap::parser::ValueSource;
@@ -176,11 +177,6 @@ fn refusal(error: &clap::Error) -> String {
     first.trim_start_matches("error: ").to_owned()
 }
 
-/// The line, from 1, of byte `at` in `text`.
-fn line_of(text: &str, at: usize) -> usize {
-    1 + text.as_bytes()[..at.min(text.len())].iter().filter(|&&b| b == b'\n').count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,18 +204,18 @@ mod tests {
     fn values_come_from_the_file_unless_given_on_the_command_line() {
         let toml = "voice = \"fr-BE\"\ndialect = \"fr-CH\"\n[build]\npause-article = 2.5\ndry-run = true\nrate = 1.5\n";
         let args = build(toml, &["a.txt", "--rate", "2"]);
-        assert_eq!(args.voice, "fr-BE");
-        assert_eq!(args.script.reading.dialect, briefing::Dialect::Switzerland);
-        assert_eq!(args.pauses.pause_article, 2.5);
+        assert_eq!(args.bulletin.voice, "fr-BE");
+        assert_eq!(args.bulletin.script.reading.dialect, Some(briefing::Dialect::Switzerland));
+        assert_eq!(args.bulletin.pauses.pause_article, 2.5);
         assert!(args.dry_run);
-        assert_eq!(args.rate, 2.0, "the command line wins");
+        assert_eq!(args.bulletin.rate, 2.0, "the command line wins");
     }
 
     #[test]
     fn values_starting_with_a_dash_are_values() {
         let args = build("[build]\ntitle-template = \"- {title}\"\nloudness = -20\n", &["a.txt"]);
-        assert_eq!(args.announce.title_template, "- {title}");
-        assert_eq!(args.sound.loudness, -20.0);
+        assert_eq!(args.bulletin.announce.title_template, "- {title}");
+        assert_eq!(args.bulletin.level.loudness, -20.0);
     }
 
     #[test]

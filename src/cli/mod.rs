@@ -38,7 +38,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Podcast(args) => podcast(&args),
         Command::Speak(args) => speak(&args),
         Command::Text(args) => {
-            let bulletins = briefing::plan(&args.options()?, &mut Warnings)?;
+            let bulletins = briefing::plan(&args.options(briefing::DEFAULT_VOICE)?, &mut Warnings)?;
             bulletins.iter().try_for_each(|b| print_script(&b.script))
         }
         Command::Split(args) => print_sentences(&args),
@@ -66,7 +66,8 @@ fn build(args: &BuildArgs) -> Result<()> {
         let bulletins = briefing::plan(&options, &mut Warnings)?;
         return bulletins.iter().try_for_each(|b| print_script(&b.script));
     }
-    let mut progress = Progress::new(args.quiet || args.json);
+    let (quiet, json) = (args.bulletin.quiet, args.bulletin.json);
+    let mut progress = Progress::new(quiet || json);
     let report = briefing::build(&options, &mut progress);
     progress.finish();
     let report = report?;
@@ -76,14 +77,14 @@ fn build(args: &BuildArgs) -> Result<()> {
             eprintln!("briefing: timing: {stage:<24} {seconds:>8.3} s {share:>5.1} %");
         }
     }
-    if args.json {
+    if json {
         let json = serde_json::to_string(&report).expect("a report serializes");
         print_lines([json])
     } else {
         for (name, bytes) in &report.cut_short {
             warn(&format!("{name}: the reader stopped after {bytes} bytes; the rest of the bulletin was dropped"));
         }
-        if !args.quiet && report.cut_short.is_empty() {
+        if !quiet && report.cut_short.is_empty() {
             eprintln!(
                 "briefing: wrote {} ({:.1} s, {}, {}, {} from the cache)",
                 report.files.join(", "),
@@ -99,14 +100,14 @@ fn build(args: &BuildArgs) -> Result<()> {
 
 fn podcast(args: &PodcastArgs) -> Result<()> {
     let (podcast, options) = args.options()?;
-    let mut progress = Progress::new(args.build.quiet || args.build.json);
+    let mut progress = Progress::new(args.bulletin.quiet || args.bulletin.json);
     let report = briefing::podcast::publish(&podcast, &options, &mut progress);
     progress.finish();
     let report = report?;
-    if args.build.json {
+    if args.bulletin.json {
         print_lines([serde_json::to_string(&report).expect("a report serializes")])
     } else {
-        if !args.build.quiet {
+        if !args.bulletin.quiet {
             eprintln!(
                 "briefing: published {} ({:.1} s) in {}",
                 report.files.join(", "),
@@ -122,19 +123,19 @@ fn podcast(args: &PodcastArgs) -> Result<()> {
 /// system's voice.
 #[cfg(any(feature = "playback", feature = "os-voice"))]
 fn speak(args: &SpeakArgs) -> Result<()> {
-    let options = args.options()?;
+    let options = args.bulletin.options()?;
     let keys = terminal::Keys::start();
-    let mut shown = terminal::Shown { quiet: args.build.quiet || args.build.json, raw: keys.is_raw() };
+    let mut shown = terminal::Shown { quiet: args.bulletin.quiet || args.bulletin.json, raw: keys.is_raw() };
     let report = match briefing::system_voice(&options.voice) {
         Some(name) => speak_with_system(&options, name, &keys, &mut shown),
         None => speak_through_device(&options, &keys, &mut shown),
     };
     drop(keys);
     let report = report?;
-    if args.build.json {
+    if args.bulletin.json {
         return print_lines([serde_json::to_string(&report).expect("a report serializes")]);
     }
-    if !args.build.quiet {
+    if !args.bulletin.quiet {
         eprintln!("briefing: spoke {} ({:.1} s)", count(report.sentences, "sentence"), report.seconds_played);
     }
     Ok(())
@@ -182,7 +183,7 @@ fn speak_through_device(
 
 #[cfg(not(any(feature = "playback", feature = "os-voice")))]
 fn speak(args: &SpeakArgs) -> Result<()> {
-    let options = args.options()?;
+    let options = args.bulletin.options()?;
     let feature = if briefing::system_voice(&options.voice).is_some() { "os-voice" } else { "playback" };
     Err(briefing::speak::unavailable(feature))
 }
@@ -238,7 +239,7 @@ fn print_sentences(args: &SplitArgs) -> Result<()> {
 }
 
 fn print_normalized(args: &NormalizeCommand) -> Result<()> {
-    let normalizer = args.reading.normalizer()?;
+    let normalizer = args.reading.normalizer(briefing::DEFAULT_VOICE)?;
     let (text, warnings) = briefing::read_text(&Input::from(args.input.as_str()))?;
     warnings.iter().for_each(|w| warn(w));
     if !args.explain {
@@ -252,7 +253,7 @@ fn print_normalized(args: &NormalizeCommand) -> Result<()> {
 }
 
 fn print_phonemes(args: &PhonemesArgs) -> Result<()> {
-    let normalizer = if args.no_normalize { None } else { Some(args.reading.normalizer()?) };
+    let normalizer = if args.no_normalize { None } else { Some(args.reading.normalizer(&args.voice)?) };
     let voice = briefing::VoicePhonemes::open(&args.voice)?;
     let (text, warnings) = briefing::read_text(&Input::from(args.input.as_str()))?;
     warnings.iter().for_each(|w| warn(w));
@@ -300,7 +301,7 @@ mod tests {
     fn pause_flag_defaults_match_the_library() {
         let cli = Cli::parse_from(["briefing", "build", "a.txt"]);
         let Command::Build(args) = cli.command else { panic!("build expected") };
-        assert_eq!(args.pauses.pauses(), Pauses::default());
+        assert_eq!(args.bulletin.pauses.pauses(), Pauses::default());
         assert_eq!(args.options().unwrap().script, Options::default());
     }
 }

@@ -316,6 +316,16 @@ fn regional_options() {
 }
 
 #[test]
+fn a_voice_s_region_is_its_dialect() {
+    assert_eq!(Dialect::of_voice("fr-BE"), Dialect::Belgium);
+    assert_eq!(Dialect::of_voice("fr-CH"), Dialect::Switzerland);
+    assert_eq!(Dialect::of_voice("voices/fr_BE-nathalie-medium.onnx"), Dialect::Belgium);
+    for other in ["fr-FR", "os", "os:Amélie", "x.onnx", "", "é"] {
+        assert_eq!(Dialect::of_voice(other), Dialect::France, "{other}");
+    }
+}
+
+#[test]
 fn lexicon_comes_first() {
     let entries = [("mujao", "Moujao"), ("Gao", "Gaô")].map(|(a, b)| (a.to_owned(), b.to_owned()));
     let lexicon = Lexicon::from_entries(entries.into_iter().collect()).unwrap();

@@ -16,6 +16,20 @@ pub enum Dialect {
     Switzerland,
 }
 
+impl Dialect {
+    /// The dialect of a voice, from the region its name gives: "fr-BE",
+    /// or a Piper model named like `fr_BE-…onnx`. France for any other.
+    pub fn of_voice(voice: &str) -> Dialect {
+        let name = std::path::Path::new(voice).file_name().map_or(voice.into(), |n| n.to_string_lossy());
+        let region = name.get(..5).map(|tag| tag.replace('_', "-"));
+        match region.as_deref() {
+            Some("fr-BE") => Dialect::Belgium,
+            Some("fr-CH") => Dialect::Switzerland,
+            _ => Dialect::France,
+        }
+    }
+}
+
 /// Traditional spelling ("vingt et un", "deux cent un") or the 1990
 /// rectification, which joins every numeral with hyphens ("vingt-et-un").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -62,7 +62,7 @@ fn item(xml: &mut String, options: &PodcastOptions, episode: &Episode) {
     xml.push_str("  <item>\n");
     xml.push_str(&format!("    <title>{}</title>\n", escape(&episode.title)));
     xml.push_str(&format!("    <description>{}</description>\n", escape(&description)));
-    xml.push_str(&format!("    <guid isPermaLink=\"false\">{}</guid>\n", guid(options, episode)));
+    xml.push_str(&format!("    <guid isPermaLink=\"false\">{}</guid>\n", escape(&episode.guid)));
     xml.push_str(&format!("    <pubDate>{}</pubDate>\n", rfc2822(&episode.published)));
     xml.push_str(&format!(
         "    <enclosure url=\"{}\" length=\"{}\" type=\"{}\"/>\n",
@@ -94,10 +94,22 @@ fn item(xml: &mut String, options: &PodcastOptions, episode: &Episode) {
     xml.push_str("  </item>\n");
 }
 
-/// An episode's identity, the same on every run: the feed's address and
-/// the episode's date.
-fn guid(options: &PodcastOptions, episode: &Episode) -> String {
-    escape(&url(options, &format!("{EPISODE_FOLDER}/{}", episode.id)))
+/// The GUID a published feed gives the episode `id`: every GUID, of this
+/// version or an earlier one, ends with the episode's id.
+pub(super) fn published_guid(xml: &str, id: &str) -> Option<String> {
+    const OPEN: &str = "<guid isPermaLink=\"false\">";
+    xml.split(OPEN)
+        .skip(1)
+        .filter_map(|rest| rest.split_once("</guid>"))
+        .map(|(guid, _)| unescape(guid))
+        .find(|guid| guid.strip_suffix(id).is_some_and(|before| before.ends_with(['/', ':'])))
+}
+
+/// The text `escape` was given back.
+fn unescape(text: &str) -> String {
+    [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&amp;", "&")]
+        .iter()
+        .fold(text.to_owned(), |text, (entity, c)| text.replace(entity, c))
 }
 
 /// RFC 2822, as RSS dates are written, from the RFC 3339 the state keeps.

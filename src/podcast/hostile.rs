@@ -30,6 +30,7 @@ fn episode(title: &str, manifest: &Manifest) -> Episode {
     let articles = &manifest.articles;
     Episode {
         id: "2026-12-03-0800".to_owned(),
+        guid: "briefing:test:2026-12-03-0800".to_owned(),
         title: title.to_owned(),
         published: "2026-12-03T08:00:00+01:00".to_owned(),
         audio: "2026-12-03-0800.mp3".to_owned(),

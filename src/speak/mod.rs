@@ -275,8 +275,16 @@ pub fn unavailable(feature: &str) -> Error {
         _ => ("plays through the sound card", "libasound2-dev and pkg-config"),
     };
     Error::Usage(format!(
-        "speak {what} with the `{feature}` feature: cargo install --features {feature} (on Debian, install {packages} first)"
+        "speak {what} with the `{feature}` feature: on Debian, install {packages}, then from briefing's source \
+         folder: {}",
+        install_command(feature)
     ))
+}
+
+/// The command that installs the program with `feature`, run from its
+/// source folder.
+fn install_command(feature: &str) -> String {
+    format!("cargo install --path . --features {feature}")
 }
 
 #[cfg(test)]
@@ -284,6 +292,33 @@ mod tests {
     use super::*;
     use crate::pipeline::Output;
     use std::sync::mpsc::channel;
+
+    #[test]
+    fn the_install_hint_is_a_command_cargo_takes() {
+        for feature in ["playback", "os-voice"] {
+            let message = unavailable(feature).to_string();
+            let command = message.split(": ").last().unwrap();
+            assert_eq!(command, install_command(feature), "{message}");
+            let words: Vec<&str> = command.split(' ').collect();
+            assert_eq!(words[..5], ["cargo", "install", "--path", ".", "--features"], "{command}");
+            // The same package and features resolved by cargo, which refuses
+            // a feature the package does not have.
+            let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(words[3]).join("Cargo.toml");
+            let resolved = std::process::Command::new(env!("CARGO"))
+                .args(["tree", "--offline", "--depth", "0", "--manifest-path"])
+                .arg(&manifest)
+                .args(&words[4..])
+                .output()
+                .unwrap();
+            assert!(resolved.status.success(), "{command}: {}", String::from_utf8_lossy(&resolved.stderr));
+        }
+        let wrong = std::process::Command::new(env!("CARGO"))
+            .args(["tree", "--offline", "--depth", "0", "--features", "no-such-feature", "--manifest-path"])
+            .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+            .output()
+            .unwrap();
+        assert!(!wrong.status.success(), "cargo checks the feature's name");
+    }
 
     /// A device that plays everything at once.
     #[derive(Default)]
