@@ -43,11 +43,12 @@ mod output;
 mod paths;
 mod pipeline;
 pub mod podcast;
-mod render;
+mod schedule;
 mod script;
 pub mod speak;
 mod split;
 mod synth;
+mod voicing;
 
 pub use announce::{written_date, written_time, Announcements, Templates};
 pub use article::{paragraphs, read_text, Format, Input};

@@ -8,11 +8,12 @@ use crate::article::{self, Format, Input};
 use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
-use crate::master::{Master, MasterOptions, Music, Speech, Voicing};
+use crate::master::{Master, MasterOptions, Music};
 use crate::output::{self, AudioFormat, Destination, Encoding, Json, PodcastChapters, Sidecar, Subtitles};
-use crate::render::{self, Placement, Sink, Synthesis};
+use crate::schedule::{self, Placement, Sink, Synthesis};
 use crate::script::{self, Script};
 use crate::synth::{self, VoiceOptions};
+use crate::voicing::{Speech, Voicing};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -320,7 +321,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
     let mut report = Report::default();
     for bulletin in &bulletins {
         let mut master = Master::new(options.master.clone(), rate, &music)?;
-        let placed = render::render(&bulletin.script, &mut synthesis, &mut Observed { sink: &mut master, observer })?;
+        let placed = schedule::place(&bulletin.script, &mut synthesis, &mut Observed { sink: &mut master, observer })?;
         clock.lap("synthesize and place");
         observer.stage(Stage::Mastering);
         let (mut program, mastered) = master.finish()?;

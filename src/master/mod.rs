@@ -4,24 +4,24 @@
 //! for the speech peaks the gain would push over the true-peak limit.
 //!
 //! The costly analysis runs where the sentences are made, in parallel: each
-//! is faded and analyzed on its synthesis thread ([`Voicing`]), into 5 ms
+//! is faded and analyzed on its synthesis thread (`crate::voicing`), into 5 ms
 //! units of K-weighted energy and true peak. The program is spooled to a
 //! temporary file as it arrives, with its units beside it; the gain and the
 //! limiter's ceiling are then fitted from the units alone, and the audio is
 //! read back once, shaped as it is written. Memory does not grow with the
 //! program's length.
 
-mod analysis;
-mod limiter;
-mod loudness;
+pub(crate) mod analysis;
+pub(crate) mod limiter;
+pub(crate) mod loudness;
 mod spool;
 
 use crate::audio;
-use crate::cache::{Body, Cache};
 use crate::error::{io_problem, Error, Result};
 use crate::manifest::{Loudness, Span};
-use crate::render::{Placement, Sink};
+use crate::schedule::{Placement, Sink};
 use crate::script::PartKind;
+use crate::voicing::Speech;
 use analysis::Unit;
 use limiter::{Limited, Limiter};
 use loudness::Gating;
@@ -32,15 +32,15 @@ use std::path::PathBuf;
 
 /// Fades at each end of every clip: long enough to remove a click, too
 /// short to hear.
-const FADE_SECONDS: f32 = 0.005;
+pub(crate) const FADE_SECONDS: f32 = 0.005;
 /// The limiter aims this far under the true-peak limit, for the peaks
 /// between samples the analysis may miss and the rounding to 16 bits.
-const TRUE_PEAK_MARGIN: f64 = 0.5;
+pub(crate) const TRUE_PEAK_MARGIN: f64 = 0.5;
 /// How close the fitted ceiling comes to the exact one, dB.
 const FIT_PRECISION: f64 = 0.005;
 /// The most the limiter may hold speech peaks down, dB: beyond, speech
 /// sounds crushed, and a program that needs more is left under its target.
-const MAX_LIMITING: f64 = 20.0;
+pub(crate) const MAX_LIMITING: f64 = 20.0;
 /// Tries at the ceiling before settling for the best.
 const MAX_FITS: usize = 60;
 /// The limiter's gain recovers over about this time after a peak.
@@ -130,197 +130,6 @@ impl Music {
             outro: options.outro.as_ref().map(clip).transpose()?,
             bed: options.bed.as_ref().map(|b| read(&b.path)).transpose()?,
         })
-    }
-}
-
-/// A sentence ready to be placed: at the program's rate and volume, faded
-/// at its edges, and analyzed if the program's loudness is to be set.
-pub struct Speech {
-    /// The samples, unless they wait in the sentence cache.
-    samples: Vec<f32>,
-    len: usize,
-    units: Vec<Unit>,
-    /// Where the sentence cache keeps the samples, if it does.
-    kept: Option<Body>,
-}
-
-impl Speech {
-    /// Samples in the sentence.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// The samples, read from the sentence cache if they wait there.
-    fn samples(&self) -> Result<std::borrow::Cow<'_, [f32]>> {
-        match &self.kept {
-            Some(body) if self.samples.len() != self.len => {
-                let mut samples = Vec::with_capacity(self.len);
-                audio::extend_samples(&mut samples, &body.read()?);
-                Ok(samples.into())
-            }
-            _ => Ok(self.samples.as_slice().into()),
-        }
-    }
-
-    /// What the sentence cache keeps beside the samples: their number,
-    /// then the units.
-    fn description(&self) -> Vec<u8> {
-        let mut bytes = (self.len as u64).to_le_bytes().to_vec();
-        bytes.extend(self.units.iter().flat_map(|u| u.to_bytes()));
-        bytes
-    }
-
-    /// A sentence the cache keeps, from its description; `None` if it does
-    /// not read as one.
-    fn kept(description: &[u8], body: Body) -> Option<Self> {
-        let (len, units) = description.split_at_checked(8)?;
-        let len = usize::try_from(u64::from_le_bytes(len.try_into().ok()?)).ok()?;
-        if units.len() % Unit::BYTES != 0 || body.len != len as u64 * 4 {
-            return None;
-        }
-        let units = units.chunks_exact(Unit::BYTES).map(Unit::from_bytes).collect();
-        Some(Speech { samples: Vec::new(), len, units, kept: Some(body) })
-    }
-}
-
-/// Makes [`Speech`] of synthesized sentences, or finds them in the sentence
-/// cache. Meant to run on the synthesis threads, so that the analysis and
-/// the cache's reads and writes run in parallel.
-#[derive(Debug, Clone)]
-pub struct Voicing {
-    volume: f32,
-    fade: usize,
-    rate: u32,
-    analyze: bool,
-}
-
-impl Voicing {
-    /// With `keeping`, sentences go to the sentence cache, and are always
-    /// analyzed so that any later run can use them.
-    pub fn new(options: &MasterOptions, rate: u32, keeping: bool) -> Self {
-        Voicing {
-            volume: options.volume,
-            fade: audio::samples_in(FADE_SECONDS, rate),
-            rate,
-            analyze: options.loudness.is_some() || keeping,
-        }
-    }
-
-    /// The sentence the engine says for `prepared` (`synthesize` has it
-    /// speak), from `cache` if it keeps it; `engine` names the engine, its
-    /// voice and options. The key's "voicing" number goes up whenever the
-    /// samples or units kept for the same text change.
-    pub fn make(
-        &self,
-        cache: &Cache,
-        engine: &str,
-        prepared: &str,
-        synthesize: &dyn Fn() -> Result<Vec<f32>>,
-    ) -> Result<Speech> {
-        let key = format!("{engine} | voicing 2, volume {}, fade {} | {prepared}", self.volume, self.fade);
-        if let Some(speech) = cache.get(&key).and_then(|entry| Speech::kept(&entry.description, entry.body)) {
-            return Ok(speech);
-        }
-        let mut speech = self.voice(synthesize()?);
-        if cache.keeps() {
-            let mut body = Vec::new();
-            audio::extend_bytes(&mut body, &speech.samples);
-            speech.kept = cache.put(&key, &speech.description(), &body);
-        }
-        Ok(speech)
-    }
-
-    fn voice(&self, mut samples: Vec<f32>) -> Speech {
-        if self.volume != 1.0 {
-            samples.iter_mut().for_each(|s| *s *= self.volume);
-        }
-        audio::fade_edges(&mut samples, self.fade);
-        let units = if self.analyze { analysis::analyze(&samples, self.rate) } else { Vec::new() };
-        Speech { len: samples.len(), samples, units, kept: None }
-    }
-}
-
-/// The level of a program heard as it is made: one gain for the whole
-/// bulletin, never a gain per sentence, and the limiter over each sentence
-/// under the true-peak limit. The gain comes from the loudness of the whole
-/// bulletin when every sentence is known before it is heard (from the
-/// sentence cache); otherwise from the first sentence's (the voice's level
-/// hardly moves from one sentence to the next).
-pub struct LiveLevel {
-    target: Option<LoudnessTarget>,
-    rate: u32,
-    gain: Option<f32>,
-}
-
-impl LiveLevel {
-    pub fn new(options: &MasterOptions, rate: u32) -> Self {
-        LiveLevel { target: options.loudness, rate, gain: None }
-    }
-
-    /// Sets the gain from the whole bulletin: its sentences in order, each
-    /// with the pause after it, measured as `build` measures a program,
-    /// the limiter's effect at that gain included (a few rounds).
-    pub fn measure_whole<'a>(&mut self, sentences: impl IntoIterator<Item = (&'a Speech, f32)> + Clone) {
-        let Some(target) = self.target else { return };
-        let mut gain = live_gain(target, self.loudness(sentences.clone(), None));
-        for _ in 0..LIVE_FITS {
-            gain = live_gain(target, self.loudness(sentences.clone(), Some(live_ceiling(target, gain))));
-        }
-        self.gain = Some(gain);
-    }
-
-    /// Integrated loudness of `sentences` and their pauses, each sentence
-    /// through the limiter at `ceiling` if any, as [`LiveLevel::shape`]
-    /// limits it.
-    fn loudness<'a>(&self, sentences: impl IntoIterator<Item = (&'a Speech, f32)>, ceiling: Option<f32>) -> f64 {
-        let mut gating = Gating::new(self.rate);
-        for (speech, pause) in sentences {
-            match ceiling {
-                Some(ceiling) => {
-                    let mut limiter = Limiter::new(ceiling, release_units());
-                    let add = &mut |l: Limited| gating.add(l.unit.len, l.energy());
-                    speech.units.iter().for_each(|&u| limiter.push(u, add));
-                    limiter.finish(add);
-                }
-                None => speech.units.iter().for_each(|u| gating.add(u.len, f64::from(u.energy))),
-            }
-            gating.add(audio::samples_in(pause, self.rate) as u32, 0.0);
-        }
-        gating.integrated()
-    }
-
-    /// The sentence's samples, at the bulletin's level.
-    pub fn shape(&mut self, speech: &Speech) -> Result<Vec<f32>> {
-        let samples = speech.samples()?.into_owned();
-        let Some(target) = self.target else { return Ok(samples) };
-        if self.gain.is_none() {
-            self.measure_whole([(speech, 0.0)]);
-        }
-        let gain = self.gain.unwrap_or(1.0);
-        let ceiling = live_ceiling(target, gain);
-        let mut gains = Vec::with_capacity(samples.len());
-        let mut limiter = Limiter::new(ceiling, release_units());
-        speech.units.iter().for_each(|&unit| limiter.push(unit, &mut |l: Limited| gains.extend(l.gains())));
-        limiter.finish(&mut |l: Limited| gains.extend(l.gains()));
-        Ok(samples.iter().zip(gains.iter().chain(std::iter::repeat(&1.0))).map(|(s, g)| s * g * gain).collect())
-    }
-}
-
-/// Rounds of the live fit: the limiter's effect shrinks each time.
-const LIVE_FITS: usize = 3;
-
-/// The limiter's ceiling before `gain` that puts peaks under the target's.
-fn live_ceiling(target: LoudnessTarget, gain: f32) -> f32 {
-    linear(target.true_peak - TRUE_PEAK_MARGIN) as f32 / gain
-}
-
-/// The gain that brings `measured` LUFS to the target, within the limits
-/// of the limiter's reach; none for a silent bulletin.
-fn live_gain(target: LoudnessTarget, measured: f64) -> f32 {
-    if measured.is_finite() {
-        linear((target.integrated - measured).clamp(-MAX_LIMITING, MAX_LIMITING)) as f32
-    } else {
-        1.0
     }
 }
 
@@ -718,7 +527,7 @@ fn solve(
 const PCM_BLOCK: usize = 1 << 16;
 
 /// The limiter's release in units.
-fn release_units() -> f32 {
+pub(crate) fn release_units() -> f32 {
     (LIMITER_RELEASE_SECONDS / analysis::UNIT_SECONDS) as f32
 }
 
@@ -792,7 +601,7 @@ impl Pcm<'_> {
     }
 }
 
-fn linear(decibels: f64) -> f64 {
+pub(crate) fn linear(decibels: f64) -> f64 {
     10f64.powf(decibels / 20.0)
 }
 

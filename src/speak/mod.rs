@@ -6,16 +6,18 @@
 
 #[cfg(feature = "playback")]
 pub mod device;
+mod level;
 #[cfg(feature = "os-voice")]
 pub mod system;
 
 use crate::cache::Cache;
 use crate::error::{Error, Result};
-use crate::master::{LiveLevel, Speech, Voicing};
 use crate::pipeline::{plan, BuildOptions, Observer};
-use crate::render::{Finish, Synthesis};
+use crate::schedule::{Finish, Synthesis};
 use crate::script::Segment;
 use crate::synth::{self, VoiceOptions};
+use crate::voicing::{Speech, Voicing};
+use level::LiveLevel;
 use serde::Serialize;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::Arc;

@@ -1,5 +1,6 @@
-//! Parallel synthesis of a bulletin's sentences and their placement, in
-//! order, into a [`Sink`] (the mastering stage). Where each sentence fell is
+//! The synthesis schedule: every sentence synthesized in parallel, handed
+//! out in order with bounded read-ahead, and placed into a [`Sink`] (the
+//! mastering stage). Where each sentence fell is
 //! taken from the positions the sink reports, so the manifest's times are
 //! those of the final file and cannot drift.
 
@@ -152,7 +153,7 @@ pub struct Placed {
 
 /// Places the next `script`'s sentences from `synthesis` into `sink`, in
 /// order, and says where each one fell.
-pub fn render<T: Send + 'static>(
+pub fn place<T: Send + 'static>(
     script: &Script,
     synthesis: &mut Synthesis<T>,
     sink: &mut dyn Sink<Speech = T>,
@@ -221,11 +222,11 @@ mod tests {
         }
     }
 
-    fn render_all(script: &Script, engine: impl Engine + 'static, jobs: usize) -> Result<(Vec<f32>, Placed)> {
+    fn place_all(script: &Script, engine: impl Engine + 'static, jobs: usize) -> Result<(Vec<f32>, Placed)> {
         let spoken = script.segments().map(|s| s.spoken.as_str());
         let mut synthesis = Synthesis::start(Arc::new(engine), as_is(), spoken, jobs)?;
         let mut sink = Collect(Vec::new());
-        let placed = render(script, &mut synthesis, &mut sink)?;
+        let placed = place(script, &mut synthesis, &mut sink)?;
         Ok((sink.0, placed))
     }
 
@@ -236,7 +237,7 @@ mod tests {
             ..Options::default()
         };
         let script = script(&[article(Some("Ab"), &["Cde. Fg."]), article(None, &["Hij."])], &options);
-        let (samples, manifest) = render_all(&script, Fake::new("counting"), 0).unwrap();
+        let (samples, manifest) = place_all(&script, Fake::new("counting"), 0).unwrap();
         let spans: Vec<(usize, usize)> = manifest
             .articles
             .iter()
@@ -252,13 +253,13 @@ mod tests {
     }
 
     #[test]
-    fn engine_and_sink_errors_stop_rendering() {
+    fn engine_and_sink_errors_stop_the_schedule() {
         let options = Options::default();
         let script = script(&[article(Some("Titre"), &["Un. Deux boom. Trois."])], &options);
-        let error = render_all(&script, Fake::new("failing"), 0).unwrap_err();
+        let error = place_all(&script, Fake::new("failing"), 0).unwrap_err();
         assert_eq!(error.to_string(), "voice failing: cannot say boom");
         let crashing = crate::script::script(&[article(None, &["Un crash."])], &options);
-        let error = render_all(&crashing, Fake::new("failing"), 0).unwrap_err();
+        let error = place_all(&crashing, Fake::new("failing"), 0).unwrap_err();
         assert_eq!(error.to_string(), "voice failing: crashed on \"UN CRASH.\"");
 
         struct Full(usize);
@@ -276,7 +277,7 @@ mod tests {
             Synthesis::start(Arc::new(Fake::new("counting")), as_is(), script.segments().map(|s| s.spoken.as_str()), 0)
                 .unwrap();
         let mut full = Full(0);
-        let error = render(&script, &mut synthesis, &mut full).unwrap_err();
+        let error = place(&script, &mut synthesis, &mut full).unwrap_err();
         assert_eq!((full.0, error.to_string()), (1, "out.wav: cannot write: disk full".to_owned()));
     }
 
@@ -288,8 +289,8 @@ mod tests {
         let spoken = first.segments().chain(second.segments()).map(|s| s.spoken.as_str());
         let mut synthesis = Synthesis::start(Arc::new(Fake::new("counting")), as_is(), spoken, 2).unwrap();
         let (mut a, mut b) = (Collect(Vec::new()), Collect(Vec::new()));
-        render(&first, &mut synthesis, &mut a).unwrap();
-        let manifest = render(&second, &mut synthesis, &mut b).unwrap();
+        place(&first, &mut synthesis, &mut a).unwrap();
+        let manifest = place(&second, &mut synthesis, &mut b).unwrap();
         assert_eq!(manifest.articles[0].sentences[0].engine_text, "TROIS QUATRE.");
         assert_eq!(b.0.len(), 13);
     }
@@ -300,8 +301,8 @@ mod tests {
         let refs: Vec<&str> = paragraphs.iter().map(String::as_str).collect();
         let script = script(&[article(Some("T"), &refs)], &Options::default());
         assert_eq!(
-            render_all(&script, Fake::new("counting"), 1).unwrap(),
-            render_all(&script, Fake::new("counting"), 4).unwrap()
+            place_all(&script, Fake::new("counting"), 1).unwrap(),
+            place_all(&script, Fake::new("counting"), 4).unwrap()
         );
     }
 }
