@@ -84,8 +84,10 @@ pub fn publish(options: &PodcastOptions, build_options: &BuildOptions, observer:
     // Under the lock no other run is under way: any staging left is a
     // killed run's.
     crate::paths::remove_staging_older_than(folder, &[STAGING_PREFIX], std::time::Duration::ZERO);
-    let staging = tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(folder).map_err(|e| problem(folder, e))?;
-    let _registered = crate::paths::Staging::register(staging.path());
+    let make = || tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(folder);
+    // One value: the folder is dropped (removed) before its registration.
+    let staged = crate::paths::Staging::create(make, tempfile::TempDir::path).map_err(|e| problem(folder, e))?;
+    let staging = &staged.0;
 
     let encoding = build_options.audio.encoding.unwrap_or(Encoding::Mp3);
     let id = options.when.format("%Y-%m-%d-%H%M").to_string();
