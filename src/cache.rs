@@ -449,6 +449,30 @@ mod tests {
 
     const DAY: Duration = Duration::from_secs(24 * 3600);
 
+    /// A cache holding one entry, "un"; the entry's file.
+    fn one_entry() -> (tempfile::TempDir, Cache, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(Some(dir.path()));
+        cache.put("un", b"units", b"samples of the sentence").unwrap();
+        let path = entry_files(dir.path()).pop().unwrap();
+        (dir, cache, path)
+    }
+
+    /// Changes the file at `path` with `change`.
+    fn rewrite(path: &Path, change: impl FnOnce(&mut [u8])) {
+        let mut bytes = std::fs::read(path).unwrap();
+        change(&mut bytes[..]);
+        std::fs::write(path, &bytes).unwrap();
+    }
+
+    fn flip_last(bytes: &mut [u8]) {
+        *bytes.last_mut().unwrap() ^= 1;
+    }
+
+    fn repaired(path: &Path) -> String {
+        format!("the sentence cache entry {} was damaged: made again", path.display())
+    }
+
     #[test]
     fn an_entry_comes_back_as_kept() {
         let dir = tempfile::tempdir().unwrap();
@@ -464,10 +488,7 @@ mod tests {
 
     #[test]
     fn damaged_entries_are_not_used() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(Some(dir.path()));
-        cache.put("un", b"units", b"samples of the sentence").unwrap();
-        let path = entry_files(dir.path()).pop().unwrap();
+        let (_dir, cache, path) = one_entry();
         let good = std::fs::read(&path).unwrap();
         // Anywhere in the header or the description: the entry is not found.
         for at in [3, 10, 15, 25, 30, HEADER + 2] {
@@ -478,22 +499,15 @@ mod tests {
         }
         std::fs::write(&path, &good[..good.len() - 1]).unwrap();
         assert_eq!(cache.get("un"), None, "cut short");
-        let message = format!("the sentence cache entry {} was damaged: made again", path.display());
-        assert_eq!(cache.warnings(), [message], "one entry, told once");
+        assert_eq!(cache.warnings(), [repaired(&path)], "one entry, told once");
     }
 
     #[test]
     fn damaged_samples_are_a_miss_told_once_and_replaced() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(Some(dir.path()));
-        cache.put("un", b"units", b"samples of the sentence").unwrap();
-        let path = entry_files(dir.path()).pop().unwrap();
-        let mut bytes = std::fs::read(&path).unwrap();
-        *bytes.last_mut().unwrap() ^= 1;
-        std::fs::write(&path, &bytes).unwrap();
+        let (_dir, cache, path) = one_entry();
+        rewrite(&path, flip_last);
         assert_eq!(cache.get("un"), None, "a miss, when it can still be made again");
-        let message = format!("the sentence cache entry {} was damaged: made again", path.display());
-        assert_eq!(cache.warnings(), [message]);
+        assert_eq!(cache.warnings(), [repaired(&path)]);
         cache.put("un", b"units", b"samples of the sentence").unwrap();
         assert_eq!(cache.get("un").unwrap().body.read().unwrap(), b"samples of the sentence");
         assert_eq!(cache.counts(), (1, 1));
@@ -501,26 +515,17 @@ mod tests {
 
     #[test]
     fn samples_changed_after_the_lookup_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(Some(dir.path()));
-        cache.put("un", b"units", b"samples of the sentence").unwrap();
+        let (_dir, cache, path) = one_entry();
         let entry = cache.get("un").unwrap();
-        let mut bytes = std::fs::read(&entry.body.path).unwrap();
-        *bytes.last_mut().unwrap() ^= 1;
-        std::fs::write(&entry.body.path, &bytes).unwrap();
+        rewrite(&path, flip_last);
         let error = entry.body.read().unwrap_err().to_string();
         assert!(error.ends_with("changed while the bulletin was made: run again"), "{error}");
     }
 
     #[test]
     fn an_entry_of_an_older_layout_is_a_quiet_miss() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(Some(dir.path()));
-        cache.put("un", b"units", b"samples").unwrap();
-        let path = entry_files(dir.path()).pop().unwrap();
-        let mut bytes = std::fs::read(&path).unwrap();
-        bytes[..8].copy_from_slice(b"BRFC0002");
-        std::fs::write(&path, &bytes).unwrap();
+        let (_dir, cache, path) = one_entry();
+        rewrite(&path, |bytes| bytes[..8].copy_from_slice(b"BRFC0002"));
         assert_eq!(cache.get("un"), None);
         assert!(cache.warnings().is_empty(), "{:?}", cache.warnings());
     }
@@ -534,10 +539,7 @@ mod tests {
 
     #[test]
     fn a_hit_marks_the_entry_as_just_used() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(Some(dir.path()));
-        cache.put("un", b"", b"x").unwrap();
-        let path = entry_files(dir.path()).pop().unwrap();
+        let (_dir, cache, path) = one_entry();
         set_used(&path, 10 * DAY);
         cache.get("un").unwrap();
         let used = std::fs::metadata(&path).unwrap().modified().unwrap();

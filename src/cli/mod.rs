@@ -61,36 +61,16 @@ fn cache(args: &CacheArgs) -> Result<()> {
     let folder = args.folder();
     let shown = folder.display().to_string();
     match &args.action {
-        CacheAction::Stats { json: true } => {
-            let stats = briefing::cache::stats(&folder)?;
-            let mut json = stats_json(&stats);
-            json["folder"] = shown.into();
-            print_lines([json.to_string()])
-        }
-        CacheAction::Stats { json: false } => {
-            let stats = briefing::cache::stats(&folder)?;
-            let when = |t: Option<std::time::SystemTime>| {
-                t.map_or("-".into(), |t| {
-                    chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M").to_string()
-                })
-            };
-            print_lines([
-                format!("folder   {shown}"),
-                format!("entries  {}", stats.entries),
-                format!("size     {}", size(stats.bytes)),
-                format!("oldest   {} (last use)", when(stats.oldest)),
-                format!("newest   {} (last use)", when(stats.newest)),
-            ])
-        }
+        CacheAction::Stats { json } => print_stats(&shown, &briefing::cache::stats(&folder)?, *json),
         CacheAction::Prune(prune) => {
             let pruned = briefing::cache::prune(&folder, prune.limits()?)?;
+            let (removed, left) = (&pruned.removed, &pruned.left);
             if prune.json {
-                let (removed, left) = (stats_json(&pruned.removed), stats_json(&pruned.left));
+                let (removed, left) = (stats_json(removed), stats_json(left));
                 return print_lines([
                     serde_json::json!({ "folder": shown, "removed": removed, "left": left }).to_string()
                 ]);
             }
-            let (removed, left) = (&pruned.removed, &pruned.left);
             eprintln!(
                 "briefing: removed from {shown}: {} entries ({}); left: {} entries ({})",
                 removed.entries,
@@ -101,6 +81,25 @@ fn cache(args: &CacheArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// What the cache in `folder` holds, one line each, or as JSON.
+fn print_stats(folder: &str, stats: &briefing::cache::Stats, json: bool) -> Result<()> {
+    if json {
+        let mut json = stats_json(stats);
+        json["folder"] = folder.into();
+        return print_lines([json.to_string()]);
+    }
+    let when = |t: Option<std::time::SystemTime>| {
+        t.map_or("-".into(), |t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M").to_string())
+    };
+    print_lines([
+        format!("folder   {folder}"),
+        format!("entries  {}", stats.entries),
+        format!("size     {}", size(stats.bytes)),
+        format!("oldest   {} (last use)", when(stats.oldest)),
+        format!("newest   {} (last use)", when(stats.newest)),
+    ])
 }
 
 /// Stats as JSON: times in RFC 3339, UTC.
