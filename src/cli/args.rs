@@ -597,3 +597,17 @@ impl BuildArgs {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_k_m_g() {
+        let sizes = ["100000", "64k", "500M", "2G", " 1 G "].map(|s| parse_size(s).unwrap());
+        assert_eq!(sizes, [100_000, 64 << 10, 500 << 20, 2 << 30, 1 << 30]);
+        for wrong in ["", "M", "1.5G", "5X", "-1K", "99999999999G"] {
+            assert!(parse_size(wrong).unwrap_err().contains("is not a size like 500M"), "{wrong:?}");
+        }
+    }
+}
