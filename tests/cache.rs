@@ -158,7 +158,7 @@ fn interruptions_leave_no_staging_file() {
     let tmp = TempDir::new().unwrap();
     // Many short sentences on many threads: cache entries staged all the
     // time, from several threads at once.
-    let text: String = (1..=80).map(|n| format!("Phrase {n}. ")).collect();
+    let text: String = (1..=120).map(|n| format!("Phrase {n}. ")).collect();
     let input = article(tmp.path(), "a.txt", format!("Titre\n\n{text}").as_bytes());
     let home = briefing();
     let spawn = |i: u32| {
