@@ -13,12 +13,26 @@ use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
 /// Bumped whenever the entry layout or what is kept in it changes.
 const FORMAT: &[u8; 8] = b"BRFC0003";
+/// What every entry starts with, whatever its layout: how an entry of ours
+/// is told from a file we did not make.
+const OURS: &[u8; 4] = b"BRFC";
+/// Part of every key: bump it whenever the samples made for the same key
+/// change for a reason the key does not show (an engine's code, the
+/// resampler, the fades), so that no entry of the old sound is played.
+/// A release that leaves the sound alone keeps it, and so every entry.
+const AUDIO: &str = "audio 1";
 /// Format, description length, samples length, samples checksum,
 /// description checksum.
 const HEADER: usize = 8 + 4 + 8 + 8 + 8;
+/// The standard marker of a cache folder (backup tools skip the folder),
+/// written in a folder the cache made.
+const TAG: &str = "CACHEDIR.TAG";
+const TAG_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+    # This file marks briefing's sentence cache: made again when needed.\n";
 
 /// The default cache folder: `$XDG_CACHE_HOME/briefing/sentences`.
 pub fn default_dir() -> PathBuf {
@@ -32,6 +46,8 @@ pub struct Cache {
     misses: AtomicUsize,
     /// Why the cache could not be written, the first time it could not.
     write_failure: Mutex<Option<String>>,
+    /// Entries found damaged, and made again.
+    damaged: Mutex<Vec<PathBuf>>,
 }
 
 /// An entry as found: its description, and where its samples are.
@@ -52,7 +68,8 @@ pub struct Body {
 
 impl Body {
     /// The bytes, checked against the checksum taken when the entry was
-    /// made.
+    /// made. [`Cache::get`] checked them already: a difference now means
+    /// the entry changed since.
     pub fn read(&self) -> Result<Vec<u8>> {
         let name = self.path.display().to_string();
         let mut file = File::open(&self.path).map_err(|e| Error::reading(&name, e))?;
@@ -67,10 +84,11 @@ impl Body {
 }
 
 impl Cache {
-    /// A cache in `dir`; none without one. Staging files a killed run left
-    /// there are removed.
+    /// A cache in `dir`; none without one. The folder is made (marked as a
+    /// cache) if missing; staging files a killed run left there are removed.
     pub fn new(dir: Option<&Path>) -> Self {
         if let Some(dir) = dir {
+            make_folder(dir);
             remove_stale(dir);
         }
         Cache {
@@ -78,6 +96,7 @@ impl Cache {
             hits: AtomicUsize::new(0),
             misses: AtomicUsize::new(0),
             write_failure: Mutex::new(None),
+            damaged: Mutex::new(Vec::new()),
         }
     }
 
@@ -92,10 +111,20 @@ impl Cache {
         (self.hits.load(Ordering::Relaxed), self.misses.load(Ordering::Relaxed))
     }
 
-    /// The entry for `key`, if there is a sound one: the header and the
-    /// description are read and checked, the samples left on disk.
+    /// The entry for `key`, if there is a sound one: the whole entry is
+    /// read and checked here, where a damaged one can still be made again
+    /// (it counts as missing, and [`Cache::put`] replaces it), and only the
+    /// description kept. A hit marks the entry as just used, for
+    /// [`prune`].
     pub fn get(&self, key: &str) -> Option<Entry> {
-        let found = self.path(key).and_then(|path| read_entry(&path));
+        let found = match self.path(key).map(|path| (read_entry(&path), path)) {
+            Some((Lookup::Sound(entry), _)) => Some(entry),
+            Some((Lookup::Damaged, path)) => {
+                lock(&self.damaged).push(path);
+                None
+            }
+            Some((Lookup::Absent, _)) | None => None,
+        };
         let count = if found.is_some() { &self.hits } else { &self.misses };
         count.fetch_add(1, Ordering::Relaxed);
         found
@@ -116,8 +145,8 @@ impl Cache {
         header.extend_from_slice(&checksum_of(&[&header[..], description]).to_le_bytes());
         header.extend_from_slice(description);
         let written = std::fs::create_dir_all(folder).and_then(|()| {
-            let mut file = tempfile::Builder::new().prefix(STAGING_PREFIX).tempfile_in(folder)?;
-            let _registered = crate::paths::Staging::register(file.path());
+            let make = || tempfile::Builder::new().prefix(STAGING_PREFIX).tempfile_in(folder);
+            let (mut file, _registered) = crate::paths::Staging::create(make, tempfile::NamedTempFile::path)?;
             file.write_all(&header)?;
             file.write_all(body)?;
             file.persist(&path).map(drop).map_err(|e| e.error)
@@ -125,8 +154,7 @@ impl Cache {
         match written {
             Ok(()) => Some(Body { path, offset: header.len() as u64, len: body.len() as u64, checksum: body_checksum }),
             Err(e) => {
-                let mut failure = self.write_failure.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                failure.get_or_insert_with(|| {
+                lock(&self.write_failure).get_or_insert_with(|| {
                     let dir = self.dir.as_deref().unwrap_or(folder).display();
                     format!("the sentence cache {dir} cannot be written ({}): sentences are not kept", io_problem(&e))
                 });
@@ -137,21 +165,62 @@ impl Cache {
 
     /// What the user should know once the run is over.
     pub fn warnings(&self) -> Vec<String> {
-        let failure = self.write_failure.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        failure.iter().cloned().collect()
+        let mut damaged = lock(&self.damaged).clone();
+        damaged.sort();
+        damaged.dedup();
+        let repaired = match damaged.as_slice() {
+            [] => None,
+            [one] => Some(format!("the sentence cache entry {} was damaged: made again", one.display())),
+            [first, ..] => Some(format!(
+                "{} sentence cache entries were damaged ({} the first): made again",
+                damaged.len(),
+                first.display()
+            )),
+        };
+        lock(&self.write_failure).iter().cloned().chain(repaired).collect()
     }
 
     fn path(&self, key: &str) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
-        let digest = Sha256::new().chain_update(env!("CARGO_PKG_VERSION")).chain_update([0]).chain_update(key);
+        let digest = Sha256::new().chain_update(AUDIO).chain_update([0]).chain_update(key);
         let name: String = digest.finalize().iter().map(|b| format!("{b:02x}")).collect();
         Some(dir.join(&name[..2]).join(name))
     }
 }
 
-/// The header and description of the entry at `path`, if sound.
-fn read_entry(path: &Path) -> Option<Entry> {
-    let mut file = File::open(path).ok()?;
+/// The lock, even if a thread panicked holding it: what it guards is only
+/// ever pushed to or set once.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// What a lookup found.
+enum Lookup {
+    Sound(Entry),
+    /// No entry, or one of another layout (replaced when made again).
+    Absent,
+    Damaged,
+}
+
+/// The entry at `path`, checked whole: header, description and samples.
+fn read_entry(path: &Path) -> Lookup {
+    let Ok(mut file) = File::open(path) else { return Lookup::Absent };
+    let mut start = [0u8; 8];
+    if file.read_exact(&mut start).is_ok() && &start != FORMAT && start.starts_with(OURS) {
+        return Lookup::Absent;
+    }
+    match file.rewind().ok().and_then(|()| sound_entry(path, &mut file)) {
+        Some(entry) => {
+            // Best effort: without it, prune takes the entry for older.
+            let _ = file.set_modified(SystemTime::now());
+            Lookup::Sound(entry)
+        }
+        None => Lookup::Damaged,
+    }
+}
+
+/// The entry in `file`, if every part matches its checksum.
+fn sound_entry(path: &Path, file: &mut File) -> Option<Entry> {
     let mut header = [0u8; HEADER];
     file.read_exact(&mut header).ok()?;
     if &header[..8] != FORMAT {
@@ -160,18 +229,22 @@ fn read_entry(path: &Path) -> Option<Entry> {
     let word = |at: usize| u64::from_le_bytes(header[at..at + 8].try_into().expect("8 bytes"));
     let description_len = u32::from_le_bytes(header[8..12].try_into().expect("4 bytes")) as usize;
     let (len, body_checksum, description_checksum) = (word(12), word(20), word(28));
+    let offset = (HEADER + description_len) as u64;
+    if Some(file.metadata().ok()?.len()) != offset.checked_add(len) {
+        return None;
+    }
     let mut description = vec![0; description_len];
     file.read_exact(&mut description).ok()?;
     if checksum_of(&[&header[..28], &description]) != description_checksum {
         return None;
     }
-    let offset = (HEADER + description_len) as u64;
-    if file.metadata().ok()?.len() != offset + len {
+    let mut samples = vec![0; usize::try_from(len).ok()?];
+    file.read_exact(&mut samples).ok()?;
+    if checksum(&samples) != body_checksum {
         return None;
     }
     Some(Entry { description, body: Body { path: path.to_path_buf(), offset, len, checksum: body_checksum } })
 }
-
 /// A 64-bit checksum of `bytes`: a multiply-rotate mix over 8-byte words,
 /// in four independent lanes so the processor overlaps them; fast enough to
 /// check every sample read back (a damaged entry must not be played), not
@@ -209,11 +282,155 @@ fn checksum_of(parts: &[&[u8]]) -> u64 {
 /// Names of entries being written.
 const STAGING_PREFIX: &str = ".briefing-";
 
-/// Entries a killed run left half-written, in any of the cache's folders.
+/// Makes the cache folder if it is missing, with the standard cache
+/// marker in it. Best effort: [`Cache::put`] tells a folder it cannot make.
+fn make_folder(dir: &Path) {
+    if dir.exists() {
+        return;
+    }
+    if let Some(parent) = dir.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    // Only the run that made the folder marks it: never a user's folder.
+    if std::fs::create_dir(dir).is_ok() {
+        let _ = std::fs::write(dir.join(TAG), TAG_TEXT);
+    }
+}
+
+/// Whether `name` is `len` lowercase hexadecimal digits, as the cache names
+/// its folders and entries.
+fn is_hex(name: &str, len: usize) -> bool {
+    name.len() == len && name.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The cache's own subfolders of `dir` (two hexadecimal digits): the only
+/// places where anything is ever removed, so that a general folder given
+/// as the cache loses nothing of its own.
+fn own_folders(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if entry.file_type()?.is_dir() && name.to_str().is_some_and(|n| is_hex(n, 2)) {
+            folders.push(entry.path());
+        }
+    }
+    Ok(folders)
+}
+
+/// Entries a killed run left half-written, in the cache's own subfolders.
 fn remove_stale(dir: &Path) {
-    let Ok(folders) = std::fs::read_dir(dir) else { return };
-    for folder in folders.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_dir())) {
-        crate::paths::remove_stale_staging(&folder.path(), &[STAGING_PREFIX, ".tmp"]);
+    for folder in own_folders(dir).unwrap_or_default() {
+        crate::paths::remove_stale_staging(&folder, &[STAGING_PREFIX]);
+    }
+}
+
+/// An entry of ours, as prune and stats see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Kept {
+    path: PathBuf,
+    bytes: u64,
+    /// When it was last made or used.
+    used: SystemTime,
+}
+
+/// Every entry of ours in `dir`, least recently used first: files named as
+/// the cache names them, in its own subfolders, that start as its entries
+/// do (of any layout). Nothing else is counted or removed.
+fn own_entries(dir: &Path) -> Result<Vec<Kept>> {
+    let failed = |path: &Path, e| Error::reading(path.display().to_string(), e);
+    let folders = match own_folders(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        folders => folders.map_err(|e| failed(dir, e))?,
+    };
+    let mut kept = Vec::new();
+    for folder in folders {
+        let prefix = folder.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        for entry in std::fs::read_dir(&folder).map_err(|e| failed(&folder, e))? {
+            let entry = entry.map_err(|e| failed(&folder, e))?;
+            let name = entry.file_name();
+            let named = name.to_str().is_some_and(|n| is_hex(n, 64) && n.starts_with(&prefix));
+            if named && entry.file_type().is_ok_and(|t| t.is_file()) && starts_as_ours(&entry.path()) {
+                let meta = entry.metadata().map_err(|e| failed(&entry.path(), e))?;
+                let used = meta.modified().map_err(|e| failed(&entry.path(), e))?;
+                kept.push(Kept { path: entry.path(), bytes: meta.len(), used });
+            }
+        }
+    }
+    kept.sort_by(|a, b| a.used.cmp(&b.used).then_with(|| a.path.cmp(&b.path)));
+    Ok(kept)
+}
+
+fn starts_as_ours(path: &Path) -> bool {
+    let mut start = [0u8; 4];
+    File::open(path).and_then(|mut f| f.read_exact(&mut start)).is_ok() && &start == OURS
+}
+
+/// What the cache in a folder holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stats {
+    pub entries: usize,
+    pub bytes: u64,
+    /// When the least and the most recently used entries were last used.
+    pub oldest: Option<SystemTime>,
+    pub newest: Option<SystemTime>,
+}
+
+/// What the cache in `dir` holds (nothing if the folder does not exist).
+pub fn stats(dir: &Path) -> Result<Stats> {
+    own_entries(dir).map(|kept| summed(&kept))
+}
+
+/// Which entries [`prune`] removes: those unused for longer than
+/// `older_than`, then the least recently used until at most `max_bytes`
+/// are left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Limits {
+    pub max_bytes: Option<u64>,
+    pub older_than: Option<Duration>,
+}
+
+/// What [`prune`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pruned {
+    pub removed: Stats,
+    pub left: Stats,
+}
+
+/// Removes entries of the cache in `dir` beyond `limits`, least recently
+/// used first, and staging files a killed run left; never a file the cache
+/// did not make.
+pub fn prune(dir: &Path, limits: Limits) -> Result<Pruned> {
+    remove_stale(dir);
+    let mut kept = own_entries(dir)?;
+    let now = SystemTime::now();
+    let stale = |k: &Kept| limits.older_than.is_some_and(|age| now.duration_since(k.used).is_ok_and(|d| d > age));
+    let mut left: u64 = kept.iter().map(|k| k.bytes).sum();
+    let over = kept.iter().take_while(|k| {
+        let remove = stale(k) || limits.max_bytes.is_some_and(|max| left > max);
+        left -= if remove { k.bytes } else { 0 };
+        remove
+    });
+    let removing = over.count();
+    let removed: Vec<Kept> = kept.drain(..removing).collect();
+    for entry in &removed {
+        match std::fs::remove_file(&entry.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::writing(entry.path.display().to_string(), e));
+            }
+            _ => {}
+        }
+    }
+    Ok(Pruned { removed: summed(&removed), left: summed(&kept) })
+}
+
+/// The count, size and use times of `kept`, least recently used first.
+fn summed(kept: &[Kept]) -> Stats {
+    Stats {
+        entries: kept.len(),
+        bytes: kept.iter().map(|k| k.bytes).sum(),
+        oldest: kept.first().map(|k| k.used),
+        newest: kept.last().map(|k| k.used),
     }
 }
 
@@ -222,8 +439,38 @@ mod tests {
     use super::*;
 
     fn entry_files(dir: &Path) -> Vec<PathBuf> {
-        let folders = std::fs::read_dir(dir).unwrap().map(|d| d.unwrap().path());
-        folders.flat_map(|f| std::fs::read_dir(f).unwrap().map(|e| e.unwrap().path())).collect()
+        let folders = own_folders(dir).unwrap();
+        folders.iter().flat_map(|f| std::fs::read_dir(f).unwrap().map(|e| e.unwrap().path())).collect()
+    }
+
+    fn set_used(path: &Path, ago: Duration) {
+        File::options().write(true).open(path).unwrap().set_modified(SystemTime::now() - ago).unwrap();
+    }
+
+    const DAY: Duration = Duration::from_secs(24 * 3600);
+
+    /// A cache holding one entry, "un"; the entry's file.
+    fn one_entry() -> (tempfile::TempDir, Cache, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(Some(dir.path()));
+        cache.put("un", b"units", b"samples of the sentence").unwrap();
+        let path = entry_files(dir.path()).pop().unwrap();
+        (dir, cache, path)
+    }
+
+    /// Changes the file at `path` with `change`.
+    fn rewrite(path: &Path, change: impl FnOnce(&mut [u8])) {
+        let mut bytes = std::fs::read(path).unwrap();
+        change(&mut bytes[..]);
+        std::fs::write(path, &bytes).unwrap();
+    }
+
+    fn flip_last(bytes: &mut [u8]) {
+        *bytes.last_mut().unwrap() ^= 1;
+    }
+
+    fn repaired(path: &Path) -> String {
+        format!("the sentence cache entry {} was damaged: made again", path.display())
     }
 
     #[test]
@@ -241,10 +488,7 @@ mod tests {
 
     #[test]
     fn damaged_entries_are_not_used() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = Cache::new(Some(dir.path()));
-        cache.put("un", b"units", b"samples of the sentence").unwrap();
-        let path = entry_files(dir.path()).pop().unwrap();
+        let (_dir, cache, path) = one_entry();
         let good = std::fs::read(&path).unwrap();
         // Anywhere in the header or the description: the entry is not found.
         for at in [3, 10, 15, 25, 30, HEADER + 2] {
@@ -255,12 +499,125 @@ mod tests {
         }
         std::fs::write(&path, &good[..good.len() - 1]).unwrap();
         assert_eq!(cache.get("un"), None, "cut short");
-        // In the samples: found, but refused when read.
-        let mut bytes = good.clone();
-        *bytes.last_mut().unwrap() ^= 1;
-        std::fs::write(&path, &bytes).unwrap();
-        let error = cache.get("un").unwrap().body.read().unwrap_err().to_string();
+        assert_eq!(cache.warnings(), [repaired(&path)], "one entry, told once");
+    }
+
+    #[test]
+    fn damaged_samples_are_a_miss_told_once_and_replaced() {
+        let (_dir, cache, path) = one_entry();
+        rewrite(&path, flip_last);
+        assert_eq!(cache.get("un"), None, "a miss, when it can still be made again");
+        assert_eq!(cache.warnings(), [repaired(&path)]);
+        cache.put("un", b"units", b"samples of the sentence").unwrap();
+        assert_eq!(cache.get("un").unwrap().body.read().unwrap(), b"samples of the sentence");
+        assert_eq!(cache.counts(), (1, 1));
+    }
+
+    #[test]
+    fn samples_changed_after_the_lookup_are_refused() {
+        let (_dir, cache, path) = one_entry();
+        let entry = cache.get("un").unwrap();
+        rewrite(&path, flip_last);
+        let error = entry.body.read().unwrap_err().to_string();
         assert!(error.ends_with("changed while the bulletin was made: run again"), "{error}");
+    }
+
+    #[test]
+    fn an_entry_of_an_older_layout_is_a_quiet_miss() {
+        let (_dir, cache, path) = one_entry();
+        rewrite(&path, |bytes| bytes[..8].copy_from_slice(b"BRFC0002"));
+        assert_eq!(cache.get("un"), None);
+        assert!(cache.warnings().is_empty(), "{:?}", cache.warnings());
+    }
+
+    #[test]
+    fn the_key_names_the_audio_not_the_release() {
+        let cache = Cache::new(Some(Path::new("/c")));
+        let name = "bb72402f6e03f095449c2e4a3bae27e872678188cc5584da004ba610350a3979";
+        assert_eq!(cache.path("un").unwrap(), Path::new("/c").join(&name[..2]).join(name));
+    }
+
+    #[test]
+    fn a_hit_marks_the_entry_as_just_used() {
+        let (_dir, cache, path) = one_entry();
+        set_used(&path, 10 * DAY);
+        cache.get("un").unwrap();
+        let used = std::fs::metadata(&path).unwrap().modified().unwrap();
+        assert!(used.elapsed().unwrap() < Duration::from_secs(60));
+    }
+
+    #[test]
+    fn a_folder_the_cache_makes_is_marked_and_no_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = dir.path().join("new/sentences");
+        Cache::new(Some(&made));
+        let tag = std::fs::read_to_string(made.join(TAG)).unwrap();
+        assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+        Cache::new(Some(dir.path()));
+        assert!(!dir.path().join(TAG).exists(), "a folder that was there is left as it is");
+    }
+
+    /// A general folder given as the cache: a user's files, old, some of
+    /// them named as staging files, or as entries, beside the entries.
+    fn general_folder() -> (tempfile::TempDir, Vec<PathBuf>) {
+        let dir = tempfile::tempdir().unwrap();
+        let hex = "ab".to_owned() + &"0".repeat(62);
+        let theirs =
+            [".tmp1234", "notes.txt", "ab/.tmpfile", "ab/notes.txt", &format!("ab/{hex}"), "photos/.briefing-x"];
+        let mut paths = Vec::new();
+        for name in theirs {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, b"theirs").unwrap();
+            set_used(&path, 40 * DAY);
+            paths.push(path);
+        }
+        let folder = dir.path().join(".tmpfolder");
+        std::fs::create_dir(&folder).unwrap();
+        File::options().read(true).open(&folder).unwrap().set_modified(SystemTime::now() - 40 * DAY).unwrap();
+        paths.push(folder);
+        (dir, paths)
+    }
+
+    #[test]
+    fn entries_a_killed_run_left_are_removed_after_a_day_and_nothing_else() {
+        let (dir, theirs) = general_folder();
+        let folder = dir.path().join("ab");
+        let (old, fresh) = (folder.join(".briefing-old"), folder.join(".briefing-fresh"));
+        std::fs::write(&old, b"half").unwrap();
+        std::fs::write(&fresh, b"half").unwrap();
+        set_used(&old, 2 * DAY);
+        Cache::new(Some(dir.path()));
+        assert!(!old.exists() && fresh.exists());
+        assert!(theirs.iter().all(|p| p.exists()), "{theirs:?}");
+    }
+
+    #[test]
+    fn prune_removes_the_least_recently_used_of_our_entries_only() {
+        let (dir, theirs) = general_folder();
+        let cache = Cache::new(Some(dir.path()));
+        for (key, days) in [("a", 50), ("b", 40), ("c", 20), ("d", 10), ("e", 1)] {
+            let body = cache.put(key, b"", &[0; 100]).unwrap();
+            set_used(&body.path, u32::try_from(days).unwrap() * DAY);
+        }
+        let before = stats(dir.path()).unwrap();
+        assert_eq!((before.entries, before.bytes), (5, 5 * 136));
+        let limits = Limits { older_than: Some(30 * DAY), max_bytes: None };
+        let pruned = prune(dir.path(), limits).unwrap();
+        assert_eq!((pruned.removed.entries, pruned.left.entries), (2, 3));
+        assert_eq!(pruned.left.bytes, 3 * 136);
+        let pruned = prune(dir.path(), Limits { older_than: None, max_bytes: Some(300) }).unwrap();
+        assert_eq!((pruned.removed.entries, pruned.left.entries), (1, 2), "the least recently used goes first");
+        assert!(cache.get("d").is_some() && cache.get("e").is_some() && cache.get("c").is_none());
+        assert!(theirs.iter().all(|p| p.exists()), "{theirs:?}");
+        assert_eq!(stats(dir.path()).unwrap().entries, 2);
+    }
+
+    #[test]
+    fn a_missing_folder_holds_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = stats(&dir.path().join("none")).unwrap();
+        assert_eq!((none.entries, none.bytes, none.oldest), (0, 0, None));
     }
 
     #[test]
@@ -283,20 +640,6 @@ mod tests {
         let warnings = cache.warnings();
         assert_eq!(warnings.len(), 1, "{warnings:?}");
         assert!(warnings[0].starts_with(&format!("the sentence cache {} cannot be written", blocked.display())));
-    }
-
-    #[test]
-    fn entries_a_killed_run_left_are_removed_after_a_day() {
-        let dir = tempfile::tempdir().unwrap();
-        let folder = dir.path().join("ab");
-        std::fs::create_dir(&folder).unwrap();
-        let (old, fresh) = (folder.join(".briefing-old"), folder.join(".tmpfresh"));
-        std::fs::write(&old, b"half").unwrap();
-        std::fs::write(&fresh, b"half").unwrap();
-        let two_days_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(48 * 3600);
-        std::fs::File::options().write(true).open(&old).unwrap().set_modified(two_days_ago).unwrap();
-        Cache::new(Some(dir.path()));
-        assert!(!old.exists() && fresh.exists());
     }
 
     #[test]

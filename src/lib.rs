@@ -52,7 +52,10 @@ mod voicing;
 
 pub use announce::{written_date, written_time, Announcements, Templates};
 pub use article::{paragraphs, read_text, Format, Input};
-pub use cache::default_dir as default_cache_dir;
+pub use cache::{
+    default_dir as default_cache_dir, prune as prune_cache, stats as cache_stats, Limits as CacheLimits, Pruned,
+    Stats as CacheStats,
+};
 pub use controls::shown;
 pub use error::{line_of, Cause, Error, Result};
 pub use manifest::{Loudness, Manifest, ManifestPart, ManifestSentence, Span};

@@ -58,20 +58,34 @@ pub fn remove_staging_older_than(folder: &std::path::Path, prefixes: &[&str], ag
 /// Staging files being written now, removed if the run is interrupted.
 static STAGING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
 
+fn staging_list() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// A staging file known to the interruption handler for as long as this
 /// lives: once the file is published or dropped, it is forgotten.
 pub struct Staging(PathBuf);
 
 impl Staging {
-    pub fn register(path: &std::path::Path) -> Self {
-        STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(path.to_path_buf());
-        Staging(path.to_path_buf())
+    /// Makes a staging file or folder with `make` and registers the path
+    /// `path_of` gives, both under the registry's lock: the interruption
+    /// handler, which takes the same lock, never misses one made before it
+    /// runs, and none is made after (see [`remove_staging`]).
+    pub fn create<T>(
+        make: impl FnOnce() -> std::io::Result<T>,
+        path_of: impl FnOnce(&T) -> &std::path::Path,
+    ) -> std::io::Result<(T, Self)> {
+        let mut staging = staging_list();
+        let made = make()?;
+        let path = path_of(&made).to_path_buf();
+        staging.push(path.clone());
+        Ok((made, Staging(path)))
     }
 }
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        let mut staging = STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut staging = staging_list();
         if let Some(i) = staging.iter().position(|p| *p == self.0) {
             staging.swap_remove(i);
         }
@@ -80,9 +94,12 @@ impl Drop for Staging {
 
 /// Removes every staging file or folder being written: what an
 /// interrupted run (Ctrl-C, a termination signal) must not leave behind.
+/// The registry stays locked for good, so that no thread still running
+/// makes another before the process ends: only for a caller about to exit.
 pub fn remove_staging() {
-    let staging = STAGING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let staging = staging_list();
     for path in staging.iter() {
         let _ = if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) };
     }
+    std::mem::forget(staging);
 }

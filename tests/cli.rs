@@ -356,7 +356,8 @@ fn fresh_cache_is_safe_when_processes_start_together() {
     entries.sort();
     assert_eq!(entries, ["espeak-ng-0.2.0-fr-en", "sentences"], "no staging leftovers");
     let sentences = cache.path().join("briefing/sentences");
-    let stored: Vec<String> = names(&sentences).iter().flat_map(|d| names(&sentences.join(d))).collect();
+    let folders = names(&sentences).into_iter().filter(|d| sentences.join(d).is_dir());
+    let stored: Vec<String> = folders.flat_map(|d| names(&sentences.join(d))).collect();
     assert_eq!(stored.len(), 2, "title and sentence, each stored once: {stored:?}");
 }
 
@@ -624,11 +625,14 @@ fn cache_makes_only_changed_sentences_again() {
     let changed = summary(&["--cache-dir", cache_arg, input], &third);
     assert_eq!((changed["cache_hits"].as_u64(), changed["synthesized"].as_u64()), (Some(6), Some(1)));
 
-    // A damaged entry is noticed and made again, never played.
-    for entry in fs::read_dir(&cache).unwrap().flat_map(|d| fs::read_dir(d.unwrap().path()).unwrap()) {
+    // A damaged entry is noticed and made again, never played (and told:
+    // --json is not alone on stderr).
+    let folders = fs::read_dir(&cache).unwrap().map(|d| d.unwrap().path()).filter(|d| d.is_dir());
+    for entry in folders.flat_map(|d| fs::read_dir(d).unwrap()) {
         fs::write(entry.unwrap().path(), b"garbage").unwrap();
     }
-    let repaired = summary(&["--cache-dir", cache_arg, input], &second);
+    let repaired = briefing().args(["build", "--json", "--cache-dir", cache_arg, input, "-o"]).arg(&second).assert();
+    let repaired: Value = serde_json::from_slice(&repaired.success().get_output().stdout).unwrap();
     assert_eq!(repaired["synthesized"].as_u64(), Some(7));
     assert!(fs::read(&third).unwrap() == fs::read(&second).unwrap(), "repaired entries give the same bytes");
 

@@ -41,6 +41,73 @@ pub(crate) enum Command {
     Phonemes(PhonemesArgs),
     /// List the available voices.
     Voices,
+    /// What the sentence cache holds, and trimming it.
+    Cache(CacheArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CacheArgs {
+    /// The sentence cache's folder, as build takes it (default: the
+    /// briefing cache folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) action: CacheAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CacheAction {
+    /// Print the folder, its entries, their size, and when the oldest and newest were last used.
+    Stats {
+        /// Print them as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove entries, least recently used first; only ever the cache's own files.
+    Prune(PruneArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PruneArgs {
+    /// Remove the least recently used entries until at most SIZE are left:
+    /// bytes, or with K, M or G (1024, 1024², 1024³ bytes).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub(crate) max_size: Option<u64>,
+    /// Remove the entries unused for more than DAYS days.
+    #[arg(long, value_name = "DAYS")]
+    pub(crate) older_than: Option<u32>,
+    /// Print what was removed and what is left as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+impl CacheArgs {
+    pub(crate) fn folder(&self) -> PathBuf {
+        self.cache_dir.clone().unwrap_or_else(briefing::default_cache_dir)
+    }
+}
+
+impl PruneArgs {
+    /// The library's limits; at least one is needed.
+    pub(crate) fn limits(&self) -> Result<briefing::CacheLimits> {
+        if self.max_size.is_none() && self.older_than.is_none() {
+            return Err(Error::Usage("cache prune needs --max-size, --older-than or both".into()));
+        }
+        let day = std::time::Duration::from_secs(24 * 3600);
+        Ok(briefing::CacheLimits { max_bytes: self.max_size, older_than: self.older_than.map(|d| day * d) })
+    }
+}
+
+/// A size in bytes: a number, with K, M or G for 1024, 1024², 1024³.
+fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last() {
+        Some((at, c)) if c.is_ascii_alphabetic() => (&text[..at], c.to_ascii_uppercase()),
+        _ => (text, 'B'),
+    };
+    let shift = ["B", "K", "M", "G"].iter().position(|u| u.starts_with(unit)).map(|i| 10 * i as u32);
+    let size = number.trim().parse::<u64>().ok().zip(shift).and_then(|(n, shift)| n.checked_mul(1u64 << shift));
+    size.ok_or_else(|| format!("{text:?} is not a size like 500M, 2G or 100000"))
 }
 
 #[derive(Debug, Args)]
@@ -554,5 +621,19 @@ impl BuildArgs {
             (folder, true) => Output::Each(folder.clone().unwrap_or_else(|| PathBuf::from("output"))),
         };
         Ok(written(&self.bulletin, &self.sound, &self.encode)?.output(output).subtitles(self.subtitles))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_k_m_g() {
+        let sizes = ["100000", "64k", "500M", "2G", " 1 G "].map(|s| parse_size(s).unwrap());
+        assert_eq!(sizes, [100_000, 64 << 10, 500 << 20, 2 << 30, 1 << 30]);
+        for wrong in ["", "M", "1.5G", "5X", "-1K", "99999999999G"] {
+            assert!(parse_size(wrong).unwrap_err().contains("is not a size like 500M"), "{wrong:?}");
+        }
     }
 }

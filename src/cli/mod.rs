@@ -8,7 +8,9 @@ mod progress;
 #[cfg(any(feature = "playback", feature = "os-voice"))]
 mod terminal;
 
-use args::{BuildArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SpeakArgs, SplitArgs};
+use args::{
+    BuildArgs, CacheAction, CacheArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SpeakArgs, SplitArgs,
+};
 use briefing::{Error, Input, Observer, PartKind, Result, Script, SegmentKind};
 use progress::Progress;
 use std::io::Write;
@@ -48,6 +50,75 @@ fn run(cli: Cli) -> Result<()> {
             print_lines(briefing::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))?;
             system_voices()
         }
+        Command::Cache(args) => cache(&args),
+    }
+}
+
+/// `briefing cache stats` and `briefing cache prune`.
+fn cache(args: &CacheArgs) -> Result<()> {
+    let folder = args.folder();
+    let shown = folder.display().to_string();
+    match &args.action {
+        CacheAction::Stats { json } => print_stats(&shown, &briefing::cache_stats(&folder)?, *json),
+        CacheAction::Prune(prune) => {
+            let pruned = briefing::prune_cache(&folder, prune.limits()?)?;
+            let (removed, left) = (&pruned.removed, &pruned.left);
+            if prune.json {
+                let (removed, left) = (stats_json(removed), stats_json(left));
+                return print_lines([
+                    serde_json::json!({ "folder": shown, "removed": removed, "left": left }).to_string()
+                ]);
+            }
+            eprintln!(
+                "briefing: removed from {shown}: {} entries ({}); left: {} entries ({})",
+                removed.entries,
+                size(removed.bytes),
+                left.entries,
+                size(left.bytes)
+            );
+            Ok(())
+        }
+    }
+}
+
+/// What the cache in `folder` holds, one line each, or as JSON.
+fn print_stats(folder: &str, stats: &briefing::CacheStats, json: bool) -> Result<()> {
+    if json {
+        let mut json = stats_json(stats);
+        json["folder"] = folder.into();
+        return print_lines([json.to_string()]);
+    }
+    let when = |t: Option<std::time::SystemTime>| {
+        t.map_or("-".into(), |t| chrono::DateTime::<chrono::Local>::from(t).format("%Y-%m-%d %H:%M").to_string())
+    };
+    print_lines([
+        format!("folder   {folder}"),
+        format!("entries  {}", stats.entries),
+        format!("size     {}", size(stats.bytes)),
+        format!("oldest   {} (last use)", when(stats.oldest)),
+        format!("newest   {} (last use)", when(stats.newest)),
+    ])
+}
+
+/// Stats as JSON: times in RFC 3339, UTC.
+fn stats_json(stats: &briefing::CacheStats) -> serde_json::Value {
+    let when = |t: Option<std::time::SystemTime>| {
+        t.map(|t| chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+    };
+    serde_json::json!({
+        "entries": stats.entries,
+        "bytes": stats.bytes,
+        "oldest_use": when(stats.oldest),
+        "newest_use": when(stats.newest),
+    })
+}
+
+/// A size as `--max-size` takes it: K, M and G are 1024, 1024², 1024³.
+fn size(bytes: u64) -> String {
+    let units = [(1 << 30, "G"), (1 << 20, "M"), (1 << 10, "K")];
+    match units.iter().find(|(unit, _)| bytes >= *unit) {
+        Some((unit, letter)) => format!("{:.1}{letter}", bytes as f64 / *unit as f64),
+        None => format!("{bytes} bytes"),
     }
 }
 

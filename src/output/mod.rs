@@ -276,9 +276,9 @@ pub fn check(destination: &Destination, sidecars: &[&dyn Sidecar]) -> Result<()>
         return Err(Error::output(folder_path.display().to_string(), "is a folder"));
     }
     guard::check_beside(destination, sidecars)?;
-    let probe = tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".probe").tempfile_in(&folder);
-    let probe = probe.map_err(|e| Error::writing(wav.display().to_string(), e))?;
-    let _registered = crate::paths::Staging::register(probe.path());
+    let probe = || tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".probe").tempfile_in(&folder);
+    crate::paths::Staging::create(probe, NamedTempFile::path)
+        .map_err(|e| Error::writing(wav.display().to_string(), e))?;
     Ok(())
 }
 
@@ -350,9 +350,8 @@ struct StagedFile {
 
 fn staged(folder: &Path, name: &str, fill: impl FnOnce(&mut Staging) -> Result<()>) -> Result<StagedFile> {
     let problem = |e: std::io::Error| Error::writing(name, e);
-    let mut file =
-        tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".part").tempfile_in(folder).map_err(problem)?;
-    let registered = crate::paths::Staging::register(file.path());
+    let make = || tempfile::Builder::new().prefix(STAGING_PREFIX).suffix(".part").tempfile_in(folder);
+    let (mut file, registered) = crate::paths::Staging::create(make, NamedTempFile::path).map_err(problem)?;
     make_shareable(file.as_file()).map_err(problem)?;
     let mut writer = BufWriter::new(file.as_file_mut());
     fill(&mut writer)?;

@@ -102,8 +102,10 @@ pub fn publish(options: &PodcastOptions, build_options: &BuildOptions, observer:
     let published = published(options.when);
     let mut episodes = load(options, observer)?;
     refuse_if_pruned(&episodes, &id, &published, options.keep)?;
-    let staging = tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(folder).map_err(|e| problem(folder, e))?;
-    let _registered = crate::paths::Staging::register(staging.path());
+    let make = || tempfile::Builder::new().prefix(STAGING_PREFIX).tempdir_in(folder);
+    // One value: the folder is dropped (removed) before its registration.
+    let staged = crate::paths::Staging::create(make, tempfile::TempDir::path).map_err(|e| problem(folder, e))?;
+    let staging = &staged.0;
 
     let encoding = build_options.audio.encoding.unwrap_or(Encoding::Mp3);
     let audio_name = format!("{id}.{}", encoding.extension());

@@ -47,15 +47,17 @@ fn ensure_in(root: &Path) -> io::Result<PathBuf> {
         return Ok(dir);
     }
     fs::create_dir_all(root)?;
-    let staging = tempfile::Builder::new().prefix(".extract-").tempdir_in(root)?;
-    extract_french(staging.path())?;
-    match fs::rename(staging.path(), &dir) {
+    let make = || tempfile::Builder::new().prefix(".extract-").tempdir_in(root);
+    // One value: the folder is dropped (removed) before its registration.
+    let staged = crate::paths::Staging::create(make, tempfile::TempDir::path)?;
+    extract_french(staged.0.path())?;
+    match fs::rename(staged.0.path(), &dir) {
         Ok(()) => {
             // Renamed away: nothing left for the guard to delete.
-            let _ = staging.keep();
+            let _ = staged.0.keep();
             Ok(dir)
         }
-        // Another process finished first; ours is dropped with `staging`.
+        // Another process finished first; ours is dropped with `staged`.
         Err(_) if dir.join(COMPLETE_MARK).exists() => Ok(dir),
         Err(e) => Err(e),
     }
