@@ -54,7 +54,7 @@ static WEEKDAYS: LazyLock<Vec<&str>> = LazyLock::new(|| names(include_str!("../d
 static MONTHS: LazyLock<Vec<&str>> = LazyLock::new(|| names(include_str!("../data/fr/months.txt")));
 
 fn names(text: &'static str) -> Vec<&'static str> {
-    crate::data::lines(text).map(str::trim).collect()
+    crate::language_data::lines(text).map(str::trim).collect()
 }
 
 impl Announcements {

@@ -35,6 +35,15 @@ pub fn extend_samples(samples: &mut Vec<f32>, bytes: &[u8]) {
     samples.extend(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])));
 }
 
+/// A finished program as the writers take it: how many samples, then the
+/// samples as 16-bit little-endian blocks, in order, as they are made.
+/// Mastering's program is one; the writers know nothing else of it.
+pub trait Pcm16Source {
+    fn samples(&self) -> usize;
+    /// Hands every block to `take`, stopping at its first error.
+    fn pcm16(&mut self, take: &mut dyn FnMut(Vec<u8>) -> Result<()>) -> Result<()>;
+}
+
 /// A sample of 16-bit PCM, rounded half away from zero and clipped to the
 /// range. Worked out with integers: the float rounding function is a call
 /// into the C library on the baseline x86-64, a costly one per sample.
@@ -94,8 +103,8 @@ impl Resampler {
             Some(fft) => fft,
             None => self.fft()?,
         };
-        let input = InterleavedSlice::new(clip, 1, clip.len()).map_err(|e| self.failed(&e))?;
-        let output = fft.process_all(&input, clip.len(), None).map_err(|e| self.failed(&e))?;
+        let input = InterleavedSlice::new(clip, 1, clip.len()).map_err(|e| self.failed(e))?;
+        let output = fft.process_all(&input, clip.len(), None).map_err(|e| self.failed(e))?;
         self.idle.lock().unwrap_or_else(|e| e.into_inner()).push(fft);
         let mut samples = output.take_data();
         samples.truncate(self.output_len(clip.len()));
@@ -112,11 +121,13 @@ impl Resampler {
     }
 
     fn fft(&self) -> Result<Fft<f32>> {
-        Fft::new(self.from as usize, self.to as usize, 1024, 1, FixedSync::Input).map_err(|e| self.failed(&e))
+        Fft::new(self.from as usize, self.to as usize, 1024, 1, FixedSync::Input).map_err(|e| self.failed(e))
     }
 
-    fn failed(&self, e: &dyn std::fmt::Display) -> Error {
-        Error::Usage(format!("resampling {} Hz to {} Hz: {e}", self.from, self.to))
+    /// The resampler's error, kept as the cause: a fault of the program's,
+    /// not of the user's options.
+    fn failed(&self, e: impl Into<crate::error::Cause>) -> Error {
+        Error::failed(format!("resampling {} Hz to {} Hz", self.from, self.to), "failed", e)
     }
 
     /// Samples at the output rate for `len` at the input rate, rounded.
@@ -178,13 +189,16 @@ impl Stream<'_> {
     /// Resamples one chunk of the pending input from `at` (only `partial`
     /// samples of it, the rest silence, if given); returns the input used.
     fn process(&mut self, at: usize, partial: Option<usize>) -> Result<usize> {
-        let failed = |e: &dyn std::fmt::Display| self.resampler.failed(e);
+        let resampler = self.resampler;
+        let failed = |e: crate::error::Cause| resampler.failed(e);
         let fft = self.fft.as_mut().expect("resampling");
-        let input = InterleavedSlice::new(&self.pending[at..], 1, self.pending.len() - at).map_err(|e| failed(&e))?;
+        let input =
+            InterleavedSlice::new(&self.pending[at..], 1, self.pending.len() - at).map_err(|e| failed(e.into()))?;
         let frames = self.chunk.len();
-        let mut output = InterleavedSlice::new_mut(&mut self.chunk, 1, frames).map_err(|e| failed(&e))?;
+        let mut output = InterleavedSlice::new_mut(&mut self.chunk, 1, frames).map_err(|e| failed(e.into()))?;
         let indexing = Indexing { input_offset: 0, output_offset: 0, active_channels_mask: None, partial_len: partial };
-        let (used, made) = fft.process_into_buffer(&input, &mut output, Some(&indexing)).map_err(|e| failed(&e))?;
+        let (used, made) =
+            fft.process_into_buffer(&input, &mut output, Some(&indexing)).map_err(|e| failed(e.into()))?;
         let dropped = self.skip.min(made);
         self.skip -= dropped;
         self.samples.extend_from_slice(&self.chunk[dropped..made]);
@@ -207,7 +221,7 @@ pub fn read_clip(path: &Path, rate: u32) -> Result<Vec<f32>> {
     let name = crate::controls::shown(path.display());
     let problem = |e: hound::Error| match e {
         hound::Error::IoError(io) => Error::reading(&name, io),
-        other => Error::input(&name, format!("not a readable WAV file ({other})")),
+        other => Error::failed(name.as_str(), "not a readable WAV file", other),
     };
     let file = std::fs::File::open(path).map_err(|e| Error::reading(&name, e))?;
     let file_bytes = file.metadata().map_err(|e| Error::reading(&name, e))?.len();
@@ -336,8 +350,22 @@ mod tests {
         assert_eq!(clip.len(), 22050);
         assert!((clip[11025] - 0.25).abs() < 0.01, "{}", clip[11025]);
         std::fs::write(&path, b"RIFF garbage").unwrap();
-        let error = read_clip(&path, 22050).unwrap_err().to_string();
-        assert!(error.starts_with(&format!("{}: not a readable WAV file", path.display())), "{error}");
+        let error = read_clip(&path, 22050).unwrap_err();
+        let told = error.to_string();
+        assert!(told.starts_with(&format!("{}: not a readable WAV file", path.display())), "{told}");
+        // The decoder's own error is kept as the cause; a bad file is no misused option.
+        let cause = std::error::Error::source(&error).expect("the decoder's error");
+        assert!(cause.downcast_ref::<hound::Error>().is_some(), "{cause:?}");
+        assert_eq!(error.exit_code(), 1);
+    }
+
+    #[test]
+    fn a_resampler_failure_keeps_its_cause_and_is_no_usage_error() {
+        let resampler = Resampler::new(22050, 48000);
+        let error = resampler.failed(std::io::Error::other("no room"));
+        assert_eq!(error.to_string(), "resampling 22050 Hz to 48000 Hz: failed: no room");
+        assert!(std::error::Error::source(&error).is_some());
+        assert_eq!(error.exit_code(), 1);
     }
 
     #[test]

@@ -77,7 +77,7 @@ impl Body {
         let mut bytes = Vec::with_capacity(usize::try_from(self.len).map_err(|e| Error::input(&name, e))?);
         file.take(self.len).read_to_end(&mut bytes).map_err(|e| Error::reading(&name, e))?;
         if checksum(&bytes) != self.checksum {
-            return Err(Error::input(name, "a sentence cache entry changed while the bulletin was made: run again"));
+            return Err(Error::Cache { name, problem: "changed while the bulletin was made: run again" });
         }
         Ok(bytes)
     }
@@ -518,7 +518,9 @@ mod tests {
         let (_dir, cache, path) = one_entry();
         let entry = cache.get("un").unwrap();
         rewrite(&path, flip_last);
-        let error = entry.body.read().unwrap_err().to_string();
+        let error = entry.body.read().unwrap_err();
+        assert!(matches!(error, Error::Cache { .. }), "a cache fault, not an input's: {error:?}");
+        let error = error.to_string();
         assert!(error.ends_with("changed while the bulletin was made: run again"), "{error}");
     }
 

@@ -50,6 +50,10 @@ pub enum Error {
         #[source]
         source: Cause,
     },
+    /// A sentence cache entry that went wrong under a run: not the user's
+    /// input, and not a file the run writes.
+    #[error("{name}: sentence cache entry {problem}")]
+    Cache { name: String, problem: &'static str },
     /// Options that contradict each other or are out of range.
     #[error("{0}")]
     Usage(String),

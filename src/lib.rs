@@ -26,16 +26,16 @@
 //! drives them and fills the manifest once. Beside them: `audio` (sample
 //! buffers), `cache` (finished sentences kept between runs), `controls`
 //! (characters that are not text, removed or shown written out), `voicing` (a
-//! sentence finished for the program, cached or made), `data` (the language
-//! data loader), `paths` (XDG folders, staging files) and [`Error`].
+//! sentence finished for the program, cached or made), `language_data` (the
+//! one loader of `data/`), `paths` (XDG folders, staging files) and [`Error`].
 
 mod announce;
 mod article;
 mod audio;
 mod cache;
 mod controls;
-mod data;
 mod error;
+mod language_data;
 mod manifest;
 mod master;
 mod normalize;

@@ -3,7 +3,7 @@
 //! pause (`synth::pieces`), so a sentence is one sentence in the plan, the
 //! manifest and the subtitles. Pure functions of text.
 
-use crate::data::{self, Stop};
+use crate::language_data::{self, Stop};
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -22,7 +22,7 @@ static ABBREVIATIONS: LazyLock<Abbreviations> = LazyLock::new(Abbreviations::loa
 impl Abbreviations {
     fn load() -> Self {
         let mut abbreviations = Abbreviations { always: HashSet::new(), before_number: HashSet::new() };
-        for abbreviation in data::abbreviations() {
+        for abbreviation in language_data::abbreviations() {
             let word = abbreviation.written.strip_suffix('.').unwrap_or(abbreviation.written);
             match abbreviation.stop {
                 Stop::Holds => abbreviations.always.insert(word),
@@ -59,7 +59,7 @@ fn is_number(word: &str) -> bool {
 /// Words that open sentences and are no surname, from
 /// `data/sentence-openers.txt`.
 static OPENERS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| data::word_set(include_str!("../data/sentence-openers.txt")));
+    LazyLock::new(|| language_data::word_set(include_str!("../data/sentence-openers.txt")));
 
 /// "J", "J.-Y", "A.B": initials whose full stop is not a sentence end.
 static INITIALS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:\p{Lu}\.-?)*\p{Lu}$").unwrap());

@@ -16,7 +16,7 @@ static PHRASES: LazyLock<Phrases> = LazyLock::new(|| parse_phrases(include_str!(
 
 fn parse_phrases(data: &'static str) -> Phrases {
     let mut phrases = Phrases { cross_links: Vec::new(), furniture: Vec::new(), labels: Vec::new() };
-    for (section, line) in crate::data::sectioned(data, "clutter.txt") {
+    for (section, line) in crate::language_data::sectioned(data, "clutter.txt") {
         let list = match section {
             "cross-link" => &mut phrases.cross_links,
             "furniture" => &mut phrases.furniture,

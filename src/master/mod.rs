@@ -358,12 +358,22 @@ impl Sink for Master {
     }
 }
 
+impl audio::Pcm16Source for Program {
+    fn samples(&self) -> usize {
+        self.samples
+    }
+
+    fn pcm16(&mut self, take: &mut dyn FnMut(Vec<u8>) -> Result<()>) -> Result<()> {
+        self.write_pcm16(take)
+    }
+}
+
 /// A finished program, ready to be written as 16-bit PCM.
 pub struct Program {
     spool: Spool,
     /// The program's units, when its loudness is set.
     units: Option<File>,
-    pub samples: usize,
+    samples: usize,
     sample_rate: u32,
     gain: f32,
     /// Highest peak the limiter lets through before the gain, if it is needed.
@@ -443,7 +453,7 @@ impl Program {
 
     /// Hands the program to `write` in blocks of 16-bit little-endian
     /// samples, in order, with its gain and limiter applied.
-    pub fn pcm16(&mut self, write: &mut dyn FnMut(Vec<u8>) -> Result<()>) -> Result<()> {
+    fn write_pcm16(&mut self, write: &mut dyn FnMut(Vec<u8>) -> Result<()>) -> Result<()> {
         let (gain, ceiling, units) = (self.gain, self.ceiling, self.units.as_ref());
         self.spool.read_ahead(|samples| {
             let mut out = Pcm { block: Vec::with_capacity(2 * PCM_BLOCK), write, gain };

@@ -1,16 +1,16 @@
 //! Abbreviations and titles read in full ("M." -> "monsieur", "p. 12" ->
 //! "page douze"), on whole words only, from `data/fr/abbreviations.tsv`.
 
-use super::data::{self, Condition};
+use super::tables::{self, Condition};
 use super::{Cursor, Reading};
-use crate::data::Stop;
+use crate::language_data::Stop;
 
 pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
     if cursor.continues(|c| c == '.') {
         return None;
     }
     let rest = cursor.rest();
-    data::abbreviations_at(rest).iter().find_map(|a| {
+    tables::abbreviations_at(rest).iter().find_map(|a| {
         let spoken = a.spoken?;
         let after = rest.strip_prefix(a.written)?;
         // A whole word: "Me" is not the start of "Mesure", "M." not of "M.A.".
@@ -39,7 +39,7 @@ fn allowed(condition: Condition, cursor: &Cursor, after: &str) -> bool {
     let previous = cursor.previous_word();
     let after_letter = previous.chars().count() == 1 && previous.starts_with(char::is_uppercase);
     let before_name = || {
-        let titled = data::civility_followers().iter().any(|word| {
+        let titled = tables::civility_followers().iter().any(|word| {
             let glued = word.ends_with(['\'', '’', '-']);
             next.strip_prefix(word).is_some_and(|rest| glued || rest.starts_with(' '))
         });
@@ -50,7 +50,7 @@ fn allowed(condition: Condition, cursor: &Cursor, after: &str) -> bool {
         Condition::BeforeName => before_name(),
         Condition::BeforeNameNotEnglish => {
             let name = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
-            before_name() && !after_capitalized_word(cursor) && !data::is_english_word(name)
+            before_name() && !after_capitalized_word(cursor) && !tables::is_english_word(name)
         }
         Condition::BeforeNumber => next.starts_with(|c: char| c.is_ascii_digit()),
         Condition::Era => {

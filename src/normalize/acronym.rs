@@ -4,8 +4,8 @@
 //! of capitalized words is a headline in capitals, not acronyms: its words
 //! are left as written.
 
-use super::data;
 use super::roman;
+use super::tables;
 use super::{Cursor, Reading};
 
 /// The Latin letters starting `text`; digits after them are a number of
@@ -69,10 +69,10 @@ pub(super) fn acronym(cursor: &Cursor) -> Option<Reading> {
     if word.is_empty() {
         return None;
     }
-    if let Some(reading) = data::acronym_reading(word) {
+    if let Some(reading) = tables::acronym_reading(word) {
         return Reading::new(word.len(), reading);
     }
-    let numeral = roman::value(word).is_some() && !data::is_never_roman(word);
+    let numeral = roman::value(word).is_some() && !tables::is_never_roman(word);
     if !is_capitals(word) || numeral {
         return None;
     }

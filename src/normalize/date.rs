@@ -2,7 +2,7 @@
 //! ("les années 80"). Years need no rule of their own: "2012" is read as
 //! the number it is.
 
-use super::data;
+use super::tables;
 use super::words::{cardinal, ordinal, Gender, Style};
 use super::{Cursor, Reading};
 use regex::Regex;
@@ -28,7 +28,7 @@ pub(super) fn say_day(day: u64, style: &Style) -> String {
 }
 
 fn say_date(day: u64, month: u64, year: Option<u64>, style: &Style) -> Option<String> {
-    let month = data::month_name(month)?;
+    let month = tables::month_name(month)?;
     if !(1..=31).contains(&day) {
         return None;
     }
@@ -87,7 +87,7 @@ pub(super) fn date(cursor: &Cursor) -> Option<Reading> {
         }
     }
     if let Some(c) = DAYS_OF.captures(rest) {
-        if data::is_month(&c[1]) {
+        if tables::is_month(&c[1]) {
             let days_len = c.get(1).expect("month").start();
             let days: Option<Vec<String>> = rest[..days_len]
                 .split(['/', '-'])
@@ -97,7 +97,7 @@ pub(super) fn date(cursor: &Cursor) -> Option<Reading> {
         }
     }
     if let Some(c) = FIRST_OF.captures(rest) {
-        if data::is_month(&c[1]) {
+        if tables::is_month(&c[1]) {
             let day_len = c.get(1).expect("month").start();
             return Reading::new(day_len, format!("{} ", say_day(1, style)));
         }

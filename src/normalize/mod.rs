@@ -10,7 +10,6 @@
 mod abbreviation;
 mod acronym;
 mod clean;
-mod data;
 mod date;
 mod lexicon;
 mod number;
@@ -18,6 +17,7 @@ mod ordinal;
 mod phone;
 mod roman;
 mod symbol;
+mod tables;
 mod time;
 pub mod words;
 

@@ -2,7 +2,7 @@
 //! comma, signs, leading zeros, currencies, percentages, units and the
 //! gender of the noun counted; ranges ("10-15 ans") and fractions ("1/3").
 
-use super::data::{self, Measure};
+use super::tables::{self, Measure};
 use super::words::{self, cardinal, Gender, Style};
 use super::{Cursor, Reading};
 use regex::Regex;
@@ -173,7 +173,7 @@ pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
             format!("{} {said}", say_number(&number, Gender::Masculine, style)),
         );
     }
-    if let Some(unit) = data::unit_at(unit_text) {
+    if let Some(unit) = tables::unit_at(unit_text) {
         let name = unit.name(number.is_plural());
         let said = say_number(&number, unit.gender, style);
         return per(number.len + space + unit.symbol.len(), format!("{said} {name}"), cursor);
@@ -195,13 +195,13 @@ pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
 /// par mois", "120 g/km" -> "cent vingt grammes par kilomètre".
 fn per(len: usize, said: String, cursor: &Cursor) -> Option<Reading> {
     let Some(after) = cursor.rest()[len..].strip_prefix('/') else { return Reading::new(len, said) };
-    if let Some(unit) = data::unit_at(after) {
+    if let Some(unit) = tables::unit_at(after) {
         return Reading::new(len + 1 + unit.symbol.len(), format!("{said} par {}", unit.singular));
     }
     // "80 mg/100 ml": per so many units.
     if let Some(number) = parse_written(after).filter(|n| n.sign.is_none()) {
         let (space, unit_text) = skip_spaces(&after[number.len..]);
-        if let Some(unit) = data::unit_at(unit_text) {
+        if let Some(unit) = tables::unit_at(unit_text) {
             let quantity = say_number(&number, unit.gender, cursor.style);
             let name = unit.name(number.is_plural());
             return Reading::new(
@@ -219,20 +219,20 @@ fn per(len: usize, said: String, cursor: &Cursor) -> Option<Reading> {
 
 /// "un million d'habitants", but not "un million et demi".
 fn takes_de(next: &str) -> bool {
-    next.starts_with(|c: char| c.is_alphabetic()) && !data::is_not_noun(next)
+    next.starts_with(|c: char| c.is_alphabetic()) && !tables::is_not_noun(next)
 }
 
 /// The gender of the noun counted by the number ending `len` bytes after
 /// the cursor, skipping one adjective ("21 nouvelles personnes").
 fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
     let next = cursor.next_word(len);
-    if data::is_feminine_noun(next) {
+    if tables::is_feminine_noun(next) {
         return Gender::Feminine;
     }
-    if data::is_adjective_before_noun(next) {
+    if tables::is_adjective_before_noun(next) {
         let rest = &cursor.rest()[len..];
         let after_adjective = rest.find(next).map_or(len, |i| len + i + next.len());
-        if data::is_feminine_noun(cursor.next_word(after_adjective)) {
+        if tables::is_feminine_noun(cursor.next_word(after_adjective)) {
             return Gender::Feminine;
         }
     }
@@ -262,7 +262,7 @@ fn money(number: &Written, text: &str, style: &Style) -> Option<Reading> {
     for (prefix, singular, plural) in SCALES {
         let Some(after_prefix) = text.strip_prefix(prefix) else { continue };
         let (space, symbol_text) = skip_spaces(after_prefix);
-        let Some(currency) = data::currency_at(symbol_text) else { continue };
+        let Some(currency) = tables::currency_at(symbol_text) else { continue };
         let len = prefix.len() + space + currency.symbol.len();
         if singular.is_empty() {
             // Thousands: "3 k€" is three thousand euros.
@@ -274,7 +274,7 @@ fn money(number: &Written, text: &str, style: &Style) -> Option<Reading> {
         let said = say_number(number, Gender::Masculine, style);
         return Reading::new(len, format!("{said} {noun} {}{}", de(currency.plural), currency.plural));
     }
-    let currency = data::currency_at(text)?;
+    let currency = tables::currency_at(text)?;
     Reading::new(currency.symbol.len(), say_money(number, currency, style))
 }
 
@@ -317,7 +317,7 @@ pub(super) fn money_before(cursor: &Cursor) -> Option<Reading> {
     if cursor.continues(|_| false) {
         return None;
     }
-    let currency = data::currency_before(cursor.rest())?;
+    let currency = tables::currency_before(cursor.rest())?;
     let (space, amount) = skip_spaces(&cursor.rest()[currency.symbol.len()..]);
     let number = parse_written(amount).filter(|n| n.sign.is_none())?;
     let after = &amount[number.len..];
@@ -377,7 +377,7 @@ pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
     }
     let captures = RANGE.captures(cursor.rest())?;
     let after = &cursor.rest()[captures[0].len()..];
-    if !ends_word(after) && data::unit_at(after).is_none() || after.starts_with(['-', '–', '/']) {
+    if !ends_word(after) && tables::unit_at(after).is_none() || after.starts_with(['-', '–', '/']) {
         return None;
     }
     let second_start = captures.get(2).expect("two numbers").start();
@@ -427,7 +427,7 @@ fn pair_kind(cursor: &Cursor, first: &str, second: &str, after: &str) -> Option<
         .rsplit([' ', '('])
         .next()
         .is_some_and(|w| w.chars().count() == 1 && w.starts_with(|c: char| c.is_ascii_uppercase()));
-    let numbered = data::numbers_identifiers(cursor.previous_word());
+    let numbered = tables::numbers_identifiers(cursor.previous_word());
     if code_letter || numbered || a.zip(b).is_some_and(|(a, b)| a >= 100 && b < a && !is_year(first)) {
         return Some(Pair::Identifier);
     }
@@ -489,7 +489,7 @@ pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
         return Reading::new(captures[0].len(), format!("{whole} et {part}"));
     }
     if leading_zero || a > b {
-        let month = data::month_name(b).filter(|_| (1..=31).contains(&a))?;
+        let month = tables::month_name(b).filter(|_| (1..=31).contains(&a))?;
         return Reading::new(captures[0].len(), format!("{} {month}", super::date::say_day(a, style)));
     }
     let said = match b {

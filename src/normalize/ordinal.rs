@@ -2,7 +2,7 @@
 //! The suffix grammar (`data/fr/ordinal-suffixes.tsv`) is shared with
 //! Roman numerals ("XXIe", "Ier", "XVIII ème").
 
-use super::data::{self, OrdinalForm, OrdinalSuffix};
+use super::tables::{self, OrdinalForm, OrdinalSuffix};
 use super::words::{self, Gender, Style};
 use super::{Cursor, Reading};
 use std::sync::LazyLock;
@@ -20,7 +20,7 @@ pub(super) fn suffix_at(text: &str, roman: bool) -> Option<(usize, &'static Ordi
         Some(rest) => (text.len() - rest.len(), rest),
         None => (0, text),
     };
-    data::ordinal_suffixes().iter().find_map(|suffix| {
+    tables::ordinal_suffixes().iter().find_map(|suffix| {
         let after = rest.strip_prefix(suffix.spelling)?;
         let spaced_ok = space == 0 || roman || suffix.spelling.chars().count() >= 3;
         let ends = !after.starts_with(|c: char| c.is_alphabetic() || c == '\'' || c == '’');

@@ -4,8 +4,8 @@
 //! ("Louis XIV", "Jean-Paul II", "Rocky III"), or after a counting word
 //! ("tome III").
 
-use super::data;
 use super::ordinal::{say as say_ordinal, suffix_at};
+use super::tables;
 use super::words::{cardinal, Gender};
 use super::{Cursor, Reading};
 use regex::Regex;
@@ -93,16 +93,16 @@ pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
     if after.starts_with(char::is_alphabetic) || is_letter_with_stop(numeral, after) {
         return None;
     }
-    if data::is_never_roman(numeral) {
+    if tables::is_never_roman(numeral) {
         return None;
     }
     let previous = cursor.previous_word();
-    let regnal = data::is_regnal_name(previous) || (numeral.len() >= 2 && is_capitalized(previous));
+    let regnal = tables::is_regnal_name(previous) || (numeral.len() >= 2 && is_capitalized(previous));
     if regnal {
         let said = if n == 1 { "premier".to_owned() } else { cardinal(n, Gender::Masculine, style) };
         return Reading::new(numeral.len(), said);
     }
-    if data::counts_in_roman(previous) {
+    if tables::counts_in_roman(previous) {
         return Reading::new(numeral.len(), cardinal(n, Gender::Masculine, style));
     }
     None

@@ -2,7 +2,7 @@
 //! web addresses ("www.exemple.fr" -> "w w w point exemple point fr") and
 //! e-mail addresses ("arobase").
 
-use super::data;
+use super::tables;
 use super::words::{self, Gender, Style};
 use super::{Cursor, Reading};
 use regex::Regex;
@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 /// A web address ending in one of the domains of `data/fr/web-domains.txt`.
 static URL: LazyLock<Regex> = LazyLock::new(|| {
-    let domains: Vec<String> = data::web_domains().iter().map(|d| regex::escape(d)).collect();
+    let domains: Vec<String> = tables::web_domains().iter().map(|d| regex::escape(d)).collect();
     let pattern = format!(
         r"^(?:https?://)?(?:www\.)?[a-zA-Z0-9][a-zA-Z0-9-]*(?:\.[a-zA-Z0-9-]+)*\.(?:{})(?:/[^\s]*[^\s.,;:!?»)])?",
         domains.join("|")
@@ -93,7 +93,7 @@ pub(super) fn email(cursor: &Cursor) -> Option<Reading> {
 
 pub(super) fn symbol(cursor: &Cursor) -> Option<Reading> {
     let rest = cursor.rest();
-    if let Some((symbol, said)) = data::symbol_at(rest) {
+    if let Some((symbol, said)) = tables::symbol_at(rest) {
         return Reading::new(symbol.len(), said);
     }
     let previous_is_digit = cursor.written_before().trim_end().ends_with(|c: char| c.is_ascii_digit());

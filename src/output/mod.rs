@@ -13,9 +13,9 @@ mod sidecar;
 pub use guard::check_inputs;
 pub use sidecar::{Json, PodcastChapters, Sidecar, Subtitles};
 
+use crate::audio::Pcm16Source;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
-use crate::master::Program;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
@@ -204,7 +204,7 @@ pub struct Written {
 pub fn write(
     destination: &Destination,
     format: &AudioFormat,
-    program: &mut Program,
+    program: &mut dyn Pcm16Source,
     manifest: &Manifest,
     sidecars: &[&dyn Sidecar],
 ) -> Result<Written> {
@@ -256,7 +256,7 @@ fn stream(
     name: &str,
     encoding: Encoding,
     format: &AudioFormat,
-    program: &mut Program,
+    program: &mut dyn Pcm16Source,
     manifest: &Manifest,
 ) -> Result<Written> {
     let mut out = ClosedPipeIsFine { out, closed: false, delivered: 0 };
@@ -379,7 +379,7 @@ trait AudioWriter {
         &self,
         out: &mut (dyn Write + Send),
         name: &str,
-        program: &mut Program,
+        program: &mut dyn Pcm16Source,
         manifest: &Manifest,
     ) -> Result<Option<Finishing>>;
 }
@@ -396,7 +396,7 @@ fn write_audio(
     name: &str,
     encoding: Encoding,
     format: &AudioFormat,
-    program: &mut Program,
+    program: &mut dyn Pcm16Source,
     manifest: &Manifest,
 ) -> Result<Option<Finishing>> {
     let tags = &format.tags;
@@ -416,7 +416,7 @@ impl AudioWriter for Wav {
         &self,
         out: &mut (dyn Write + Send),
         name: &str,
-        program: &mut Program,
+        program: &mut dyn Pcm16Source,
         manifest: &Manifest,
     ) -> Result<Option<Finishing>> {
         write_wav(out, name, program, manifest).map(|()| None)
@@ -427,10 +427,15 @@ impl AudioWriter for Wav {
 /// same bytes go to a file or down a pipe. The samples are made on this
 /// thread while another writes the blocks made before: writing a large file
 /// costs about as much as making it.
-fn write_wav(out: &mut (dyn Write + Send), name: &str, program: &mut Program, manifest: &Manifest) -> Result<()> {
+fn write_wav(
+    out: &mut (dyn Write + Send),
+    name: &str,
+    program: &mut dyn Pcm16Source,
+    manifest: &Manifest,
+) -> Result<()> {
     let chapters = chapters::chunks(manifest);
     let failed = |e: std::io::Error| Error::writing(name, e);
-    let data_bytes = program.samples as u64 * 2;
+    let data_bytes = program.samples() as u64 * 2;
     out.write_all(&wav_header(manifest.sample_rate, data_bytes, chapters.len() as u64)).map_err(failed)?;
     let writing = &mut *out;
     beside(name, program, move |blocks| blocks.iter().try_for_each(|block| writing.write_all(&block)).map_err(failed))?;
@@ -442,7 +447,7 @@ fn write_wav(out: &mut (dyn Write + Send), name: &str, program: &mut Program, ma
 /// and what is done with them run side by side, a few blocks apart.
 fn beside<R: Send>(
     name: &str,
-    program: &mut Program,
+    program: &mut dyn Pcm16Source,
     take: impl FnOnce(std::sync::mpsc::Receiver<Vec<u8>>) -> Result<R> + Send,
 ) -> Result<R> {
     std::thread::scope(|scope| {

@@ -4,9 +4,9 @@
 //! them run side by side and no second pass reads the audio again.
 
 use super::{id3, AudioWriter, Finishing, Tags};
+use crate::audio::Pcm16Source;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
-use crate::master::Program;
 use rusty_mp3::{Mp3Encoder, Mp3EncoderConfig};
 use std::io::Write;
 
@@ -60,7 +60,7 @@ impl AudioWriter for Mp3<'_> {
         &self,
         out: &mut (dyn Write + Send),
         name: &str,
-        program: &mut Program,
+        program: &mut dyn Pcm16Source,
         manifest: &Manifest,
     ) -> Result<Option<Finishing>> {
         let (tags, bitrate) = (self.tags, self.bitrate);
@@ -74,7 +74,7 @@ impl AudioWriter for Mp3<'_> {
         // bitrate, which streams: memory stays flat whatever the length.
         let vbr_quality = (rate >= MPEG1_FROM).then_some(bitrate as f32);
         let mut encoder = Mp3Encoder::new(Mp3EncoderConfig { bitrate_kbps: bitrate, vbr_quality });
-        let encoding_failed = |e: rusty_mp3::Error| Error::output(name, format!("MP3 encoding failed: {e}"));
+        let encoding_failed = |e: rusty_mp3::Error| Error::failed(name, "MP3 encoding failed", e);
         let writing = &mut *out;
         let frame = super::beside(name, program, move |blocks| {
             let mut drain = |encoder: &mut Mp3Encoder| -> Result<()> {

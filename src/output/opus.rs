@@ -6,9 +6,9 @@
 //! decodes to exactly the program's length.
 
 use super::{AudioWriter, Finishing, Tags};
+use crate::audio::Pcm16Source;
 use crate::error::{Error, Result};
 use crate::manifest::{clock, Manifest};
-use crate::master::Program;
 use opus_pure::{Application, OggOpusWriter, OpusEncoder, OpusHead, OpusTags, MAX_PACKET_BYTES};
 use std::io::Write;
 
@@ -38,12 +38,12 @@ impl AudioWriter for Opus<'_> {
         &self,
         out: &mut (dyn Write + Send),
         name: &str,
-        program: &mut Program,
+        program: &mut dyn Pcm16Source,
         manifest: &Manifest,
     ) -> Result<Option<Finishing>> {
         let (tags, bitrate) = (self.tags, self.bitrate);
         let rate = manifest.sample_rate;
-        let failed = |e: opus_pure::Error| Error::output(name, format!("Opus encoding failed: {e}"));
+        let failed = |e: opus_pure::Error| Error::failed(name, "Opus encoding failed", e);
         let mut encoder = OpusEncoder::new(rate as i32, 1, Application::Audio).map_err(failed)?;
         encoder.bitrate_bps = (bitrate * 1000) as i32;
         encoder.complexity = COMPLEXITY;
@@ -54,8 +54,8 @@ impl AudioWriter for Opus<'_> {
         let frame = rate as usize / 50;
         let ticks = (GRANULE_RATE / u64::from(rate)) as usize;
         let pre_skip = usize::from(head.pre_skip);
-        let frames = (program.samples + pre_skip.div_ceil(ticks)).div_ceil(frame);
-        let final_granule = (pre_skip + program.samples * ticks) as i64;
+        let frames = (program.samples() + pre_skip.div_ceil(ticks)).div_ceil(frame);
+        let final_granule = (pre_skip + program.samples() * ticks) as i64;
         let mut writer =
             OggOpusWriter::with_tags(&mut *out, head, comments(tags, manifest).map_err(failed)?).map_err(failed)?;
         let written = super::beside(name, program, move |blocks| {

@@ -199,11 +199,11 @@ const PH_VOWEL: u8 = 2;
 
 #[cfg(test)]
 mod tests {
-    use super::super::data;
+    use super::super::voice_data;
     use super::*;
 
     fn words() -> EnglishWords {
-        EnglishWords::new(&data::data_dir().unwrap(), "fr").unwrap()
+        EnglishWords::new(&voice_data::data_dir().unwrap(), "fr").unwrap()
     }
 
     #[test]

@@ -2,10 +2,10 @@
 //! binary): French from France, Belgium and Switzerland. Also the phonemizer
 //! of neural voices trained on espeak-ng phonemes.
 
-mod data;
 mod english;
 mod respell;
 mod safe_text;
+mod voice_data;
 
 use super::pieces;
 use super::{Engine, VoiceInfo, VoiceOptions};
@@ -82,7 +82,7 @@ pub fn open(voice: &str, options: &VoiceOptions) -> Result<Option<Espeak>> {
         return Ok(None);
     };
     let failed = |e: espeak_ng::Error| Error::engine_failed(name, "cannot load the voice", e);
-    let data = data::data_dir().map_err(|e| Error::engine_failed(name, "cannot extract voice data", e))?;
+    let data = voice_data::data_dir().map_err(|e| Error::engine_failed(name, "cannot extract voice data", e))?;
     let translator = Translator::new(language, Some(&data)).map_err(failed)?;
     let mut phonemes = PhonemeData::load(&data).map_err(failed)?;
     translate::select_phoneme_table(&mut phonemes, &data, language).map_err(failed)?;
@@ -279,11 +279,12 @@ impl Phonemizer {
     /// A phonemizer for an espeak voice such as "fr" or "en-us".
     pub fn new(language: &str) -> Result<Self> {
         let language = language.to_ascii_lowercase();
-        if !data::LANGUAGES.contains(&language.as_str()) {
-            let bundled = data::LANGUAGES.join(", ");
+        if !voice_data::LANGUAGES.contains(&language.as_str()) {
+            let bundled = voice_data::LANGUAGES.join(", ");
             return Err(Error::engine(&language, format!("no phonemes for this espeak voice (bundled: {bundled})")));
         }
-        let data = data::data_dir().map_err(|e| Error::engine_failed(&language, "cannot extract voice data", e))?;
+        let data =
+            voice_data::data_dir().map_err(|e| Error::engine_failed(&language, "cannot extract voice data", e))?;
         let failed = |language: &str| {
             let language = language.to_owned();
             move |e: espeak_ng::Error| Error::engine_failed(language, "cannot load the phonemizer", e)
@@ -424,7 +425,7 @@ mod tests {
     use espeak_ng::Parameter;
 
     fn french() -> EspeakNg {
-        EspeakNg::with_data_dir("fr", &data::data_dir().unwrap()).unwrap()
+        EspeakNg::with_data_dir("fr", &voice_data::data_dir().unwrap()).unwrap()
     }
 
     /// Loading once must not change a single sample of what the crate makes.
@@ -434,7 +435,7 @@ mod tests {
         for (name, language, _) in VOICES {
             for (rate, pitch) in [(1.0, 50), (0.6, 20), (2.2, 90)] {
                 let ours = open(name, &VoiceOptions { rate, pitch, ..VoiceOptions::default() }).unwrap().unwrap();
-                let mut reference = EspeakNg::with_data_dir(language, &data::data_dir().unwrap()).unwrap();
+                let mut reference = EspeakNg::with_data_dir(language, &voice_data::data_dir().unwrap()).unwrap();
                 reference.set_parameter(Parameter::Rate, engine_wpm(rate) as i32);
                 reference.set_parameter(Parameter::Pitch, i32::from(pitch));
                 let (expected, rate_hz) = reference.synth(text).unwrap();

@@ -12,9 +12,9 @@ const RULES_TSV: &str = include_str!("../../../data/espeak/respellings.tsv");
 static RULES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| parse_rules(RULES_TSV));
 
 fn parse_rules(data: &'static str) -> Vec<(Regex, &'static str)> {
-    crate::data::lines(data)
+    crate::language_data::lines(data)
         .map(|line| {
-            let fields = crate::data::fields(line, 2, "espeak/respellings.tsv");
+            let fields = crate::language_data::fields(line, 2, "espeak/respellings.tsv");
             (Regex::new(fields[0]).expect("respellings.tsv: a valid regular expression"), fields[1])
         })
         .collect()
@@ -37,7 +37,7 @@ mod tests {
     use espeak_ng::Translator;
 
     fn say(text: &str) -> String {
-        let french = Translator::new("fr", Some(&super::super::data::data_dir().unwrap())).unwrap();
+        let french = Translator::new("fr", Some(&super::super::voice_data::data_dir().unwrap())).unwrap();
         french.text_to_ipa(&respell(text)).unwrap().replace(['ˈ', 'ˌ'], "")
     }
 

@@ -13,9 +13,9 @@ static LETTERS: LazyLock<HashMap<char, &'static str>> = LazyLock::new(|| parse_l
 pub(super) const LETTERS_TSV: &str = include_str!("../../../data/espeak-letters.tsv");
 
 pub(super) fn parse_letters(data: &'static str) -> HashMap<char, &'static str> {
-    crate::data::lines(data)
+    crate::language_data::lines(data)
         .map(|line| {
-            let fields = crate::data::fields(line, 2, "espeak-letters.tsv");
+            let fields = crate::language_data::fields(line, 2, "espeak-letters.tsv");
             let (letter, replacement) = (fields[0], fields[1]);
             let mut chars = letter.chars();
             let letter = chars.next().filter(|_| chars.next().is_none()).expect("one letter per line");

@@ -4,8 +4,8 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::words::Gender;
-use crate::data::{fields, lines, word_set};
-pub use crate::data::{Abbreviation, Condition};
+use crate::language_data::{fields, lines, word_set};
+pub use crate::language_data::{Abbreviation, Condition};
 
 fn gender(field: &str) -> Gender {
     if field == "f" {
@@ -140,7 +140,7 @@ pub fn currency_before(text: &str) -> Option<&'static Measure> {
 }
 
 static ABBREVIATIONS: LazyLock<ByFirst<Abbreviation>> = LazyLock::new(|| {
-    let said: &'static [Abbreviation] = crate::data::abbreviations();
+    let said: &'static [Abbreviation] = crate::language_data::abbreviations();
     ByFirst::new(said, |a| a.written)
 });
 
