@@ -124,3 +124,70 @@ fn each_example_prints_what_the_readme_shows() {
         assert_eq!(printed, example.output, "briefing {:?} on {:?}", example.args, example.input);
     }
 }
+
+/// Each `briefing …` command line of the README's code blocks: its
+/// subcommand (two words for `cache`) and the flags it shows.
+fn command_lines(text: &str) -> Vec<(Vec<String>, Vec<String>)> {
+    let mut commands = Vec::new();
+    for (_, content) in code_blocks(text) {
+        for line in content.lines() {
+            let line = line.split(" # ").next().unwrap_or(line);
+            let Some(at) = line.find("briefing ").filter(|&at| at == 0 || !line[..at].ends_with('/')) else {
+                continue;
+            };
+            let words: Vec<&str> = line[at + "briefing ".len()..].split_whitespace().collect();
+            let Some(&first) = words.first() else { continue };
+            let mut command = vec![first.to_owned()];
+            if first == "cache" {
+                command.extend(words.get(1).map(|w| (*w).to_owned()));
+            }
+            let flags = words
+                .iter()
+                .map(|w| w.trim_matches(|c| matches!(c, '[' | ']' | ',' | '"')))
+                .filter(|w| w.starts_with('-') && w.len() > 1)
+                .map(|w| w.split('=').next().unwrap_or(w).to_owned())
+                .collect();
+            commands.push((command, flags));
+        }
+    }
+    commands
+}
+
+/// The flags in the first column of the table under `heading`.
+fn table_flags(text: &str, heading: &str) -> Vec<String> {
+    let section = &text[text.find(heading).unwrap_or_else(|| panic!("{heading}"))..];
+    let table = section.lines().skip_while(|l| !l.starts_with('|')).take_while(|l| l.starts_with('|'));
+    let first_columns = table.filter_map(|row| row.split('|').nth(1).map(str::to_owned)).collect::<Vec<_>>();
+    let flags =
+        first_columns.iter().flat_map(|cell| cell.split(['`', ',', ' ']).map(str::to_owned).collect::<Vec<_>>());
+    let named = |w: &String| w.trim_start_matches('-').starts_with(|c: char| c.is_ascii_alphabetic());
+    flags.filter(|w| (w.starts_with("--") || (w.starts_with('-') && w.len() == 2)) && named(w)).collect()
+}
+
+/// What `briefing COMMAND --help` prints.
+fn help(command: &[String]) -> String {
+    let output = common::briefing().args(command).arg("--help").output().unwrap();
+    assert!(output.status.success(), "briefing {command:?} --help");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// Every command the README shows exists, and takes every flag shown with
+/// it; every flag in the table of `build`'s options is one `build` takes.
+#[test]
+fn each_command_and_flag_the_readme_shows_is_taken() {
+    let text = readme();
+    let mut commands = command_lines(&text);
+    assert!(commands.len() >= 15, "{commands:?}");
+    commands.push((vec!["build".to_owned()], table_flags(&text, "### Options of `build`")));
+    let mut helps = std::collections::HashMap::new();
+    for (command, flags) in commands {
+        let help = helps.entry(command.clone()).or_insert_with(|| help(&command));
+        for flag in flags {
+            let taken = help.match_indices(&flag).any(|(at, _)| {
+                let next = help[at + flag.len()..].chars().next();
+                !next.is_some_and(|c| c.is_alphanumeric() || c == '-')
+            });
+            assert!(taken, "the README shows `briefing {} … {flag}`, which it does not take", command.join(" "));
+        }
+    }
+}
