@@ -8,11 +8,5 @@ package=$1 command=$2
 if command -v "$command" >/dev/null; then
     exit 0
 fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >/dev/null
-$sudo apt-get install -y -qq --no-install-recommends "$package" >/dev/null
+bash "$(dirname "$0")/apt-install.sh" "$package"
 command -v "$command" >/dev/null

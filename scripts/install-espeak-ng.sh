@@ -8,11 +8,5 @@ version=1.51+dfsg-10+deb12u2
 if [ "$(dpkg-query -W -f='${Version}' espeak-ng 2>/dev/null || true)" = "$version" ]; then
     exit 0
 fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >/dev/null
-$sudo apt-get install -y -qq --no-install-recommends --allow-downgrades \
-    "espeak-ng=$version" "espeak-ng-data=$version" "libespeak-ng1=$version" >/dev/null
+bash "$(dirname "$0")/apt-install.sh" --allow-downgrades \
+    "espeak-ng=$version" "espeak-ng-data=$version" "libespeak-ng1=$version"

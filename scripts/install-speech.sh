@@ -31,17 +31,7 @@ done
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-    sudo="sudo"
-fi
-export DEBIAN_FRONTEND=noninteractive
-# apt's chatter (debconf's notes included) is shown only if it fails.
-if ! log=$($sudo apt-get update -qq 2>&1 &&
-    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" 2>&1); then
-    echo "$log" >&2
-    exit 1
-fi
+bash "$(dirname "$0")/apt-install.sh" "${missing[@]}"
 for package in "${missing[@]}"; do
     status=$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)
     if [ "$status" != installed ]; then
