@@ -33,6 +33,7 @@ mod announce;
 mod article;
 mod audio;
 mod cache;
+mod catalog;
 mod controls;
 mod error;
 mod language_data;
@@ -55,6 +56,10 @@ pub use article::{paragraphs, read_text, Format, Input};
 pub use cache::{
     default_dir as default_cache_dir, prune as prune_cache, stats as cache_stats, Limits as CacheLimits, Pruned,
     Stats as CacheStats,
+};
+pub use catalog::{
+    catalog as voice_catalog, download_voice, installed_voices, speakers as voice_speakers, CatalogVoice,
+    InstalledVoice, Speaker,
 };
 pub use controls::shown;
 pub use error::{line_of, Cause, Error, Result};

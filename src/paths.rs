@@ -26,6 +26,13 @@ pub fn cache_dir() -> PathBuf {
     base("XDG_CACHE_HOME", ".cache").unwrap_or_else(|| std::env::temp_dir().join("briefing-cache")).join("briefing")
 }
 
+/// `$XDG_DATA_HOME/briefing` (or `~/.local/share/briefing`, or a folder in
+/// the temporary directory without a home): downloaded voices. Data, not
+/// cache: clearing a cache must not delete what took minutes to download.
+pub fn data_dir() -> PathBuf {
+    base("XDG_DATA_HOME", ".local/share").unwrap_or_else(|| std::env::temp_dir().join("briefing-data")).join("briefing")
+}
+
 /// How old a staging file must be to be taken for one a killed run left.
 const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 

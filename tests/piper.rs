@@ -12,28 +12,9 @@ use tempfile::TempDir;
 
 mod common;
 
-fn cache() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"))
-        .join("briefing")
-}
-
 /// The test voice and ONNX Runtime; the test fails without them.
 fn piper() -> (PathBuf, PathBuf) {
-    let voice = std::env::var_os("BRIEFING_TEST_VOICE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cache().join("voices/en_US-joe-medium.onnx"));
-    let runtime = std::env::var_os("ORT_DYLIB_PATH")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cache().join("onnxruntime/libonnxruntime.so"));
-    assert!(
-        voice.is_file() && runtime.is_file(),
-        "this test needs {} and {}: run scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh",
-        voice.display(),
-        runtime.display()
-    );
-    (voice, runtime)
+    common::piper_test_voice()
 }
 
 fn build(voice: &Path, runtime: &Path, input: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {

@@ -39,10 +39,35 @@ pub(crate) enum Command {
     /// Print the phonemes an embedded voice says (IPA, as `espeak-ng --ipa`),
     /// one output line per input line.
     Phonemes(PhonemesArgs),
-    /// List the available voices.
-    Voices,
+    /// List the voices: embedded, installed, then the catalogue (French
+    /// first); a voice's speakers; download a voice.
+    Voices(VoicesArgs),
     /// What the sentence cache holds, and trimming it.
     Cache(CacheArgs),
+}
+
+/// `briefing voices`: the list, one voice's speakers, or a download.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct VoicesArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<VoicesAction>,
+    /// List the speakers of this voice (installed or in the catalogue).
+    #[arg(value_name = "NAME")]
+    pub(crate) name: Option<String>,
+    /// Print the list as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VoicesAction {
+    /// Download a catalogue voice (`natural`: the recommended one), checked
+    /// by size and MD5, into the data folder.
+    Download {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -190,10 +215,15 @@ pub(crate) struct BulletinArgs {
     /// Synthesis threads (0: one per core), at most 256.
     #[arg(short, long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
     pub(crate) jobs: u16,
-    /// Voice: a name from `briefing voices`, or a Piper model (voice.onnx,
-    /// with voice.onnx.json beside it).
+    /// Voice: a name from `briefing voices` (a catalogue voice is downloaded
+    /// on first use; `natural`: the recommended French one), or a Piper model
+    /// (voice.onnx, with voice.onnx.json beside it).
     #[arg(long, default_value = briefing::DEFAULT_VOICE)]
     pub(crate) voice: String,
+    /// Never download a voice: a catalogue voice not installed is an error
+    /// (also BRIEFING_OFFLINE=1).
+    #[arg(long)]
+    pub(crate) offline: bool,
     /// Speaking rate relative to normal (0.5 to 3).
     #[arg(long, default_value_t = 1.0, value_parser = ranged(0.5, 3.0))]
     pub(crate) rate: f32,
@@ -582,8 +612,14 @@ impl BulletinArgs {
             announcements: self.announce.announcements()?,
             ..options.script.clone()
         };
-        let voice_options =
-            VoiceOptions { rate: self.rate, pitch: self.pitch, piper: self.piper.options(), ..VoiceOptions::default() };
+        let offline = self.offline || std::env::var_os("BRIEFING_OFFLINE").is_some_and(|v| v == "1");
+        let voice_options = VoiceOptions {
+            rate: self.rate,
+            pitch: self.pitch,
+            piper: self.piper.options(),
+            offline,
+            ..VoiceOptions::default()
+        };
         let cache = (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(briefing::default_cache_dir));
         Ok(options
             .script(script)

@@ -7,6 +7,7 @@ mod config;
 mod progress;
 #[cfg(any(feature = "playback", feature = "os-voice"))]
 mod terminal;
+mod voices;
 
 use args::{
     BuildArgs, CacheAction, CacheArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SpeakArgs, SplitArgs,
@@ -46,10 +47,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Split(args) => print_sentences(&args),
         Command::Normalize(args) => print_normalized(&args),
         Command::Phonemes(args) => print_phonemes(&args),
-        Command::Voices => {
-            print_lines(briefing::voices().iter().map(|v| format!("{}\t{}\t{}", v.name, v.engine, v.description)))?;
-            system_voices()
-        }
+        Command::Voices(args) => voices::run(&args),
         Command::Cache(args) => cache(&args),
     }
 }

@@ -38,6 +38,10 @@ impl Progress {
 
 impl Observer for Progress {
     fn started(&mut self, sentences: usize, sample_rate: u32) {
+        // A voice's download may have drawn bytes before.
+        self.bar.set_style(Self::sentences_style());
+        self.bar.reset();
+        self.bar.set_message("");
         self.bar.set_length(sentences as u64);
         self.sample_rate = sample_rate;
     }
@@ -62,6 +66,20 @@ impl Observer for Progress {
             self.bar.enable_steady_tick(std::time::Duration::from_millis(120));
         }
         self.bar.set_message(stage.to_string());
+    }
+
+    /// A voice's file downloading: bytes so far, of how many, and the rate.
+    fn download(&mut self, file: &str, done: u64, total: u64) {
+        if self.bar.length() != Some(total) || self.bar.message() != file {
+            let style =
+                indicatif::ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes} {msg}, {bytes_per_sec}")
+                    .expect("a valid template");
+            self.bar.set_style(style);
+            self.bar.reset();
+            self.bar.set_length(total);
+            self.bar.set_message(file.to_owned());
+        }
+        self.bar.set_position(done);
     }
 
     fn warning(&mut self, message: &str) {
@@ -90,5 +108,19 @@ mod tests {
         progress.sentence(10);
         progress.bar.tick();
         assert!(term.contents().contains("2/2 sentences, 3 s of audio"), "{}", term.contents());
+    }
+
+    #[test]
+    fn a_download_shows_its_bytes_and_rate_then_the_sentences_take_over() {
+        let term = indicatif::InMemoryTerm::new(4, 100);
+        let mut progress = Progress::drawn_on(indicatif::ProgressDrawTarget::term_like(Box::new(term.clone())));
+        progress.download("voice.onnx", 1024 * 1024, 4 * 1024 * 1024);
+        progress.bar.tick();
+        let shown = term.contents();
+        assert!(shown.contains("1.00 MiB/4.00 MiB voice.onnx") && shown.contains("/s"), "{shown}");
+        progress.started(2, 10);
+        progress.sentence(20);
+        progress.bar.tick();
+        assert!(term.contents().contains("1/2 sentences, 2 s of audio"), "{}", term.contents());
     }
 }

@@ -55,11 +55,13 @@ pub struct VoiceOptions {
     /// share the cores between them.
     pub concurrency: usize,
     pub piper: PiperOptions,
+    /// A catalogue voice that is not installed is an error, not a download.
+    pub offline: bool,
 }
 
 impl Default for VoiceOptions {
     fn default() -> Self {
-        VoiceOptions { rate: 1.0, pitch: 50, concurrency: 1, piper: PiperOptions::default() }
+        VoiceOptions { rate: 1.0, pitch: 50, concurrency: 1, piper: PiperOptions::default(), offline: false }
     }
 }
 
@@ -104,6 +106,16 @@ pub fn voices() -> Vec<VoiceInfo> {
     let mut voices = espeak::voices();
     voices.push(VoiceInfo {
         engine: "piper",
+        name: "natural",
+        description: "the recommended French Piper voice of the catalogue, downloaded on first use",
+    });
+    voices.push(VoiceInfo {
+        engine: "piper",
+        name: "NAME",
+        description: "a Piper voice installed or in the catalogue (below), downloaded on first use",
+    });
+    voices.push(VoiceInfo {
+        engine: "piper",
         name: "PATH.onnx",
         description: "a Piper neural voice file, its PATH.onnx.json config beside it",
     });
@@ -129,8 +141,14 @@ pub fn system_voice(voice: &str) -> Option<Option<&str>> {
     }
 }
 
-/// Opens the engine that speaks `voice`: an embedded voice name, or the
-/// path of a Piper model.
+/// Whether `voice` names an embedded voice.
+pub fn is_embedded(voice: &str) -> bool {
+    espeak::voices().iter().any(|v| v.name == voice)
+}
+
+/// Opens the engine that speaks `voice`: an embedded voice name, the path
+/// of a Piper model, or the name of an installed Piper voice (`natural`
+/// for the recommended one).
 pub fn open(voice: &str, options: &VoiceOptions) -> Result<Box<dyn Engine>> {
     if system_voice(voice).is_some() {
         return Err(crate::Error::Usage(format!(
@@ -143,6 +161,18 @@ pub fn open(voice: &str, options: &VoiceOptions) -> Result<Box<dyn Engine>> {
     if let Some(engine) = espeak::open(voice, options)? {
         return Ok(Box::new(engine));
     }
+    if let Some(model) = crate::catalog::installed_model(voice) {
+        return Ok(Box::new(piper::open(&model.to_string_lossy(), options)?));
+    }
+    if let Some(missing) = crate::catalog::missing(voice) {
+        return Err(missing);
+    }
     let known: Vec<&str> = espeak::voices().iter().map(|v| v.name).collect();
-    Err(crate::Error::engine(voice, format!("unknown voice (available: {}, or a Piper .onnx file)", known.join(", "))))
+    Err(crate::Error::engine(
+        voice,
+        format!(
+            "unknown voice (available: {}, a Piper voice of briefing voices, or a Piper .onnx file)",
+            known.join(", ")
+        ),
+    ))
 }

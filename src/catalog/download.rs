@@ -1,0 +1,146 @@
+//! Fetching a voice's files over HTTP: each streamed to a staging file
+//! beside its place, its size and MD5 checked, then renamed into place, the
+//! config last (a voice is installed once its config is there). The voice's
+//! folder is locked meanwhile, so two processes never write it at once.
+
+use super::{config_path, model_path, Catalog, Facts};
+use crate::error::{Error, Result};
+use crate::paths::Staging;
+use crate::pipeline::Observer;
+use md5::{Digest, Md5};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How long a server may take to accept, and then to send each piece.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+const READ_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The prefix of staging files in a voice's folder.
+const STAGING_PREFIX: &str = ".download-";
+
+fn agent() -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .timeout_connect(Some(CONNECT_TIMEOUT))
+        .timeout_per_read(Some(READ_TIMEOUT))
+        .build();
+    config.into()
+}
+
+/// The text at `url` (a catalogue).
+pub fn text(url: &str) -> Result<String> {
+    let mut response = agent().get(url).call().map_err(|e| failure(url, e))?;
+    response.body_mut().read_to_string().map_err(|e| failure(url, e))
+}
+
+/// A download failure, told with its cause: the HTTP status, a timeout, a
+/// refused connection (the system's own words).
+fn failure(url: &str, error: ureq::Error) -> Error {
+    match error {
+        ureq::Error::Io(e) => {
+            Error::failed(url, "download", std::io::Error::new(e.kind(), crate::error::io_problem(&e)))
+        }
+        other => Error::failed(url, "download", other),
+    }
+}
+
+/// Installs the catalogue voice `name` unless it is installed; returns its
+/// model. Under the folder's lock: a second process waits, then finds the
+/// files in place and fetches nothing.
+pub fn voice(catalog: &Catalog, name: &str, observer: &mut dyn Observer) -> Result<PathBuf> {
+    let entry = catalog.entry(name)?;
+    let model = model_path(name);
+    let config = config_path(&model);
+    let folder = model.parent().expect("a voice's model is in its folder");
+    std::fs::create_dir_all(folder).map_err(|e| Error::writing(folder.display().to_string(), e))?;
+    let _lock = lock(folder)?;
+    crate::paths::remove_staging_older_than(folder, &[STAGING_PREFIX], Duration::ZERO);
+    // The model first, the config last: the config's presence says the voice is whole.
+    for (suffix, place) in [(".onnx", &model), (".onnx.json", &config)] {
+        if !place.is_file() {
+            let (path, facts) = file_ending(entry.files.iter(), name, suffix)?;
+            let url = format!("{}/{path}", catalog.base.trim_end_matches('/'));
+            fetch(&url, facts, place, observer)?;
+        }
+    }
+    Ok(model)
+}
+
+/// The catalogue file of voice `name` that ends with `suffix`.
+fn file_ending<'a>(
+    mut files: impl Iterator<Item = (&'a String, &'a Facts)>,
+    name: &str,
+    suffix: &str,
+) -> Result<(&'a String, &'a Facts)> {
+    files
+        .find(|(path, _)| path.ends_with(&format!("{name}{suffix}")))
+        .ok_or_else(|| Error::engine(name, format!("the voice catalogue lists no {name}{suffix} file")))
+}
+
+/// The voice folder's lock, held until dropped.
+fn lock(folder: &Path) -> Result<std::fs::File> {
+    let path = folder.join(".lock");
+    let file = std::fs::File::create(&path).map_err(|e| Error::writing(path.display().to_string(), e))?;
+    file.lock().map_err(|e| Error::writing(path.display().to_string(), e))?;
+    Ok(file)
+}
+
+/// Streams `url` into a staging file beside `place`, checks its size and
+/// MD5 against `facts`, then renames it into place. On any failure the
+/// staging file is removed: nothing partial is ever at `place`.
+fn fetch(url: &str, facts: &Facts, place: &Path, observer: &mut dyn Observer) -> Result<()> {
+    let folder = place.parent().expect("a file in a voice folder");
+    let shown = place.display().to_string();
+    let make = || tempfile::Builder::new().prefix(STAGING_PREFIX).tempfile_in(folder);
+    let (mut staging, _registered) = Staging::create(make, |f| f.path()).map_err(|e| Error::writing(&shown, e))?;
+    let mut response = agent().get(url).call().map_err(|e| failure(url, e))?;
+    let label = place.file_name().map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
+    let mut reader = response.body_mut().as_reader();
+    let ends = (url, shown.as_str());
+    let (bytes, digest) = copy(&mut reader, staging.as_file_mut(), facts.size_bytes, ends, |done| {
+        observer.download(&label, done, facts.size_bytes)
+    })?;
+    if bytes != facts.size_bytes {
+        let problem = format!("{bytes} bytes where the catalogue says {}; the file was discarded", facts.size_bytes);
+        return Err(Error::failed(url, "download", problem));
+    }
+    if !digest.eq_ignore_ascii_case(&facts.md5_digest) {
+        let problem = format!("MD5 {digest} where the catalogue says {}; the file was discarded", facts.md5_digest);
+        return Err(Error::failed(url, "download", problem));
+    }
+    staging.as_file().sync_all().map_err(|e| Error::writing(&shown, e))?;
+    staging.persist(place).map_err(|e| Error::writing(&shown, e.error))?;
+    Ok(())
+}
+
+/// Copies `reader` to `file`, at most one byte past `expected` (a longer
+/// file is wrong whatever follows), telling `progress` the bytes so far.
+/// Returns the bytes read and their MD5 in hex. A read failure names the
+/// `url`, a write failure (disk full) the file `shown`.
+fn copy(
+    reader: &mut impl Read,
+    file: &mut std::fs::File,
+    expected: u64,
+    (url, shown): (&str, &str),
+    mut progress: impl FnMut(u64),
+) -> Result<(u64, String)> {
+    let mut out = std::io::BufWriter::new(file);
+    let mut md5 = Md5::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut bytes = 0u64;
+    while bytes <= expected {
+        let read = match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(read) => read,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(failure(url, ureq::Error::Io(e))),
+        };
+        md5.update(&buffer[..read]);
+        out.write_all(&buffer[..read]).map_err(|e| Error::writing(shown, e))?;
+        bytes += read as u64;
+        progress(bytes);
+    }
+    out.flush().map_err(|e| Error::writing(shown, e))?;
+    let digest = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    Ok((bytes, digest))
+}
