@@ -3,9 +3,11 @@
 //! [`build`] makes the bulletins a [`BuildOptions`] asks for in one call;
 //! [`plan`] says what they will say without speaking. An [`Observer`] hears
 //! of the progress, a [`Report`] (with each bulletin's [`Manifest`]) says
-//! what was made. [`voices`] lists the voices; [`podcast`] publishes a
-//! bulletin as an episode of a feed, [`speak`] reads one aloud. The command
-//! line (`src/main.rs`, `src/cli/`) is one user of this surface.
+//! what was made. [`voices`] lists the voices, [`voice_catalog`] and
+//! [`installed_voices`] the Piper voices by name, [`download_voice`] installs
+//! one; [`podcast`] publishes a bulletin as an episode of a feed, [`speak`]
+//! reads one aloud. The command line (`src/main.rs`, `src/cli/`) is one user
+//! of this surface.
 //!
 //! ```no_run
 //! let options = briefing::BuildOptions::new(["examples/articles"], briefing::Output::File("bulletin.mp3".into()))
@@ -27,7 +29,9 @@
 //! buffers), `cache` (finished sentences kept between runs), `controls`
 //! (characters that are not text, removed or shown written out), `voicing` (a
 //! sentence finished for the program, cached or made), `language_data` (the
-//! one loader of `data/`), `paths` (XDG folders, staging files) and [`Error`].
+//! one loader of `data/`), `catalog` (Piper voices by name: the catalogue,
+//! installed voices, their download), `paths` (XDG folders, staging files)
+//! and [`Error`].
 
 mod announce;
 mod article;
