@@ -25,6 +25,8 @@ enum Reply {
     Whole(Vec<u8>),
     /// Announces the whole file, sends the first half, then hangs up.
     Cut(Vec<u8>),
+    /// Announces the whole file, sends the first half, then waits.
+    Stall(Vec<u8>),
 }
 
 /// A tiny HTTP/1.1 file server on 127.0.0.1, one connection at a time
@@ -79,6 +81,9 @@ fn serve(stream: TcpStream, files: &Mutex<BTreeMap<String, Reply>>, requests: &M
         None => stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
         Some(Reply::Whole(bytes)) => send(&mut stream, &bytes, bytes.len()),
         Some(Reply::Cut(bytes)) => send(&mut stream, &bytes, bytes.len() / 2),
+        Some(Reply::Stall(bytes)) => {
+            send(&mut stream, &bytes, bytes.len() / 2).map(|()| std::thread::sleep(std::time::Duration::from_secs(60)))
+        }
     };
 }
 
@@ -267,6 +272,28 @@ fn a_server_that_stops_mid_file_leaves_nothing_partial() {
     setup.mirror.put(&model, Reply::Cut(setup.voice.model.clone()));
     let stderr = one_line(&setup.download());
     assert!(stderr.contains(&model), "{stderr}");
+    assert!(setup.files().is_empty(), "{:?}", setup.files());
+}
+
+#[test]
+fn an_interrupted_download_leaves_nothing() {
+    let setup = Setup::new(Voice::fake(NAME, 1), 1);
+    let (model, _) = setup.voice.paths();
+    setup.mirror.put(&model, Reply::Stall(setup.voice.model.clone()));
+    std::fs::create_dir_all(setup.folder()).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"));
+    setup.environment(&mut child);
+    let child = child.args(["voices", "download", NAME]).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let (mut interrupted, mut status) = (false, None);
+    common::watch_run(child, &setup.folder(), |happened, id| match happened {
+        common::Happened::Created(path) if !interrupted && path.to_string_lossy().contains(".download-") => {
+            std::process::Command::new("kill").args(["-INT", &id.to_string()]).status().unwrap();
+            interrupted = true;
+        }
+        common::Happened::Ended(ended) => status = ended.code(),
+        common::Happened::Created(_) => {}
+    });
+    assert_eq!(status, Some(130), "interrupted while downloading");
     assert!(setup.files().is_empty(), "{:?}", setup.files());
 }
 
