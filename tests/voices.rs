@@ -271,7 +271,8 @@ fn a_server_that_stops_mid_file_leaves_nothing_partial() {
     let (model, _) = setup.voice.paths();
     setup.mirror.put(&model, Reply::Cut(setup.voice.model.clone()));
     let stderr = one_line(&setup.download());
-    assert!(stderr.contains(&model), "{stderr}");
+    let expected = setup.voice.model.len();
+    assert!(stderr.contains(&model) && stderr.contains(&format!(" of {expected} bytes; the file was discarded")));
     assert!(setup.files().is_empty(), "{:?}", setup.files());
 }
 
@@ -343,6 +344,21 @@ fn two_downloads_of_one_voice_at_once_fetch_it_once_and_whole() {
     assert_eq!((setup.mirror.requests(&model), setup.mirror.requests(&config)), (1, 1));
     assert_eq!(std::fs::read(setup.folder().join(format!("{NAME}.onnx"))).unwrap(), setup.voice.model);
     assert_eq!(setup.files().len(), 2, "{:?}", setup.files());
+}
+
+#[test]
+fn a_catalogue_is_read_from_a_url_too() {
+    let setup = Setup::new(Voice::fake(NAME, 1), 1);
+    let catalog = std::fs::read(setup.home.path().join("voices.json")).unwrap();
+    setup.mirror.put("mirror/voices.json", Reply::Whole(catalog));
+    let url = format!("{}/mirror/voices.json", setup.mirror.address);
+    let output = setup.briefing().env("BRIEFING_VOICES_CATALOG", &url).args(["voices", "download", NAME]).output();
+    assert!(output.unwrap().status.success());
+    assert_eq!(setup.files().len(), 2, "{:?}", setup.files());
+    assert_eq!(setup.mirror.requests("mirror/voices.json"), 1);
+    let missing = format!("{}/mirror/none.json", setup.mirror.address);
+    let output = setup.briefing().env("BRIEFING_VOICES_CATALOG", &missing).arg("voices").output().unwrap();
+    assert!(one_line(&output).contains(&format!("{missing}: download: http status: 404")));
 }
 
 #[test]

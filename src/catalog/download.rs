@@ -44,6 +44,13 @@ fn failure(url: &str, error: ureq::Error) -> Error {
     }
 }
 
+/// A download that stopped: how far it got, the file discarded.
+fn cut_short(url: &str, error: std::io::Error, bytes: u64, expected: u64) -> Error {
+    let cause = crate::error::io_problem(&error);
+    let problem = format!("{cause} after {bytes} of {expected} bytes; the file was discarded");
+    Error::failed(url, "download", std::io::Error::new(error.kind(), problem))
+}
+
 /// Installs the catalogue voice `name` unless it is installed; returns its
 /// model. Under the folder's lock: a second process waits, then finds the
 /// files in place and fetches nothing.
@@ -133,7 +140,7 @@ fn copy(
             Ok(0) => break,
             Ok(read) => read,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(failure(url, ureq::Error::Io(e))),
+            Err(e) => return Err(cut_short(url, e, bytes, expected)),
         };
         md5.update(&buffer[..read]);
         out.write_all(&buffer[..read]).map_err(|e| Error::writing(shown, e))?;

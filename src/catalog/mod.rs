@@ -189,7 +189,8 @@ pub fn missing(voice: &str) -> Option<Error> {
 /// command that installs it. Any other voice (embedded, a path, unknown) is
 /// left to the engines.
 pub fn provide(voice: &str, offline: bool, observer: &mut dyn Observer) -> Result<()> {
-    if crate::synth::is_embedded(voice) || !plain_name(voice) || installed_model(voice).is_some() {
+    let engines_own = crate::synth::is_embedded(voice) || crate::synth::system_voice(voice).is_some();
+    if engines_own || !plain_name(voice) || installed_model(voice).is_some() {
         return Ok(());
     }
     let name = resolved(voice);
