@@ -299,6 +299,21 @@ fn an_interrupted_download_leaves_nothing() {
 }
 
 #[test]
+fn a_server_that_stops_sending_is_a_timeout() {
+    let setup = Setup::new(Voice::fake(NAME, 1), 1);
+    let (model, _) = setup.voice.paths();
+    setup.mirror.put(&model, Reply::Stall(setup.voice.model.clone()));
+    let started = std::time::Instant::now();
+    let output = setup.briefing().env("BRIEFING_DOWNLOAD_TIMEOUT", "0.5").args(["voices", "download", NAME]).output();
+    let stderr = one_line(&output.unwrap());
+    assert!(stderr.contains(&model) && stderr.contains("timeout"), "{stderr}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(setup.files().is_empty(), "{:?}", setup.files());
+    let wrong = setup.briefing().env("BRIEFING_DOWNLOAD_TIMEOUT", "soon").args(["voices", "download", NAME]).output();
+    assert_eq!(wrong.unwrap().status.code(), Some(2));
+}
+
+#[test]
 fn http_errors_and_refused_connections_are_one_line_naming_the_file() {
     let setup = Setup::new(Voice::fake(NAME, 1), 1);
     let (model, _) = setup.voice.paths();

@@ -12,24 +12,31 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// How long a server may take to accept, and then to send each piece.
+/// How long a server may take to accept, and then to send each piece
+/// (`BRIEFING_DOWNLOAD_TIMEOUT` seconds, for a slow network or a test).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 const READ_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The prefix of staging files in a voice's folder.
 const STAGING_PREFIX: &str = ".download-";
 
-fn agent() -> ureq::Agent {
+fn agent() -> Result<ureq::Agent> {
+    let read = match std::env::var("BRIEFING_DOWNLOAD_TIMEOUT") {
+        Ok(seconds) => seconds.parse().map(Duration::from_secs_f64).ok().filter(|d| !d.is_zero()).ok_or_else(|| {
+            Error::Usage(format!("BRIEFING_DOWNLOAD_TIMEOUT={seconds}: a number of seconds above 0 expected"))
+        })?,
+        Err(_) => READ_TIMEOUT,
+    };
     let config = ureq::Agent::config_builder()
-        .timeout_connect(Some(CONNECT_TIMEOUT))
-        .timeout_per_read(Some(READ_TIMEOUT))
+        .timeout_connect(Some(CONNECT_TIMEOUT.max(read)))
+        .timeout_per_read(Some(read))
         .build();
-    config.into()
+    Ok(config.into())
 }
 
 /// The text at `url` (a catalogue).
 pub fn text(url: &str) -> Result<String> {
-    let mut response = agent().get(url).call().map_err(|e| failure(url, e))?;
+    let mut response = agent()?.get(url).call().map_err(|e| failure(url, e))?;
     response.body_mut().read_to_string().map_err(|e| failure(url, e))
 }
 
@@ -100,7 +107,7 @@ fn fetch(url: &str, facts: &Facts, place: &Path, observer: &mut dyn Observer) ->
     let shown = place.display().to_string();
     let make = || tempfile::Builder::new().prefix(STAGING_PREFIX).tempfile_in(folder);
     let (mut staging, _registered) = Staging::create(make, |f| f.path()).map_err(|e| Error::writing(&shown, e))?;
-    let mut response = agent().get(url).call().map_err(|e| failure(url, e))?;
+    let mut response = agent()?.get(url).call().map_err(|e| failure(url, e))?;
     let label = place.file_name().map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
     let mut reader = response.body_mut().as_reader();
     let ends = (url, shown.as_str());
