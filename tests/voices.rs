@@ -204,6 +204,15 @@ impl Setup {
         names
     }
 
+    /// A setup whose mirror sends the model as `reply` makes it; the
+    /// model's path in the repository.
+    fn with_model(reply: impl FnOnce(Vec<u8>) -> Reply) -> (Setup, String) {
+        let setup = Setup::new(Voice::fake(NAME, 1), 1);
+        let (model, _) = setup.voice.paths();
+        setup.mirror.put(&model, reply(setup.voice.model.clone()));
+        (setup, model)
+    }
+
     fn download(&self) -> std::process::Output {
         self.briefing().args(["voices", "download", &self.voice.name]).output().unwrap()
     }
@@ -251,11 +260,10 @@ fn download_installs_a_checked_voice_lists_it_and_fetches_it_once() {
 
 #[test]
 fn a_corrupted_file_is_refused_and_never_used() {
-    let setup = Setup::new(Voice::fake(NAME, 1), 1);
-    let (model, _) = setup.voice.paths();
-    let mut corrupted = setup.voice.model.clone();
-    corrupted[1000] ^= 0xff;
-    setup.mirror.put(&model, Reply::Whole(corrupted));
+    let (setup, model) = Setup::with_model(|mut bytes| {
+        bytes[1000] ^= 0xff;
+        Reply::Whole(bytes)
+    });
     let stderr = one_line(&setup.download());
     assert!(stderr.contains(&model) && stderr.contains("MD5") && stderr.contains("discarded"), "{stderr}");
     assert!(setup.files().is_empty(), "{:?}", setup.files());
@@ -267,9 +275,7 @@ fn a_corrupted_file_is_refused_and_never_used() {
 
 #[test]
 fn a_server_that_stops_mid_file_leaves_nothing_partial() {
-    let setup = Setup::new(Voice::fake(NAME, 1), 1);
-    let (model, _) = setup.voice.paths();
-    setup.mirror.put(&model, Reply::Cut(setup.voice.model.clone()));
+    let (setup, model) = Setup::with_model(Reply::Cut);
     let stderr = one_line(&setup.download());
     let expected = setup.voice.model.len();
     assert!(stderr.contains(&model) && stderr.contains(&format!(" of {expected} bytes; the file was discarded")));
@@ -278,9 +284,7 @@ fn a_server_that_stops_mid_file_leaves_nothing_partial() {
 
 #[test]
 fn an_interrupted_download_leaves_nothing() {
-    let setup = Setup::new(Voice::fake(NAME, 1), 1);
-    let (model, _) = setup.voice.paths();
-    setup.mirror.put(&model, Reply::Stall(setup.voice.model.clone()));
+    let (setup, _) = Setup::with_model(Reply::Stall);
     std::fs::create_dir_all(setup.folder()).unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"));
     setup.environment(&mut child);
@@ -300,9 +304,7 @@ fn an_interrupted_download_leaves_nothing() {
 
 #[test]
 fn a_server_that_stops_sending_is_a_timeout() {
-    let setup = Setup::new(Voice::fake(NAME, 1), 1);
-    let (model, _) = setup.voice.paths();
-    setup.mirror.put(&model, Reply::Stall(setup.voice.model.clone()));
+    let (setup, model) = Setup::with_model(Reply::Stall);
     let started = std::time::Instant::now();
     let output = setup.briefing().env("BRIEFING_DOWNLOAD_TIMEOUT", "0.5").args(["voices", "download", NAME]).output();
     let stderr = one_line(&output.unwrap());

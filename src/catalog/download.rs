@@ -20,6 +20,8 @@ const READ_TIMEOUT: Duration = Duration::from_secs(60);
 /// The prefix of staging files in a voice's folder.
 const STAGING_PREFIX: &str = ".download-";
 
+/// The HTTP client, with the timeouts above (a silent server must not hang
+/// a run) and rustls for https.
 fn agent() -> Result<ureq::Agent> {
     let read = match std::env::var("BRIEFING_DOWNLOAD_TIMEOUT") {
         Ok(seconds) => seconds.parse().map(Duration::from_secs_f64).ok().filter(|d| !d.is_zero()).ok_or_else(|| {

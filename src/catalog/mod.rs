@@ -212,8 +212,11 @@ fn not_installed(voice: &str, name: &str) -> Error {
 /// folder, unless it is there already; returns its model. Every file is
 /// checked (size, MD5) before it is put in place.
 pub fn download_voice(voice: &str, observer: &mut dyn Observer) -> Result<PathBuf> {
-    let catalog = Catalog::load()?;
-    download::voice(&catalog, resolved(voice), observer)
+    let name = resolved(voice);
+    if !plain_name(name) {
+        return Err(Error::engine(voice, "not a voice's name (letters, digits, _, - and . only)"));
+    }
+    download::voice(&Catalog::load()?, name, observer)
 }
 
 /// The catalogue's voices, French first, then by name.
