@@ -311,8 +311,9 @@ impl Engine for Piper {
         self.config.audio.sample_rate
     }
 
-    /// The model file as it is now (a new download changes it), and every
-    /// setting sent with the text.
+    /// The model file as it is now (a new download changes it), every
+    /// setting sent with the text, and the phonemization (phonemes as
+    /// piper-tts 1.8.0 gives them).
     fn cache_key(&self) -> String {
         let stamp = |path: &Path| {
             let meta = std::fs::metadata(path).ok();
@@ -325,7 +326,7 @@ impl Engine for Piper {
         let config = PathBuf::from(format!("{}.json", self.name));
         let (scales, speaker) = (self.scales, self.speaker);
         format!(
-            "piper {} {} scales={scales:?} speaker={speaker:?} piece={LONGEST_PIECE_CHARS}",
+            "piper {} {} scales={scales:?} speaker={speaker:?} piece={LONGEST_PIECE_CHARS} phonemes=piper-tts-1.8.0",
             stamp(&self.model),
             stamp(&config)
         )
