@@ -75,7 +75,9 @@ pub use paths::{config_dir, remove_staging};
 pub use pipeline::{build, plan, BuildOptions, Bulletin, Observer, Output, Report, Stage};
 pub use script::{Options as ScriptOptions, PartKind, Pauses, Script, Segment, SegmentKind};
 pub use split::sentences;
-pub use synth::{system_voice, voices, PiperOptions, VoiceInfo, VoiceOptions, VoicePhonemes, DEFAULT_VOICE};
+pub use synth::{
+    system_voice, voices, PiperOptions, PiperSpeech, VoiceInfo, VoiceOptions, VoicePhonemes, DEFAULT_VOICE,
+};
 
 /// The README's examples in Rust, compiled as documentation tests.
 #[doc = include_str!("../README.md")]

@@ -98,6 +98,33 @@ impl VoicePhonemes {
     }
 }
 
+/// A Piper voice alone, without trimming, resampling or mastering: the
+/// phoneme ids and samples `build` gets from it for a sentence, so that
+/// they can be checked against the reference implementation (Python
+/// `piper-tts`).
+pub struct PiperSpeech {
+    engine: piper::Piper,
+}
+
+impl PiperSpeech {
+    /// The Piper model at `model` (its config beside it) with `options`.
+    pub fn open(model: &str, options: &VoiceOptions) -> Result<Self> {
+        Ok(PiperSpeech { engine: piper::open(model, options)? })
+    }
+
+    /// The phoneme ids of a sentence, one list per inference (one, unless
+    /// the sentence is longer than the voice takes at once).
+    pub fn phoneme_ids(&self, sentence: &str) -> Result<Vec<Vec<i64>>> {
+        self.engine.sentence_ids(&self.engine.prepare(sentence))
+    }
+
+    /// The samples the model makes of a sentence, one list per inference,
+    /// at its own sample rate, untrimmed.
+    pub fn samples(&self, sentence: &str) -> Result<Vec<Vec<f32>>> {
+        self.engine.sentence_samples(&self.engine.prepare(sentence))
+    }
+}
+
 /// The default voice: embedded, needs nothing installed.
 pub const DEFAULT_VOICE: &str = "fr-FR";
 

@@ -261,10 +261,43 @@ impl Piper {
         Ok(samples.to_vec())
     }
 
+    /// Phoneme ids of one piece of prepared text: what one inference is given.
+    fn piece_ids(&self, piece: &str) -> Result<Vec<i64>> {
+        Ok(self.phoneme_ids(&self.phonemizer.phonemes(piece)?))
+    }
+
+    /// Phoneme ids of each inference a prepared sentence is spoken in, as
+    /// [`Engine::synthesize`] gives them to the model: what the reference
+    /// implementation's ids are checked against.
+    pub fn sentence_ids(&self, prepared: &str) -> Result<Vec<Vec<i64>>> {
+        pieces::cut(prepared, LONGEST_PIECE_CHARS).iter().map(|piece| self.piece_ids(piece)).collect()
+    }
+
     /// Samples of one piece of prepared text.
     fn speak(&self, session: &mut Session, piece: &str) -> Result<Vec<f32>> {
-        let ids = self.phoneme_ids(&self.phonemizer.phonemes(piece)?);
+        let ids = self.piece_ids(piece)?;
         self.infer(session, ids).map_err(|e| Error::engine_failed(&self.name, "inference failed", e))
+    }
+
+    /// The model's own samples of each inference a prepared sentence is
+    /// spoken in, untrimmed: what the reference implementation's are
+    /// checked against.
+    pub fn sentence_samples(&self, prepared: &str) -> Result<Vec<Vec<f32>>> {
+        let pieces = pieces::cut(prepared, LONGEST_PIECE_CHARS);
+        self.with_session(|session| pieces.iter().map(|piece| self.speak(session, piece)).collect())
+    }
+
+    /// Runs `work` on an idle session, or a new one, and keeps it for the
+    /// next sentence.
+    fn with_session<T>(&self, work: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+        let idle = self.idle.lock().expect("no panic holds it").pop();
+        let mut session = match idle {
+            Some(session) => session,
+            None => self.new_session(&None)?,
+        };
+        let done = work(&mut session);
+        self.idle.lock().expect("no panic holds it").push(session);
+        done
     }
 }
 
@@ -278,8 +311,9 @@ impl Engine for Piper {
         self.config.audio.sample_rate
     }
 
-    /// The model file as it is now (a new download changes it), and every
-    /// setting sent with the text.
+    /// The model file as it is now (a new download changes it), every
+    /// setting sent with the text, and the phonemization (phonemes as
+    /// piper-tts 1.8.0 gives them).
     fn cache_key(&self) -> String {
         let stamp = |path: &Path| {
             let meta = std::fs::metadata(path).ok();
@@ -292,13 +326,14 @@ impl Engine for Piper {
         let config = PathBuf::from(format!("{}.json", self.name));
         let (scales, speaker) = (self.scales, self.speaker);
         format!(
-            "piper {} {} scales={scales:?} speaker={speaker:?} piece={LONGEST_PIECE_CHARS}",
+            "piper {} {} scales={scales:?} speaker={speaker:?} piece={LONGEST_PIECE_CHARS} phonemes=piper-tts-1.8.0",
             stamp(&self.model),
             stamp(&config)
         )
     }
 
-    /// French quotation marks become the plain quote Piper voices know.
+    /// French quotation marks become the plain quote the phonemizer knows,
+    /// where no liaison crosses; piper-tts sends the voice no quote.
     fn prepare(&self, text: &str) -> String {
         let plain: String = text.chars().map(|c| if "«»“”„‹›".contains(c) { '"' } else { c }).collect();
         self.phonemizer.prepare(&plain)
@@ -307,15 +342,8 @@ impl Engine for Piper {
     /// One inference per piece of at most [`LONGEST_PIECE_CHARS`], on one
     /// session; the pieces are joined with the pause of a comma.
     fn synthesize(&self, prepared: &str) -> Result<Vec<f32>> {
-        let idle = self.idle.lock().expect("no panic holds it").pop();
-        let mut session = match idle {
-            Some(session) => session,
-            None => self.new_session(&None)?,
-        };
         let pieces = pieces::cut(prepared, LONGEST_PIECE_CHARS);
-        let samples = pieces::speak_joined(&pieces, self.clause_gap, |piece| self.speak(&mut session, piece));
-        self.idle.lock().expect("no panic holds it").push(session);
-        samples
+        self.with_session(|session| pieces::speak_joined(&pieces, self.clause_gap, |piece| self.speak(session, piece)))
     }
 
     fn warnings(&self) -> Vec<String> {

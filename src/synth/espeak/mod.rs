@@ -3,6 +3,7 @@
 //! of neural voices trained on espeak-ng phonemes.
 
 mod english;
+mod piper_ipa;
 mod respell;
 mod safe_text;
 mod voice_data;
@@ -310,24 +311,35 @@ impl Phonemizer {
         }
     }
 
-    /// Phonemes of prepared text, clause by clause so that no liaison
-    /// crosses a comma.
+    /// Phonemes of prepared text as piper-tts gives them to a voice (see
+    /// `piper_ipa`), clause by clause so that no liaison crosses a comma.
     pub fn phonemes(&self, prepared: &str) -> Result<String> {
         let mut said = Vec::new();
         for (clause, _) in engine_pieces(prepared) {
-            for (run, language) in english::runs(&clause) {
-                let engine = match (&self.english, language) {
-                    (Some((_, english)), english::Language::English) => english,
-                    _ => &self.engine,
-                };
-                let phonemes = engine
-                    .text_to_phonemes_phonemizer(&run)
-                    .map_err(|e| Error::engine_failed("phonemizer", "cannot find the phonemes", e))?;
-                said.push(phonemes.trim().to_owned());
+            let runs = english::runs(&clause);
+            for (k, (run, language)) in runs.iter().enumerate() {
+                let english_next = runs.get(k + 1).is_some_and(|(_, l)| *l == english::Language::English);
+                said.push(self.run_phonemes(run, *language, english_next)?);
             }
         }
-        said.retain(|p| !p.is_empty());
-        Ok(said.join(" "))
+        Ok(piper_ipa::joined(&said))
+    }
+
+    /// Phonemes of one run of a clause, in its language: a French run gets
+    /// what C espeak-ng says and the crate does not.
+    fn run_phonemes(&self, run: &str, language: english::Language, english_next: bool) -> Result<String> {
+        let (engine, french) = match (&self.english, language) {
+            (Some((_, english)), english::Language::English) => (english, false),
+            (english, _) => (&self.engine, english.is_some()),
+        };
+        let stand_in = french && english_next;
+        let text = if stand_in { piper_ipa::with_stand_in(run) } else { run.to_owned() };
+        let phonemes = engine
+            .text_to_phonemes_phonemizer(&text)
+            .map_err(|e| Error::engine_failed("phonemizer", "cannot find the phonemes", e))?;
+        let phonemes = piper_ipa::without_marks(phonemes.trim());
+        let phonemes = if stand_in { piper_ipa::without_stand_in(&phonemes) } else { phonemes };
+        Ok(if french { piper_ipa::with_glides(&phonemes) } else { phonemes })
     }
 }
 

@@ -1,0 +1,133 @@
+//! The phonemes piper-tts gives a Piper voice, from those of the espeak-ng
+//! crate: piper-tts keeps a clause's own punctuation but no quote or
+//! bracket, its C espeak-ng writes a glide the crate does not, and says a
+//! French word before an English one as inside its clause (see
+//! `data/espeak/piper.tsv`). Measured against piper-tts by
+//! tests/piper_oracle.rs.
+
+use std::sync::OnceLock;
+
+const PIPER_TSV: &str = include_str!("../../../data/espeak/piper.tsv");
+
+/// Marks the crate keeps in its phonemes and piper-tts never sends.
+const UNSAID_MARKS: &[char] = &['"', '«', '»', '“', '”', '„', '‹', '›', '(', ')', '[', ']', '{', '}'];
+
+/// Punctuation that ends a clause: written against the word before it.
+const CLAUSE_ENDS: &[char] = &[',', '.', ';', ':', '!', '?', '…'];
+
+/// Stress marks, which stand before a syllable's vowel.
+const STRESS: &[char] = &['ˈ', 'ˌ'];
+
+struct Glide {
+    glide: String,
+    vowels: Vec<char>,
+    liquids: Vec<char>,
+    stand_in: String,
+}
+
+fn glide_data() -> &'static Glide {
+    static DATA: OnceLock<Glide> = OnceLock::new();
+    DATA.get_or_init(|| {
+        let field = |name: &str| {
+            let line = PIPER_TSV.lines().find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix('\t')));
+            line.unwrap_or_else(|| panic!("data/espeak/piper.tsv has no {name}")).split(' ').collect::<Vec<_>>()
+        };
+        let chars = |name: &str| field(name).iter().flat_map(|s| s.chars()).collect();
+        Glide {
+            glide: field("glide").concat(),
+            vowels: chars("vowels"),
+            liquids: chars("liquids"),
+            stand_in: field("stand-in").concat(),
+        }
+    })
+}
+
+/// One run's phonemes without the marks piper-tts never sends.
+pub(super) fn without_marks(phonemes: &str) -> String {
+    phonemes.chars().filter(|c| !UNSAID_MARKS.contains(c)).collect()
+}
+
+/// A sentence's runs joined as piper-tts writes them: one space between
+/// words, none before a clause's punctuation.
+pub(super) fn joined(runs: &[String]) -> String {
+    let words: Vec<&str> = runs.iter().flat_map(|r| r.split_whitespace()).collect();
+    let mut out = String::new();
+    for word in words {
+        if !out.is_empty() && !word.starts_with(CLAUSE_ENDS) {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// French phonemes with the glide after a word's final /i/ before a word
+/// that begins with a vowel, unless a consonant and a liquid come before
+/// the /i/.
+pub(super) fn with_glides(phonemes: &str) -> String {
+    let data = glide_data();
+    let chars: Vec<char> = phonemes.chars().collect();
+    let mut out = String::new();
+    for (k, &c) in chars.iter().enumerate() {
+        out.push(c);
+        let final_i = c == 'i' && chars.get(k + 1) == Some(&' ');
+        if final_i && next_word_has_vowel(&chars[k + 2..], data) && !after_cluster(&chars[..k], data) {
+            out.push_str(&data.glide);
+        }
+    }
+    out
+}
+
+/// Whether the word at the start of `rest` begins with a vowel.
+fn next_word_has_vowel(rest: &[char], data: &Glide) -> bool {
+    rest.iter().find(|c| !STRESS.contains(c)).is_some_and(|c| data.vowels.contains(c))
+}
+
+/// Whether `before` (the phonemes before an /i/) ends with a consonant and a
+/// liquid, its stress mark aside.
+fn after_cluster(before: &[char], data: &Glide) -> bool {
+    let mut back = before.iter().rev().filter(|c| !STRESS.contains(c));
+    let liquid = back.next().is_some_and(|c| data.liquids.contains(c));
+    liquid && back.next().is_some_and(|c| c.is_alphabetic() && !data.vowels.contains(c))
+}
+
+/// A French run that an English word follows, with a French word standing
+/// in for it, so that the run's last word is said as inside its clause.
+pub(super) fn with_stand_in(run: &str) -> String {
+    format!("{} {}", run.trim_end(), glide_data().stand_in)
+}
+
+/// The phonemes of a run said [`with_stand_in`], without the stand-in's.
+pub(super) fn without_stand_in(phonemes: &str) -> String {
+    let phonemes = phonemes.trim_end();
+    phonemes.rfind(' ').map_or(String::new(), |end| phonemes[..end].to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn glide_after_a_final_i_before_a_vowel() {
+        assert_eq!(with_glides("lœ̃dˈi apʁˌɛmidˈi"), "lœ̃dˈiʲ apʁˌɛmidˈi");
+        assert_eq!(with_glides("ki ˈa"), "kiʲ ˈa");
+        assert_eq!(with_glides("la- ɔ̃ɡʁˈi a pʁˈi"), "la- ɔ̃ɡʁˈi a pʁˈi", "consonant and liquid");
+        assert_eq!(with_glides("maʁˈi a"), "maʁˈiʲ a", "liquid after a vowel");
+        assert_eq!(with_glides("ʁˈi ˈɛ"), "ʁˈiʲ ˈɛ", "liquid starting the word");
+        assert_eq!(with_glides("sɔʁtˈi də"), "sɔʁtˈi də", "consonant next");
+        assert_eq!(with_glides("ɛ̃dystʁiˈɛl"), "ɛ̃dystʁiˈɛl", "inside a word");
+    }
+
+    #[test]
+    fn marks_go_and_punctuation_holds_to_its_word() {
+        let runs = [without_marks("\" nu ɛmˈɔ̃ ɡʁˈɑ̃ \","), without_marks("( yn) ʃˈoz.")];
+        assert_eq!(joined(&runs), "nu ɛmˈɔ̃ ɡʁˈɑ̃, yn ʃˈoz.");
+    }
+
+    #[test]
+    fn a_stand_in_is_said_then_dropped() {
+        assert_eq!(with_stand_in("la "), "la tac");
+        assert_eq!(without_stand_in("la- tˈak"), "la-");
+        assert_eq!(without_stand_in("tˈak"), "");
+    }
+}
