@@ -223,8 +223,14 @@ fn takes_de(next: &str) -> bool {
 }
 
 /// The gender of the noun counted by the number ending `len` bytes after
-/// the cursor, skipping one adjective ("21 nouvelles personnes").
+/// the cursor, skipping one adjective ("21 nouvelles personnes"). Four
+/// digits after a month's name are a year, which counts nothing: "le 24
+/// septembre 2021 précise" keeps "vingt et un".
 fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
+    let written = &cursor.rest()[..len];
+    if written.len() == 4 && written.bytes().all(|b| b.is_ascii_digit()) && tables::is_month(cursor.previous_word()) {
+        return Gender::Masculine;
+    }
     let next = cursor.next_word(len);
     if tables::is_feminine_noun(next) {
         return Gender::Feminine;
