@@ -190,15 +190,14 @@ impl Stream<'_> {
     /// samples of it, the rest silence, if given); returns the input used.
     fn process(&mut self, at: usize, partial: Option<usize>) -> Result<usize> {
         let resampler = self.resampler;
-        let failed = |e: crate::error::Cause| resampler.failed(e);
         let fft = self.fft.as_mut().expect("resampling");
         let input =
-            InterleavedSlice::new(&self.pending[at..], 1, self.pending.len() - at).map_err(|e| failed(e.into()))?;
+            InterleavedSlice::new(&self.pending[at..], 1, self.pending.len() - at).map_err(|e| resampler.failed(e))?;
         let frames = self.chunk.len();
-        let mut output = InterleavedSlice::new_mut(&mut self.chunk, 1, frames).map_err(|e| failed(e.into()))?;
+        let mut output = InterleavedSlice::new_mut(&mut self.chunk, 1, frames).map_err(|e| resampler.failed(e))?;
         let indexing = Indexing { input_offset: 0, output_offset: 0, active_channels_mask: None, partial_len: partial };
         let (used, made) =
-            fft.process_into_buffer(&input, &mut output, Some(&indexing)).map_err(|e| failed(e.into()))?;
+            fft.process_into_buffer(&input, &mut output, Some(&indexing)).map_err(|e| resampler.failed(e))?;
         let dropped = self.skip.min(made);
         self.skip -= dropped;
         self.samples.extend_from_slice(&self.chunk[dropped..made]);
