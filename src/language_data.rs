@@ -6,12 +6,12 @@ use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Data lines: not empty, not comments.
-pub fn lines(data: &'static str) -> impl Iterator<Item = &'static str> {
+pub fn lines(data: &str) -> impl Iterator<Item = &str> {
     data.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
 }
 
 /// The tab-separated fields of a data line, at least `count` of them.
-pub fn fields(line: &'static str, count: usize, file: &str) -> Vec<&'static str> {
+pub fn fields<'a>(line: &'a str, count: usize, file: &str) -> Vec<&'a str> {
     let fields: Vec<&str> = line.split('\t').collect();
     assert!(fields.len() >= count, "data/{file}: {count} tab-separated fields expected in {line:?}");
     fields

@@ -33,6 +33,14 @@ pub fn data_dir() -> PathBuf {
     base("XDG_DATA_HOME", ".local/share").unwrap_or_else(|| std::env::temp_dir().join("briefing-data")).join("briefing")
 }
 
+/// Where `briefing voices download` installs ONNX Runtime, beside the
+/// voices: `$XDG_DATA_HOME/briefing/onnxruntime/libonnxruntime.so` (the
+/// platform's library name).
+pub fn onnxruntime_library() -> PathBuf {
+    let name = format!("{}onnxruntime{}", std::env::consts::DLL_PREFIX, std::env::consts::DLL_SUFFIX);
+    data_dir().join("onnxruntime").join(name)
+}
+
 /// How old a staging file must be to be taken for one a killed run left.
 const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
 

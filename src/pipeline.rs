@@ -304,7 +304,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
     let voice_options = VoiceOptions { concurrency: threads.min(sentences).max(1), ..options.voice_options.clone() };
     let encodings = bulletins.iter().map(|b| options.audio.encoding_for(&b.destination)).collect::<Result<Vec<_>>>()?;
     let chosen = |own: u32| options.sample_rate.unwrap_or_else(|| encodings.iter().fold(own, |r, e| e.rate_for(r)));
-    crate::catalog::provide(&options.voice, voice_options.offline, observer)?;
+    crate::catalog::provide(&options.voice, &voice_options, observer)?;
     let engine = synth::voice(&options.voice, &voice_options, chosen)?;
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let rate = engine.sample_rate();

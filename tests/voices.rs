@@ -9,6 +9,7 @@
 
 use md5::{Digest, Md5};
 use serde_json::{json, Value};
+use sha2::Sha256;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -152,6 +153,10 @@ struct Setup {
     mirror: Mirror,
     voice: Voice,
     home: TempDir,
+    /// Whether runs choose no ONNX Runtime (neither flag nor
+    /// `ORT_DYLIB_PATH`), so that one is provided from the mirror; else
+    /// they name one of the user's, and none is ever fetched.
+    provides_runtime: bool,
 }
 
 impl Setup {
@@ -161,16 +166,28 @@ impl Setup {
         let home = TempDir::new().unwrap();
         let catalog = json!({ voice.name.clone(): voice.entry(speakers) });
         std::fs::write(home.path().join("voices.json"), catalog.to_string()).unwrap();
-        Setup { mirror, voice, home }
+        Setup { mirror, voice, home, provides_runtime: false }
+    }
+
+    /// The same, with runs that choose no ONNX Runtime: the mirror serves
+    /// `archive` and the pins give the SHA-256 of `pinned`.
+    fn providing_runtime(mut self, archive: Reply, pinned: &[u8]) -> Setup {
+        let sha256: String = Sha256::digest(pinned).iter().map(|b| format!("{b:02x}")).collect();
+        let platform = format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH);
+        let pins = format!("version\t1.0.0\nbase\tunused\nbuild\t{platform}\t{ARCHIVE}\t{LIBRARY}\t{sha256}\n");
+        std::fs::write(self.home.path().join("runtime.tsv"), pins).unwrap();
+        self.mirror.put(ARCHIVE, archive);
+        self.provides_runtime = true;
+        self
     }
 
     /// The binary, reading this catalogue and mirror, with this data folder.
     fn briefing(&self) -> assert_cmd::Command {
         let mut command = common::briefing();
-        for (key, value) in self.variables() {
-            command.env(key, value);
+        command.envs(self.variables()).env_remove("BRIEFING_OFFLINE");
+        if self.provides_runtime {
+            command.env_remove("ORT_DYLIB_PATH");
         }
-        command.env_remove("BRIEFING_OFFLINE");
         command
     }
 
@@ -179,14 +196,32 @@ impl Setup {
         let home = self.home.path();
         command.env("XDG_CONFIG_HOME", home.join("config")).env("XDG_CACHE_HOME", home.join("cache"));
         command.envs(self.variables()).env_remove("BRIEFING_OFFLINE");
+        if self.provides_runtime {
+            command.env_remove("ORT_DYLIB_PATH");
+        }
     }
 
-    fn variables(&self) -> [(&'static str, std::ffi::OsString); 3] {
-        [
+    fn variables(&self) -> Vec<(&'static str, std::ffi::OsString)> {
+        let mut variables = vec![
             ("BRIEFING_VOICES_CATALOG", self.home.path().join("voices.json").into()),
             ("BRIEFING_VOICES_URL", format!("{}/", self.mirror.address).into()),
+            ("BRIEFING_ONNXRUNTIME_CATALOG", self.home.path().join("runtime.tsv").into()),
+            ("BRIEFING_ONNXRUNTIME_URL", format!("{}/", self.mirror.address).into()),
             ("XDG_DATA_HOME", self.data().into()),
-        ]
+        ];
+        if !self.provides_runtime {
+            variables.push(("ORT_DYLIB_PATH", self.home.path().join("the-users-own-runtime.so").into()));
+        }
+        variables
+    }
+
+    /// Where ONNX Runtime is installed, and the other files in its folder but its lock.
+    fn runtime(&self) -> (PathBuf, Vec<String>) {
+        let folder = self.data().join("briefing/onnxruntime");
+        let all = if folder.exists() { common::names(&folder) } else { Vec::new() };
+        let mut names: Vec<String> = all.into_iter().filter(|name| name != ".lock").collect();
+        names.sort();
+        (folder.join("libonnxruntime.so"), names)
     }
 
     fn data(&self) -> PathBuf {
@@ -451,4 +486,135 @@ fn natural_is_the_recommended_voice_downloaded_on_first_use() {
     assert!(setup.folder().join(format!("{recommended}.onnx")).is_file());
     assert_eq!(setup.mirror.all_requests(), 2);
     assert!(std::fs::metadata(&out).unwrap().len() > 44 + 22050, "a second of speech at least");
+}
+
+/// Where the mirror serves ONNX Runtime's archive, and its library's path
+/// in it (laid out like the official archives).
+const ARCHIVE: &str = "runtime/ort-test.tgz";
+const LIBRARY: &str = "ort-test/lib/libonnxruntime.so.1.0.0";
+
+/// An archive laid out like ONNX Runtime's release archives: a folder, a
+/// header, the library and the links to it, `library` as the library.
+fn runtime_archive(library: &[u8]) -> Vec<u8> {
+    let mut archive = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+    let file = |archive: &mut tar::Builder<_>, path: &str, bytes: &[u8]| {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        archive.append_data(&mut header, path, bytes).unwrap();
+    };
+    file(&mut archive, "ort-test/include/onnxruntime_c_api.h", b"/* a header */\n");
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    archive.append_link(&mut link, "ort-test/lib/libonnxruntime.so", "libonnxruntime.so.1.0.0").unwrap();
+    file(&mut archive, LIBRARY, library);
+    archive.into_inner().unwrap().finish().unwrap()
+}
+
+/// Bytes that stand for a library where none is loaded.
+fn fake_library() -> Vec<u8> {
+    (0..2_000_000u32).map(|i| (i.wrapping_mul(2_246_822_519) >> 11) as u8).collect()
+}
+
+#[test]
+fn voices_download_provides_a_checked_runtime_once_even_to_two_runs_at_once() {
+    let library = fake_library();
+    let setup =
+        Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(runtime_archive(&library)), &library);
+    let spawn = || {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"));
+        setup.environment(&mut child);
+        child.args(["voices", "download", NAME]).stderr(std::process::Stdio::null()).spawn().unwrap()
+    };
+    let (mut first, mut second) = (spawn(), spawn());
+    assert!(first.wait().unwrap().success() && second.wait().unwrap().success());
+    let (installed, files) = setup.runtime();
+    assert_eq!(files, ["libonnxruntime.so"]);
+    assert_eq!(std::fs::read(installed).unwrap(), library);
+    assert_eq!(setup.mirror.requests(ARCHIVE), 1);
+    assert!(setup.download().status.success());
+    assert_eq!(setup.mirror.all_requests(), 3, "nothing is fetched again");
+}
+
+#[test]
+fn a_runtime_that_differs_from_its_pin_is_refused_and_nothing_is_installed() {
+    let library = fake_library();
+    let mut changed = library.clone();
+    changed[123_456] ^= 1;
+    let setup =
+        Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(runtime_archive(&changed)), &library);
+    let stderr = one_line(&setup.download());
+    assert!(stderr.contains(ARCHIVE) && stderr.contains("SHA-256") && stderr.contains("discarded"), "{stderr}");
+    assert_eq!(setup.runtime().1, Vec::<String>::new());
+}
+
+#[test]
+fn a_runtime_archive_cut_short_or_without_the_library_leaves_nothing() {
+    let library = fake_library();
+    let setup = Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Cut(runtime_archive(&library)), &library);
+    let stderr = one_line(&setup.download());
+    assert!(stderr.contains(ARCHIVE) && stderr.contains("discarded"), "{stderr}");
+    assert_eq!(setup.runtime().1, Vec::<String>::new());
+
+    let mut archive = tar::Builder::new(flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast()));
+    let mut header = tar::Header::new_gnu();
+    header.set_size(3);
+    header.set_cksum();
+    archive.append_data(&mut header, "ort-test/README", &b"no\n"[..]).unwrap();
+    setup.mirror.put(ARCHIVE, Reply::Whole(archive.into_inner().unwrap().finish().unwrap()));
+    let stderr = one_line(&setup.download());
+    assert!(stderr.contains(&format!("no {LIBRARY} in it; nothing was installed")), "{stderr}");
+    assert_eq!(setup.runtime().1, Vec::<String>::new());
+}
+
+#[test]
+fn an_offline_build_without_a_runtime_says_how_to_get_one() {
+    let library = fake_library();
+    let setup =
+        Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(runtime_archive(&library)), &library);
+    let (model, config) = setup.voice.paths();
+    let folder = setup.folder();
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(format!("{NAME}.onnx")), &setup.voice.model).unwrap();
+    std::fs::write(folder.join(format!("{NAME}.onnx.json")), &setup.voice.config).unwrap();
+    let tmp = TempDir::new().unwrap();
+    let input = common::article(tmp.path(), "a.txt", b"Titre\n\nUne phrase.");
+    let out = tmp.path().join("b.wav");
+    let mut command = setup.briefing();
+    command.arg("build").arg(&input).args(["--offline", "--voice", NAME]).arg("-o").arg(&out);
+    let stderr = one_line(&command.output().unwrap());
+    assert!(
+        stderr.contains("ONNX Runtime is not installed") && stderr.contains("briefing voices download"),
+        "{stderr}"
+    );
+    assert_eq!(setup.mirror.all_requests(), 0, "{model} {config}");
+    assert!(!out.exists());
+}
+
+#[test]
+#[ignore = "needs the Piper test voice and ONNX Runtime"]
+fn a_build_provides_a_missing_runtime_then_uses_it_and_never_fetches_it_again() {
+    let (model, runtime) = common::piper_test_voice();
+    let library = std::fs::read(&runtime).unwrap();
+    let setup =
+        Setup::new(test_voice_as(NAME, &model), 1).providing_runtime(Reply::Whole(runtime_archive(&library)), &library);
+    let tmp = TempDir::new().unwrap();
+    let input = common::article(tmp.path(), "a.txt", b"Le journal\n\nLe train part ce soir.");
+    let build = |out: &str| {
+        let mut command = setup.briefing();
+        command.arg("build").arg(&input).args(["--voice", NAME, "--noise-scale", "0", "--noise-w", "0", "--no-cache"]);
+        command.arg("-o").arg(tmp.path().join(out)).output().unwrap()
+    };
+    let first = build("first.wav");
+    assert!(first.status.success(), "{first:?}");
+    assert_eq!(std::fs::read(setup.runtime().0).unwrap(), library);
+    assert_eq!(setup.mirror.all_requests(), 3, "the voice's two files and the runtime's archive");
+    let second = build("second.wav");
+    assert!(second.status.success(), "{second:?}");
+    assert_eq!(setup.mirror.all_requests(), 3, "the second build makes no request");
+    let first = std::fs::read(tmp.path().join("first.wav")).unwrap();
+    assert!(first.len() > 44 + 22050, "a second of speech at least");
+    assert_eq!(first, std::fs::read(tmp.path().join("second.wav")).unwrap());
 }

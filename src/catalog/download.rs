@@ -22,7 +22,7 @@ const STAGING_PREFIX: &str = ".download-";
 
 /// The HTTP client, with the timeouts above (a silent server must not hang
 /// a run) and rustls for https.
-fn agent() -> Result<ureq::Agent> {
+pub(super) fn agent() -> Result<ureq::Agent> {
     let read = match std::env::var("BRIEFING_DOWNLOAD_TIMEOUT") {
         Ok(seconds) => seconds.parse().map(Duration::from_secs_f64).ok().filter(|d| !d.is_zero()).ok_or_else(|| {
             Error::Usage(format!("BRIEFING_DOWNLOAD_TIMEOUT={seconds}: a number of seconds above 0 expected"))
@@ -44,7 +44,7 @@ pub fn text(url: &str) -> Result<String> {
 
 /// A download failure, told with its cause: the HTTP status, a timeout, a
 /// refused connection (the system's own words).
-fn failure(url: &str, error: ureq::Error) -> Error {
+pub(super) fn failure(url: &str, error: ureq::Error) -> Error {
     match error {
         ureq::Error::Io(e) => {
             Error::failed(url, "download", std::io::Error::new(e.kind(), crate::error::io_problem(&e)))
@@ -54,7 +54,7 @@ fn failure(url: &str, error: ureq::Error) -> Error {
 }
 
 /// A download that stopped: how far it got, the file discarded.
-fn cut_short(url: &str, error: std::io::Error, bytes: u64, expected: u64) -> Error {
+pub(super) fn cut_short(url: &str, error: std::io::Error, bytes: u64, expected: u64) -> Error {
     let cause = crate::error::io_problem(&error);
     let problem = format!("{cause} after {bytes} of {expected} bytes; the file was discarded");
     Error::failed(url, "download", std::io::Error::new(error.kind(), problem))
@@ -68,9 +68,7 @@ pub fn voice(catalog: &Catalog, name: &str, observer: &mut dyn Observer) -> Resu
     let model = model_path(name);
     let config = config_path(&model);
     let folder = model.parent().expect("a voice's model is in its folder");
-    std::fs::create_dir_all(folder).map_err(|e| Error::writing(folder.display().to_string(), e))?;
-    let _lock = lock(folder)?;
-    crate::paths::remove_staging_older_than(folder, &[STAGING_PREFIX], Duration::ZERO);
+    let _lock = hold(folder)?;
     // The model first, the config last: the config's presence says the voice is whole.
     for (suffix, place) in [(".onnx", &model), (".onnx.json", &config)] {
         if !place.is_file() {
@@ -93,11 +91,15 @@ fn file_ending<'a>(
         .ok_or_else(|| Error::engine(name, format!("the voice catalogue lists no {name}{suffix} file")))
 }
 
-/// The voice folder's lock, held until dropped.
-fn lock(folder: &Path) -> Result<std::fs::File> {
+/// Makes `folder` and takes its lock, held until dropped; then removes the
+/// staging files a killed download left there (none is being written, since
+/// writers hold the lock).
+pub(super) fn hold(folder: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(folder).map_err(|e| Error::writing(folder.display().to_string(), e))?;
     let path = folder.join(".lock");
     let file = std::fs::File::create(&path).map_err(|e| Error::writing(path.display().to_string(), e))?;
     file.lock().map_err(|e| Error::writing(path.display().to_string(), e))?;
+    crate::paths::remove_staging_older_than(folder, &[STAGING_PREFIX], Duration::ZERO);
     Ok(file)
 }
 
@@ -105,15 +107,12 @@ fn lock(folder: &Path) -> Result<std::fs::File> {
 /// MD5 against `facts`, then renames it into place. On any failure the
 /// staging file is removed: nothing partial is ever at `place`.
 fn fetch(url: &str, facts: &Facts, place: &Path, observer: &mut dyn Observer) -> Result<()> {
-    let folder = place.parent().expect("a file in a voice folder");
-    let shown = place.display().to_string();
-    let make = || tempfile::Builder::new().prefix(STAGING_PREFIX).tempfile_in(folder);
-    let (mut staging, _registered) = Staging::create(make, |f| f.path()).map_err(|e| Error::writing(&shown, e))?;
+    let (mut staging, _registered) = stage(place)?;
     let mut response = agent()?.get(url).call().map_err(|e| failure(url, e))?;
-    let label = place.file_name().map_or(shown.clone(), |n| n.to_string_lossy().into_owned());
     let mut reader = response.body_mut().as_reader();
+    let (label, shown) = (label(place), place.display().to_string());
     let ends = (url, shown.as_str());
-    let (bytes, digest) = copy(&mut reader, staging.as_file_mut(), facts.size_bytes, ends, |done| {
+    let (bytes, digest) = copy::<Md5>(&mut reader, staging.as_file_mut(), facts.size_bytes, ends, |done| {
         observer.download(&label, done, facts.size_bytes)
     })?;
     if bytes != facts.size_bytes {
@@ -124,16 +123,35 @@ fn fetch(url: &str, facts: &Facts, place: &Path, observer: &mut dyn Observer) ->
         let problem = format!("MD5 {digest} where the catalogue says {}; the file was discarded", facts.md5_digest);
         return Err(Error::failed(url, "download", problem));
     }
+    publish(staging, place)
+}
+
+/// A staging file beside `place`, registered so that an interruption
+/// removes it; dropped unpublished, it is removed too.
+pub(super) fn stage(place: &Path) -> Result<(tempfile::NamedTempFile, Staging)> {
+    let folder = place.parent().expect("a file in a folder");
+    let make = || tempfile::Builder::new().prefix(STAGING_PREFIX).tempfile_in(folder);
+    Staging::create(make, |f| f.path()).map_err(|e| Error::writing(place.display().to_string(), e))
+}
+
+/// Puts a checked staging file in place, on disk first.
+pub(super) fn publish(staging: tempfile::NamedTempFile, place: &Path) -> Result<()> {
+    let shown = place.display().to_string();
     staging.as_file().sync_all().map_err(|e| Error::writing(&shown, e))?;
     staging.persist(place).map_err(|e| Error::writing(&shown, e.error))?;
     Ok(())
 }
 
+/// A file's name, as the progress bar shows it.
+pub(super) fn label(place: &Path) -> String {
+    place.file_name().map_or_else(|| place.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
 /// Copies `reader` to `file`, at most one byte past `expected` (a longer
 /// file is wrong whatever follows), telling `progress` the bytes so far.
-/// Returns the bytes read and their MD5 in hex. A read failure names the
-/// `url`, a write failure (disk full) the file `shown`.
-fn copy(
+/// Returns the bytes read and their digest `D` in hex. A read failure names
+/// the `url`, a write failure (disk full) the file `shown`.
+pub(super) fn copy<D: Digest>(
     reader: &mut impl Read,
     file: &mut std::fs::File,
     expected: u64,
@@ -141,7 +159,7 @@ fn copy(
     mut progress: impl FnMut(u64),
 ) -> Result<(u64, String)> {
     let mut out = std::io::BufWriter::new(file);
-    let mut md5 = Md5::new();
+    let mut digest = D::new();
     let mut buffer = vec![0u8; 64 * 1024];
     let mut bytes = 0u64;
     while bytes <= expected {
@@ -151,12 +169,12 @@ fn copy(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(cut_short(url, e, bytes, expected)),
         };
-        md5.update(&buffer[..read]);
+        digest.update(&buffer[..read]);
         out.write_all(&buffer[..read]).map_err(|e| Error::writing(shown, e))?;
         bytes += read as u64;
         progress(bytes);
     }
     out.flush().map_err(|e| Error::writing(shown, e))?;
-    let digest = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let digest = digest.finalize().iter().map(|b| format!("{b:02x}")).collect();
     Ok((bytes, digest))
 }

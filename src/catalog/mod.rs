@@ -8,10 +8,12 @@
 //! organization uses its own mirror, and how the tests run offline.
 
 mod download;
+mod runtime;
 
 use crate::error::{Error, Result};
 use crate::language_data;
 use crate::pipeline::Observer;
+use crate::synth::VoiceOptions;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -108,9 +110,13 @@ fn source_value(key: &str) -> &'static str {
     language_data::fields(line, 2, "voices/piper-fr.source")[1]
 }
 
-/// Whether `text` is an http(s) address rather than a path.
-fn is_url(text: &str) -> bool {
-    text.starts_with("http://") || text.starts_with("https://")
+/// A replacement catalogue's text, from a path or an http(s) address.
+fn read_catalog(place: &str) -> Result<String> {
+    if place.starts_with("http://") || place.starts_with("https://") {
+        download::text(place)
+    } else {
+        std::fs::read_to_string(place).map_err(|e| Error::reading(place, e))
+    }
 }
 
 impl Catalog {
@@ -122,12 +128,7 @@ impl Catalog {
             return Ok(Catalog { voices, base });
         };
         let place = place.to_string_lossy().into_owned();
-        let text = if is_url(&place) {
-            download::text(&place)?
-        } else {
-            std::fs::read_to_string(&place).map_err(|e| Error::reading(&place, e))?
-        };
-        let voices = serde_json::from_str(&text)
+        let voices = serde_json::from_str(&read_catalog(&place)?)
             .map_err(|e| Error::input(&place, format!("not a voice catalogue (voices.json format): {e}")))?;
         Ok(Catalog { voices, base })
     }
@@ -184,24 +185,42 @@ pub fn missing(voice: &str) -> Option<Error> {
     (catalog.voices.contains_key(name) && installed_model(voice).is_none()).then(|| not_installed(voice, name))
 }
 
-/// Makes sure a catalogue voice named by `voice` is installed before it is
-/// opened: downloads it unless `offline`, then says what is missing and the
-/// command that installs it. Any other voice (embedded, a path, unknown) is
-/// left to the engines.
-pub fn provide(voice: &str, offline: bool, observer: &mut dyn Observer) -> Result<()> {
+/// Makes sure a Piper voice can speak before it is opened: a catalogue
+/// voice named by `voice` is downloaded unless `options.offline` (then the
+/// error says the command that installs it), and ONNX Runtime is provided
+/// when none is given or installed. Any other voice (embedded, system,
+/// unknown) is left to the engines.
+pub fn provide(voice: &str, options: &VoiceOptions, observer: &mut dyn Observer) -> Result<()> {
     let engines_own = crate::synth::is_embedded(voice) || crate::synth::system_voice(voice).is_some();
-    if engines_own || !plain_name(voice) || installed_model(voice).is_some() {
+    if engines_own {
         return Ok(());
+    }
+    let piper = crate::synth::is_piper(voice) || provide_voice(voice, options.offline, observer)?;
+    if !piper {
+        return Ok(());
+    }
+    let chosen = crate::synth::chosen_onnxruntime(&options.piper.onnxruntime);
+    runtime::provide(chosen.as_deref(), options.offline, observer)
+}
+
+/// Installs the catalogue voice `voice` unless it is installed; whether it
+/// is a catalogue voice.
+fn provide_voice(voice: &str, offline: bool, observer: &mut dyn Observer) -> Result<bool> {
+    if !plain_name(voice) {
+        return Ok(false);
+    }
+    if installed_model(voice).is_some() {
+        return Ok(true);
     }
     let name = resolved(voice);
     let catalog = Catalog::load()?;
     if !catalog.voices.contains_key(name) {
-        return Ok(());
+        return Ok(false);
     }
     if offline {
         return Err(not_installed(voice, name));
     }
-    download::voice(&catalog, name, observer).map(drop)
+    download::voice(&catalog, name, observer).map(|_| true)
 }
 
 fn not_installed(voice: &str, name: &str) -> Error {
@@ -209,14 +228,18 @@ fn not_installed(voice: &str, name: &str) -> Error {
 }
 
 /// Downloads the catalogue voice `voice` (`natural` included) into the data
-/// folder, unless it is there already; returns its model. Every file is
-/// checked (size, MD5) before it is put in place.
-pub fn download_voice(voice: &str, observer: &mut dyn Observer) -> Result<PathBuf> {
+/// folder, unless it is there already, and ONNX Runtime unless one is given
+/// (`onnxruntime`, `ORT_DYLIB_PATH`) or installed; returns the voice's
+/// model. Every file is checked (size and MD5, SHA-256) before it is put in
+/// place.
+pub fn download_voice(voice: &str, onnxruntime: &Option<PathBuf>, observer: &mut dyn Observer) -> Result<PathBuf> {
     let name = resolved(voice);
     if !plain_name(name) {
         return Err(Error::engine(voice, "not a voice's name (letters, digits, _, - and . only)"));
     }
-    download::voice(&Catalog::load()?, name, observer)
+    let model = download::voice(&Catalog::load()?, name, observer)?;
+    runtime::provide(crate::synth::chosen_onnxruntime(onnxruntime).as_deref(), false, observer)?;
+    Ok(model)
 }
 
 /// The catalogue's voices, French first, then by name.

@@ -500,7 +500,7 @@ impl SoundArgs {
 #[derive(Debug, Args)]
 pub(crate) struct PiperArgs {
     /// ONNX Runtime library (libonnxruntime.so); default: ORT_DYLIB_PATH,
-    /// else where scripts/fetch-onnxruntime.sh puts it.
+    /// else the one installed (and if missing, downloaded) in the data folder.
     #[arg(long, value_name = "PATH")]
     pub(crate) onnxruntime: Option<PathBuf>,
     /// Piper phoneme length: above 1 slower, below 1 faster.

@@ -17,7 +17,7 @@ pub(super) fn run(args: &VoicesArgs) -> Result<()> {
 /// Downloads a voice with a progress bar (on a terminal), then says where.
 fn download(name: &str) -> Result<()> {
     let mut progress = Progress::new(false);
-    let model = briefing::download_voice(name, &mut progress);
+    let model = briefing::download_voice(name, &None, &mut progress);
     progress.finish();
     eprintln!("briefing: {name} is installed: {}", briefing::shown(model?.display().to_string()));
     Ok(())

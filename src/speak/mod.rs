@@ -97,7 +97,7 @@ pub fn speak(
     let threads = crate::pipeline::threads(options.jobs);
     let voice_options =
         VoiceOptions { concurrency: threads.min(segments.len()).max(1), ..options.voice_options.clone() };
-    crate::catalog::provide(&options.voice, voice_options.offline, observer)?;
+    crate::catalog::provide(&options.voice, &voice_options, observer)?;
     let engine = synth::voice(&options.voice, &voice_options, |_| rate)?;
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let voicing = Voicing::new(&options.master, rate, cache.keeps());

@@ -9,7 +9,7 @@ mod pieces;
 mod piper;
 mod rate;
 
-pub use piper::PiperOptions;
+pub use piper::{chosen_onnxruntime, is_piper, PiperOptions};
 pub use rate::AtRate;
 
 use crate::error::Result;

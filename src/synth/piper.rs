@@ -21,7 +21,8 @@ use unicode_normalization::UnicodeNormalization;
 /// Piper settings a user may change; `None` keeps the voice's own.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PiperOptions {
-    /// `libonnxruntime.so`; else `ORT_DYLIB_PATH`, else [`default_onnxruntime`].
+    /// `libonnxruntime.so`; else `ORT_DYLIB_PATH`, else the one `briefing voices download`
+    /// installs in the data folder.
     pub onnxruntime: Option<PathBuf>,
     pub length_scale: Option<f32>,
     pub noise_scale: Option<f32>,
@@ -30,9 +31,9 @@ pub struct PiperOptions {
     pub speaker: Option<String>,
 }
 
-/// Where `scripts/fetch-onnxruntime.sh` puts the library.
-pub fn default_onnxruntime() -> PathBuf {
-    crate::paths::cache_dir().join("onnxruntime").join("libonnxruntime.so")
+/// The ONNX Runtime library the user chose: the flag, else `ORT_DYLIB_PATH`.
+pub fn chosen_onnxruntime(flag: &Option<PathBuf>) -> Option<PathBuf> {
+    flag.clone().or_else(|| std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from))
 }
 
 #[derive(Debug, Deserialize)]
@@ -180,10 +181,10 @@ fn speaker_id(config: &Config, speaker: Option<&str>) -> std::result::Result<Opt
     }
 }
 
-/// The ONNX Runtime library to load: the flag, else `ORT_DYLIB_PATH`, else
-/// the fetch script's location.
+/// The ONNX Runtime library to load: the one the user chose, else the one
+/// `briefing voices download` installs.
 fn runtime_path(flag: &Option<PathBuf>) -> PathBuf {
-    flag.clone().or_else(|| std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from)).unwrap_or_else(default_onnxruntime)
+    chosen_onnxruntime(flag).unwrap_or_else(crate::paths::onnxruntime_library)
 }
 
 fn runtime(path: &Path) -> Result<&'static ort::environment::Environment> {
@@ -199,7 +200,7 @@ fn runtime(path: &Path) -> Result<&'static ort::environment::Environment> {
         RuntimeFailure::Missing(path) => Error::engine(
             "piper",
             format!(
-                "ONNX Runtime not found at {}: run scripts/fetch-onnxruntime.sh, or give --onnxruntime PATH or ORT_DYLIB_PATH",
+                "ONNX Runtime not found at {}: run `briefing voices download` with a voice's name, or give --onnxruntime PATH or ORT_DYLIB_PATH",
                 path.display()
             ),
         ),
