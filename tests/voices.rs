@@ -170,11 +170,12 @@ impl Setup {
     }
 
     /// The same, with runs that choose no ONNX Runtime: the mirror serves
-    /// `archive` and the pins give the SHA-256 of `pinned`.
+    /// `archive` and the pins give the size and SHA-256 of `pinned`.
     fn providing_runtime(mut self, archive: Reply, pinned: &[u8]) -> Setup {
         let sha256: String = Sha256::digest(pinned).iter().map(|b| format!("{b:02x}")).collect();
         let platform = format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH);
-        let pins = format!("version\t1.0.0\nbase\tunused\nbuild\t{platform}\t{ARCHIVE}\t{LIBRARY}\t{sha256}\n");
+        let size = pinned.len();
+        let pins = format!("version\t1.0.0\nbase\tunused\nbuild\t{platform}\t{ARCHIVE}\t{size}\t{sha256}\t{LIBRARY}\n");
         std::fs::write(self.home.path().join("runtime.tsv"), pins).unwrap();
         self.mirror.put(ARCHIVE, archive);
         self.provides_runtime = true;
@@ -520,9 +521,8 @@ fn fake_library() -> Vec<u8> {
 
 #[test]
 fn voices_download_provides_a_checked_runtime_once_even_to_two_runs_at_once() {
-    let library = fake_library();
-    let setup =
-        Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(runtime_archive(&library)), &library);
+    let (library, archive) = (fake_library(), runtime_archive(&fake_library()));
+    let setup = Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(archive.clone()), &archive);
     let spawn = || {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"));
         setup.environment(&mut child);
@@ -540,11 +540,10 @@ fn voices_download_provides_a_checked_runtime_once_even_to_two_runs_at_once() {
 
 #[test]
 fn a_runtime_that_differs_from_its_pin_is_refused_and_nothing_is_installed() {
-    let library = fake_library();
-    let mut changed = library.clone();
+    let archive = runtime_archive(&fake_library());
+    let mut changed = archive.clone();
     changed[123_456] ^= 1;
-    let setup =
-        Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(runtime_archive(&changed)), &library);
+    let setup = Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(changed), &archive);
     let stderr = one_line(&setup.download());
     assert!(stderr.contains(ARCHIVE) && stderr.contains("SHA-256") && stderr.contains("discarded"), "{stderr}");
     assert_eq!(setup.runtime().1, Vec::<String>::new());
@@ -552,8 +551,8 @@ fn a_runtime_that_differs_from_its_pin_is_refused_and_nothing_is_installed() {
 
 #[test]
 fn a_runtime_archive_cut_short_or_without_the_library_leaves_nothing() {
-    let library = fake_library();
-    let setup = Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Cut(runtime_archive(&library)), &library);
+    let archive = runtime_archive(&fake_library());
+    let setup = Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Cut(archive.clone()), &archive);
     let stderr = one_line(&setup.download());
     assert!(stderr.contains(ARCHIVE) && stderr.contains("discarded"), "{stderr}");
     assert_eq!(setup.runtime().1, Vec::<String>::new());
@@ -563,7 +562,8 @@ fn a_runtime_archive_cut_short_or_without_the_library_leaves_nothing() {
     header.set_size(3);
     header.set_cksum();
     archive.append_data(&mut header, "ort-test/README", &b"no\n"[..]).unwrap();
-    setup.mirror.put(ARCHIVE, Reply::Whole(archive.into_inner().unwrap().finish().unwrap()));
+    let archive = archive.into_inner().unwrap().finish().unwrap();
+    let setup = setup.providing_runtime(Reply::Whole(archive.clone()), &archive);
     let stderr = one_line(&setup.download());
     assert!(stderr.contains(&format!("no {LIBRARY} in it; nothing was installed")), "{stderr}");
     assert_eq!(setup.runtime().1, Vec::<String>::new());
@@ -571,9 +571,8 @@ fn a_runtime_archive_cut_short_or_without_the_library_leaves_nothing() {
 
 #[test]
 fn an_offline_build_without_a_runtime_says_how_to_get_one() {
-    let library = fake_library();
-    let setup =
-        Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(runtime_archive(&library)), &library);
+    let archive = runtime_archive(&fake_library());
+    let setup = Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(archive.clone()), &archive);
     let (model, config) = setup.voice.paths();
     let folder = setup.folder();
     std::fs::create_dir_all(&folder).unwrap();
@@ -598,8 +597,8 @@ fn an_offline_build_without_a_runtime_says_how_to_get_one() {
 fn a_build_provides_a_missing_runtime_then_uses_it_and_never_fetches_it_again() {
     let (model, runtime) = common::piper_test_voice();
     let library = std::fs::read(&runtime).unwrap();
-    let setup =
-        Setup::new(test_voice_as(NAME, &model), 1).providing_runtime(Reply::Whole(runtime_archive(&library)), &library);
+    let archive = runtime_archive(&library);
+    let setup = Setup::new(test_voice_as(NAME, &model), 1).providing_runtime(Reply::Whole(archive.clone()), &archive);
     let tmp = TempDir::new().unwrap();
     let input = common::article(tmp.path(), "a.txt", b"Le journal\n\nLe train part ce soir.");
     let build = |out: &str| {

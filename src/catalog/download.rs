@@ -115,15 +115,36 @@ fn fetch(url: &str, facts: &Facts, place: &Path, observer: &mut dyn Observer) ->
     let (bytes, digest) = copy::<Md5>(&mut reader, staging.as_file_mut(), facts.size_bytes, ends, |done| {
         observer.download(&label, done, facts.size_bytes)
     })?;
-    if bytes != facts.size_bytes {
-        let problem = format!("{bytes} bytes where the catalogue says {}; the file was discarded", facts.size_bytes);
-        return Err(Error::failed(url, "download", problem));
-    }
-    if !digest.eq_ignore_ascii_case(&facts.md5_digest) {
-        let problem = format!("MD5 {digest} where the catalogue says {}; the file was discarded", facts.md5_digest);
-        return Err(Error::failed(url, "download", problem));
-    }
+    let expected =
+        Expected { bytes: facts.size_bytes, digest: &facts.md5_digest, algorithm: "MD5", source: "the catalogue" };
+    expected.check(url, bytes, &digest)?;
     publish(staging, place)
+}
+
+/// What a downloaded file must be, and who says so.
+pub(super) struct Expected<'a> {
+    pub bytes: u64,
+    /// In hex.
+    pub digest: &'a str,
+    pub algorithm: &'static str,
+    /// "the catalogue", "the pin".
+    pub source: &'static str,
+}
+
+impl Expected<'_> {
+    /// Whether the file from `url` is what is expected: its size first
+    /// (the likelier fault), then its digest.
+    pub(super) fn check(&self, url: &str, bytes: u64, digest: &str) -> Result<()> {
+        let Expected { algorithm, source, .. } = self;
+        let problem = if bytes != self.bytes {
+            format!("{bytes} bytes where {source} says {}", self.bytes)
+        } else if !digest.eq_ignore_ascii_case(self.digest) {
+            format!("{algorithm} {digest} where {source} says {}", self.digest)
+        } else {
+            return Ok(());
+        };
+        Err(Error::failed(url, "download", format!("{problem}; the file was discarded")))
+    }
 }
 
 /// A staging file beside `place`, registered so that an interruption

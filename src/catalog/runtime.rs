@@ -1,15 +1,15 @@
 //! ONNX Runtime, provided: when no library is given (`--onnxruntime`,
 //! `ORT_DYLIB_PATH`) and none is installed, the official build for this
-//! platform is fetched from its release archive, pinned by version and by
-//! the SHA-256 of the library (`data/onnxruntime/builds.tsv`). Only that
-//! one file is taken from the archive, streamed as it downloads, checked,
-//! then put beside the voices in the data folder.
+//! platform is fetched: its release archive, pinned by version, size and
+//! SHA-256 (`data/onnxruntime/builds.tsv`), is streamed to a staging file
+//! and checked, then only its library is taken out and put beside the
+//! voices in the data folder.
 //!
 //! `BRIEFING_ONNXRUNTIME_CATALOG` (a path or an http(s) URL of a file in
 //! the same format) replaces the pins and `BRIEFING_ONNXRUNTIME_URL` the
 //! download base: an organization's own mirror or build, and the tests.
 
-use super::download::{self, agent, failure};
+use super::download::{self, agent, failure, Expected};
 use crate::error::{Error, Result};
 use crate::language_data;
 use crate::pipeline::Observer;
@@ -19,10 +19,6 @@ use std::path::{Path, PathBuf};
 /// The pinned builds, embedded.
 const EMBEDDED: &str = include_str!("../../data/onnxruntime/builds.tsv");
 
-/// The largest library taken from an archive: a bound on what a wrong
-/// archive can make us write (the official one is about 20 MB).
-const MAX_LIBRARY_BYTES: u64 = 512 << 20;
-
 /// One platform's build: its archive and the library inside it.
 #[derive(Debug, Clone, PartialEq)]
 struct Build {
@@ -30,10 +26,12 @@ struct Build {
     platform: String,
     /// The archive, relative to the base.
     archive: String,
+    /// The archive's size in bytes.
+    size: u64,
+    /// The archive's SHA-256, in hex.
+    sha256: String,
     /// The library's path inside the archive.
     library: String,
-    /// The library's SHA-256, in lower-case hex.
-    sha256: String,
 }
 
 /// The pins in use: a version, where its archives are, one build per platform.
@@ -58,12 +56,15 @@ fn parse(text: &str, file: &str) -> Result<Builds> {
         match fields.as_slice() {
             ["version", value] => version = Some(value.to_string()),
             ["base", value] => base = Some(value.to_string()),
-            ["build", platform, archive, library, sha256] if is_sha256(sha256) => builds.push(Build {
-                platform: platform.to_string(),
-                archive: archive.to_string(),
-                library: library.to_string(),
-                sha256: sha256.to_ascii_lowercase(),
-            }),
+            ["build", platform, archive, size, sha256, library] if is_sha256(sha256) && size.parse::<u64>().is_ok() => {
+                builds.push(Build {
+                    platform: platform.to_string(),
+                    archive: archive.to_string(),
+                    size: size.parse().expect("checked"),
+                    sha256: sha256.to_string(),
+                    library: library.to_string(),
+                })
+            }
             _ => return Err(Error::input(file, format!("not an ONNX Runtime build line: {line:?}"))),
         }
     }
@@ -146,48 +147,38 @@ pub fn install(observer: &mut dyn Observer) -> Result<PathBuf> {
     Ok(place)
 }
 
-/// Streams the archive at `url`, takes `build.library` out of it into a
-/// staging file, checks its SHA-256, then renames it to `place`. On any
-/// failure nothing is left.
+/// Streams the archive at `url` to a staging file and checks it against
+/// its pin, then takes `build.library` out of it into a second staging
+/// file, renamed to `place`. On any failure nothing is left.
 fn fetch(url: &str, build: &Build, place: &Path, observer: &mut dyn Observer) -> Result<()> {
-    let (mut staging, _registered) = download::stage(place)?;
+    let (mut archive, _registered) = download::stage(place)?;
     let mut response = agent()?.get(url).call().map_err(|e| failure(url, e))?;
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(response.body_mut().as_reader()));
-    let unreadable = |e: std::io::Error| {
-        let problem = format!("{}; nothing was installed", crate::error::io_problem(&e));
-        Error::failed(url, "read the archive", std::io::Error::new(e.kind(), problem))
-    };
-    for entry in archive.entries().map_err(unreadable)? {
-        let mut entry = entry.map_err(unreadable)?;
-        let is_library = entry.path().map_err(unreadable)?.as_ref() == Path::new(&build.library);
-        if !is_library || !entry.header().entry_type().is_file() {
-            continue;
+    let mut reader = response.body_mut().as_reader();
+    let (label, shown) = (build.archive.rsplit('/').next().unwrap_or(&build.archive).to_owned(), place.display());
+    let shown = shown.to_string();
+    let (bytes, digest) =
+        download::copy::<Sha256>(&mut reader, archive.as_file_mut(), build.size, (url, &shown), |done| {
+            observer.download(&label, done, build.size)
+        })?;
+    let expected = Expected { bytes: build.size, digest: &build.sha256, algorithm: "SHA-256", source: "the pin" };
+    expected.check(url, bytes, &digest)?;
+    let (library, _registered) = download::stage(place)?;
+    extract(archive.reopen().map_err(|e| Error::reading(&shown, e))?, &build.library, library.as_file())
+        .map_err(|e| Error::failed(url, "read the archive", e))?;
+    download::publish(library, place)
+}
+
+/// Copies the regular file at `path` in the gzipped tar `archive` to `out`.
+fn extract(archive: std::fs::File, path: &str, mut out: &std::fs::File) -> std::io::Result<()> {
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(std::io::BufReader::new(archive)));
+    for entry in archive.entries()? {
+        let mut entry = entry?;
+        if entry.header().entry_type().is_file() && entry.path()?.as_ref() == Path::new(path) {
+            std::io::copy(&mut entry, &mut out)?;
+            return Ok(());
         }
-        let size = entry.size();
-        if size > MAX_LIBRARY_BYTES {
-            let problem =
-                format!("{} is {size} bytes, more than a library can be; nothing was installed", build.library);
-            return Err(Error::failed(url, "read the archive", problem));
-        }
-        let (label, shown) = (download::label(place), place.display().to_string());
-        let (bytes, digest) =
-            download::copy::<Sha256>(&mut entry, staging.as_file_mut(), size, (url, &shown), |done| {
-                observer.download(&label, done, size)
-            })?;
-        if bytes != size {
-            let problem = format!("{} ends after {bytes} of {size} bytes; nothing was installed", build.library);
-            return Err(Error::failed(url, "read the archive", problem));
-        }
-        if digest != build.sha256 {
-            let problem = format!(
-                "SHA-256 {digest} of {} where {} is pinned; the file was discarded",
-                build.library, build.sha256
-            );
-            return Err(Error::failed(url, "download", problem));
-        }
-        return download::publish(staging, place);
     }
-    Err(Error::failed(url, "read the archive", format!("no {} in it; nothing was installed", build.library)))
+    Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("no {path} in it; nothing was installed")))
 }
 
 #[cfg(test)]
@@ -206,10 +197,11 @@ mod tests {
     #[test]
     fn pins_with_a_wrong_line_or_without_a_version_are_refused() {
         let sha = "a".repeat(64);
-        assert!(parse(&format!("version\t1\nbase\thttp://x/\nbuild\tp\ta.tgz\tlib\t{sha}\n"), "f").is_ok());
+        assert!(parse(&format!("version\t1\nbase\thttp://x/\nbuild\tp\ta.tgz\t9\t{sha}\tlib\n"), "f").is_ok());
         for wrong in [
-            format!("base\thttp://x/\nbuild\tp\ta.tgz\tlib\t{sha}\n"),
-            "version\t1\nbase\thttp://x/\nbuild\tp\ta.tgz\tlib\tnot-a-digest\n".to_owned(),
+            format!("base\thttp://x/\nbuild\tp\ta.tgz\t9\t{sha}\tlib\n"),
+            "version\t1\nbase\thttp://x/\nbuild\tp\ta.tgz\t9\tnot-a-digest\tlib\n".to_owned(),
+            format!("version\t1\nbase\thttp://x/\nbuild\tp\ta.tgz\tnine\t{sha}\tlib\n"),
             "version\t1\nbase\thttp://x/\nsomething else\n".to_owned(),
         ] {
             let error = parse(&wrong, "pins.tsv").unwrap_err().to_string();
