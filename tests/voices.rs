@@ -249,6 +249,17 @@ impl Setup {
         (setup, model)
     }
 
+    /// Two `voices download` processes started together; both succeed.
+    fn two_downloads_at_once(&self) {
+        let spawn = || {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"));
+            self.environment(&mut child);
+            child.args(["voices", "download", &self.voice.name]).stderr(std::process::Stdio::null()).spawn().unwrap()
+        };
+        let (mut first, mut second) = (spawn(), spawn());
+        assert!(first.wait().unwrap().success() && second.wait().unwrap().success());
+    }
+
     fn download(&self) -> std::process::Output {
         self.briefing().args(["voices", "download", &self.voice.name]).output().unwrap()
     }
@@ -386,13 +397,7 @@ fn an_offline_build_names_the_missing_voice_and_the_command_that_installs_it() {
 #[test]
 fn two_downloads_of_one_voice_at_once_fetch_it_once_and_whole() {
     let setup = Setup::new(Voice::fake(NAME, 1), 1);
-    let spawn = || {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"));
-        setup.environment(&mut child);
-        child.args(["voices", "download", NAME]).stderr(std::process::Stdio::null()).spawn().unwrap()
-    };
-    let (mut first, mut second) = (spawn(), spawn());
-    assert!(first.wait().unwrap().success() && second.wait().unwrap().success());
+    setup.two_downloads_at_once();
     let (model, config) = setup.voice.paths();
     assert_eq!((setup.mirror.requests(&model), setup.mirror.requests(&config)), (1, 1));
     assert_eq!(std::fs::read(setup.folder().join(format!("{NAME}.onnx"))).unwrap(), setup.voice.model);
@@ -523,13 +528,7 @@ fn fake_library() -> Vec<u8> {
 fn voices_download_provides_a_checked_runtime_once_even_to_two_runs_at_once() {
     let (library, archive) = (fake_library(), runtime_archive(&fake_library()));
     let setup = Setup::new(Voice::fake(NAME, 1), 1).providing_runtime(Reply::Whole(archive.clone()), &archive);
-    let spawn = || {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefing"));
-        setup.environment(&mut child);
-        child.args(["voices", "download", NAME]).stderr(std::process::Stdio::null()).spawn().unwrap()
-    };
-    let (mut first, mut second) = (spawn(), spawn());
-    assert!(first.wait().unwrap().success() && second.wait().unwrap().success());
+    setup.two_downloads_at_once();
     let (installed, files) = setup.runtime();
     assert_eq!(files, ["libonnxruntime.so"]);
     assert_eq!(std::fs::read(installed).unwrap(), library);
