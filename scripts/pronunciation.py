@@ -56,9 +56,10 @@ def common_form(ipa, schwa=True):
     """`ipa` with free variation taken out (see the module's comment), its
     schwas (ø) kept or not."""
     ipa = re.sub(r"\([a-z]+\)", "", ipa)  # C espeak-ng's language switches: "(en)"
+    ipa = "".join(c for c in ipa if c not in DROPPED)
     for written, one in MERGED:
         ipa = ipa.replace(written, one)
-    sounds = [c for c in ipa if c not in DROPPED and (schwa or c != "ø")]
+    sounds = [c for c in ipa if schwa or c != "ø"]
     for i in range(len(sounds) - 1):
         if sounds[i] in VOICELESS and sounds[i + 1] in VOICELESS_SOUNDS:
             sounds[i] = VOICELESS[sounds[i]]
