@@ -314,32 +314,45 @@ impl Phonemizer {
     /// Phonemes of prepared text as piper-tts gives them to a voice (see
     /// `piper_ipa`), clause by clause so that no liaison crosses a comma.
     pub fn phonemes(&self, prepared: &str) -> Result<String> {
-        let mut said = Vec::new();
+        let mut said: Vec<String> = Vec::new();
         for (clause, _) in engine_pieces(prepared) {
             let runs = english::runs(&clause);
             for (k, (run, language)) in runs.iter().enumerate() {
-                let english_next = runs.get(k + 1).is_some_and(|(_, l)| *l == english::Language::English);
-                said.push(self.run_phonemes(run, *language, english_next)?);
+                let next = runs.get(k + 1).map(|(_, l)| *l);
+                let phonemes = self.run_phonemes(run, *language, next)?;
+                match said.last_mut().filter(|_| k > 0 && runs[k - 1].0.ends_with('-')) {
+                    // A word whose parts are in two languages ("check-up",
+                    // "fast-food") is one word, as C says it.
+                    Some(last) => piper_ipa::join_hyphenated(last, &phonemes),
+                    None => said.push(phonemes),
+                }
             }
         }
         Ok(piper_ipa::joined(&said))
     }
 
     /// Phonemes of one run of a clause, in its language: a French run gets
-    /// what C espeak-ng says and the crate does not.
-    fn run_phonemes(&self, run: &str, language: english::Language, english_next: bool) -> Result<String> {
+    /// what C espeak-ng says and the crate does not. A run that another one
+    /// follows in its clause is said with a stand-in after it, so that its
+    /// last word is said as inside the clause ("start-up" stˈɑːtˌʌp, not
+    /// stˈɑːtˈʌp as at a clause's end).
+    fn run_phonemes(&self, run: &str, language: english::Language, next: Option<english::Language>) -> Result<String> {
         let (engine, french) = match (&self.english, language) {
             (Some((_, english)), english::Language::English) => (english, false),
             (english, _) => (&self.engine, english.is_some()),
         };
-        let stand_in = french && english_next;
-        let text = if stand_in { piper_ipa::with_stand_in(run) } else { run.to_owned() };
+        let stand_in = match (french, next) {
+            (true, Some(english::Language::English)) => Some(piper_ipa::StandIn::French),
+            (false, Some(_)) => Some(piper_ipa::StandIn::English),
+            _ => None,
+        };
+        let text = stand_in.map_or_else(|| run.to_owned(), |stand_in| stand_in.after(run));
         let phonemes = engine
             .text_to_phonemes_phonemizer(&text)
             .map_err(|e| Error::engine_failed("phonemizer", "cannot find the phonemes", e))?;
         let phonemes = piper_ipa::without_marks(phonemes.trim());
-        let phonemes = if stand_in { piper_ipa::without_stand_in(&phonemes) } else { phonemes };
-        Ok(if french { piper_ipa::with_glides(&phonemes) } else { phonemes })
+        let phonemes = if stand_in.is_some() { piper_ipa::without_stand_in(&phonemes) } else { phonemes };
+        Ok(if french { piper_ipa::with_glides(&piper_ipa::without_elision_stress(run, &phonemes)) } else { phonemes })
     }
 }
 
@@ -587,6 +600,21 @@ mod tests {
         let french = Phonemizer::new("fr").unwrap();
         let said = french.phonemes(&french.prepare("Donald Trump, oui.")).unwrap();
         assert!(said.contains("tɹˈʌmp"), "{said}");
+    }
+
+    /// What piper-tts's C espeak-ng gives (tests/piper_oracle.rs): an
+    /// English word inside its clause said as there, a word of two
+    /// languages as one, a word after an elision stressed as alone.
+    #[test]
+    fn piper_phonemes_of_english_words_and_elisions_are_c_s() {
+        let french = Phonemizer::new("fr").unwrap();
+        let said = |text: &str| french.phonemes(&french.prepare(text)).unwrap();
+        assert_eq!(said("la start-up française"), "la- stˈɑːtˌʌp fʁɑ̃sˈɛz");
+        assert_eq!(said("la start-up"), "la- stˈɑːtˈʌp", "at the clause's end");
+        assert_eq!(said("un check-up complet"), "œ̃ ʃˈɛkˌʌp kɔ̃plˈɛ");
+        assert_eq!(said("le fast-food du coin"), "lə- fˈastfˈuːd dy- kwˈɛ̃");
+        assert_eq!(said("jusqu'à Paris"), "ʒyska paʁˈi");
+        assert_eq!(said("d'avant la crise"), "davˌɑ̃ la- kʁˈiz");
     }
 
     #[test]
