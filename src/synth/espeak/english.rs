@@ -11,6 +11,7 @@
 
 use espeak_ng::dictionary::stress::StressOpts;
 use espeak_ng::dictionary::Dictionary;
+use espeak_ng::dictionary::{lookup, LookupCtx};
 use espeak_ng::phoneme::PHON_SWITCH;
 use espeak_ng::translate::{word_to_phonemes, LangOptions};
 use espeak_ng::PhonemeData;
@@ -142,6 +143,30 @@ impl EnglishWords {
         said.contains(&PHON_SWITCH) || (vowel_letters && vowels == 0)
     }
 
+    /// A word after an elision that C says in French although the word
+    /// alone is English ("d'Open", "l'Apple"), spelled so that the engine
+    /// says it as C does. C says a word alone in English through its
+    /// dictionary entry, which it consults for the word alone only; after
+    /// an elision it reads the word by its French rules. The crate consults
+    /// the entry there too, and cuts the word off after the elision
+    /// ("d'OpenAI" read "d AI"). Written without its apostrophe, in small
+    /// letters, the word is read by the French rules as C reads it
+    /// ("dopen" dopˈɛn, as C says "d'Open"); unless those rules too say it
+    /// in English ("d'Outlook").
+    fn french_after_elision(&self, word: &str, rest: &str) -> Option<String> {
+        let elision = &word[..word.len() - rest.len()];
+        if elision.is_empty() || !elision.starts_with(char::is_alphabetic) || rest.is_empty() {
+            return None;
+        }
+        let entry = lookup(&self.dictionary, &rest.to_lowercase(), &LookupCtx::default())?;
+        let alone_only = entry.flags2.only_form() || entry.flags2.only_s_form();
+        if !alone_only || !entry.phonemes.contains(&PHON_SWITCH) {
+            return None;
+        }
+        let joined = format!("{}{rest}", elision.trim_end_matches('\'')).to_lowercase();
+        (!self.is_english(&joined)).then_some(joined)
+    }
+
     /// `text` with every word C says in English marked.
     pub(super) fn mark(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
@@ -159,9 +184,10 @@ impl EnglishWords {
         }
         out.pop();
         // Two English words in a row make one run: "Wall Street",
-        // "week-end".
+        // "week-end", "l'iPadPro".
         out.replace(&format!("{ENGLISH_END} {ENGLISH_START}"), " ")
             .replace(&format!("{ENGLISH_END}-{ENGLISH_START}"), "-")
+            .replace(&format!("{ENGLISH_END}{ENGLISH_START}"), "")
     }
 
     fn push_word(&self, word: &str, out: &mut String) {
@@ -179,16 +205,52 @@ impl EnglishWords {
             if i > 0 {
                 out.push('-');
             }
-            // After an elision ("l'", "d'", "qu'") the word itself is asked;
-            // C then says the elision in English with it ("d'Elizabeth").
-            let rest = part.rfind('\'').map_or(part, |at| &part[at + 1..]);
-            if rest.chars().any(char::is_alphabetic) && self.is_english(rest) {
-                english(part, out);
-            } else {
-                out.push_str(part);
+            for word in words_after_elision(part) {
+                // After an elision ("l'", "d'", "jusqu'") the word itself is
+                // asked; C then says the elision in English with it
+                // ("d'Elizabeth").
+                let rest = word.rfind('\'').map_or(word, |at| &word[at + 1..]);
+                if let Some(joined) = self.french_after_elision(word, rest) {
+                    out.push_str(&joined);
+                } else if rest.chars().any(char::is_alphabetic) && self.is_english(rest) {
+                    english(word, out);
+                } else {
+                    out.push_str(word);
+                }
             }
         }
     }
+}
+
+/// The words to ask about in a written word: the word itself, or, after
+/// an elision, the words the engine makes of it. Like C espeak-ng, it
+/// starts a word at a capital after a small letter ("d'OpenAI": "d'Open",
+/// "AI"; "d'iPad": "d'i", "Pad") and at the last capital of a run that a
+/// small letter and another letter follow ("l'HTMLParser": "l'HTML",
+/// "Parser"). Each is asked on its own: the rules that hand "Open" to
+/// English are not asked about "openai", and the engine would cut "d'Open"
+/// off after its elision. Without an elision the engine switches language
+/// inside the word as C does ("OpenAI" said "ˈəʊpən aˈi"), and an
+/// acronym that ends it stays with the word before ("OpenAI." spelled).
+fn words_after_elision(word: &str) -> Vec<&str> {
+    if !word.contains('\'') {
+        return vec![word];
+    }
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let upper = |k: usize| chars.get(k).is_some_and(|(_, c)| c.is_uppercase());
+    let lower = |k: usize| chars.get(k).is_some_and(|(_, c)| c.is_lowercase());
+    let letter = |k: usize| chars.get(k).is_some_and(|(_, c)| c.is_alphabetic());
+    let starts = (1..chars.len())
+        .filter(|&k| upper(k) && (lower(k - 1) || (upper(k - 1) && lower(k + 1) && letter(k + 2))))
+        .map(|k| chars[k].0);
+    let mut words = Vec::new();
+    let mut from = 0;
+    for start in starts {
+        words.push(&word[from..start]);
+        from = start;
+    }
+    words.push(&word[from..]);
+    words
 }
 
 /// Longer "words" are left as they are.
@@ -231,6 +293,29 @@ mod tests {
     }
 
     #[test]
+    fn words_after_an_elision_are_cut_where_the_engine_cuts_them() {
+        assert_eq!(words_after_elision("d'OpenAI"), ["d'Open", "AI"]);
+        assert_eq!(words_after_elision("l'iPhone"), ["l'i", "Phone"]);
+        assert_eq!(words_after_elision("l'HTMLParser"), ["l'HTML", "Parser"]);
+        assert_eq!(words_after_elision("qu'Instagram"), ["qu'Instagram"]);
+        assert_eq!(words_after_elision("OpenAI"), ["OpenAI"], "no elision: the engine switches inside the word");
+    }
+
+    /// C says "d'Open" by its French rules (dopˈɛn), "d'Elizabeth" and
+    /// "d'Outlook" in English: the rules themselves switch there.
+    #[test]
+    fn a_word_after_an_elision_is_asked_as_c_asks_it() {
+        let words = words();
+        assert_eq!(words.mark("Le patron d'OpenAI a parlé."), "Le patron dopenAI a parlé.");
+        assert_eq!(words.mark("lorsqu'Apple et l'open"), "lorsquapple et lopen");
+        assert_eq!(words.mark("d'Elizabeth"), "\u{E000}d'Elizabeth\u{E001}");
+        assert_eq!(words.mark("d'Outlook"), "\u{E000}d'Outlook\u{E001}");
+        assert_eq!(words.mark("l'iPad"), "l'i\u{E000}Pad\u{E001}");
+        let whole = "l'iPhone, d'Airbnb, l'Uber, qu'Instagram, l'Eurostar, jusqu'Uber";
+        assert_eq!(words.mark(whole), whole, "French words: the engine says them whole");
+    }
+
+    #[test]
     fn english_words_are_marked_and_cut_into_runs() {
         let words = words();
         let marked = words.mark("Le parking de Donald Trump, l'easyJet et Wall Street.");
@@ -242,8 +327,8 @@ mod tests {
             ("parking", english),
             ("de Donald", french),
             ("Trump,", english),
-            ("l'easyJet", english),
-            ("et", french),
+            ("l'easy", english),
+            ("Jet et", french),
             ("Wall Street.", english),
         ];
         let expected: Vec<(String, Language)> = expected.iter().map(|&(t, l)| (t.to_owned(), l)).collect();

@@ -247,7 +247,7 @@ impl Engine for Espeak {
         let p = &self.params;
         let (voice, gap, word_gap) = (self.voice, self.clause_gap, self.word_gap);
         format!(
-            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=3",
+            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=4",
             p.user_rate_wpm, p.user_pitch
         )
     }
@@ -615,6 +615,21 @@ mod tests {
         assert_eq!(said("le fast-food du coin"), "lə- fˈastfˈuːd dy- kwˈɛ̃");
         assert_eq!(said("jusqu'à Paris"), "ʒyska paʁˈi");
         assert_eq!(said("d'avant la crise"), "davˌɑ̃ la- kʁˈiz");
+    }
+
+    /// A word after an elision keeps all its letters, said as C says it
+    /// (issue 21's examples).
+    #[test]
+    fn words_after_an_elision_are_said_whole() {
+        let engine = open("fr-FR", &VoiceOptions::default()).unwrap().unwrap();
+        let said = |text: &str| engine.phonemes(&engine.prepare(text)).unwrap();
+        assert_eq!(said("Le patron d'OpenAI a parlé."), "lə- patʁˈɔ̃ dopˈɛn aˈi a paʁlˈe");
+        assert_eq!(said("Jusqu'OpenAI a parlé."), "ʒyskopˈɛn aˈi a paʁlˈe");
+        assert_eq!(said("l'iPad d'Elizabeth"), "lˈi pˈad dɪlˈɪzəbəθ");
+        assert_eq!(
+            said("l'iPhone, d'Airbnb, l'Uber, qu'Instagram, l'Eurostar."),
+            "lˈi fˈɔn dˈɛʁbnb lybˈe kɛ̃staɡʁˈam løʁɔstˈaʁ"
+        );
     }
 
     #[test]
