@@ -11,7 +11,7 @@
 
 use espeak_ng::dictionary::stress::StressOpts;
 use espeak_ng::dictionary::Dictionary;
-use espeak_ng::dictionary::{lookup, LookupCtx};
+use espeak_ng::dictionary::{lookup, DictFlags1, LookupCtx, LookupResult};
 use espeak_ng::phoneme::PHON_SWITCH;
 use espeak_ng::translate::{word_to_phonemes, LangOptions};
 use espeak_ng::PhonemeData;
@@ -167,6 +167,28 @@ impl EnglishWords {
         (!self.is_english(&joined)).then_some(joined)
     }
 
+    /// Whether C says `word` with a secondary stress inside its clause,
+    /// where the crate stresses it fully: a plural the dictionary does not
+    /// hold, whose singular it holds as unstressed but stressed at a
+    /// clause's end ($u+ $strend: "mois" through "moi", mwˌa before another
+    /// word), with no noun of that spelling (the noun "points" is stressed
+    /// after "les"). The crate drops the singular's flags once it has taken
+    /// the -s off.
+    pub(super) fn unstressed_plural(&self, word: &str) -> bool {
+        let word = word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+        let Some(singular) = word.strip_suffix('s').filter(|s| !s.is_empty()) else {
+            return false;
+        };
+        let entry =
+            |expect_noun| lookup(&self.dictionary, singular, &LookupCtx { expect_noun, ..LookupCtx::default() });
+        let unstressed = |entry: Option<LookupResult>| {
+            entry.is_some_and(|e| e.flags1.stress_bits() == STRESS_U_PLUS && e.flags1.contains(DictFlags1::STRESS_END))
+        };
+        lookup(&self.dictionary, &word, &LookupCtx::default()).is_none()
+            && unstressed(entry(false))
+            && unstressed(entry(true))
+    }
+
     /// `text` with every word C says in English marked.
     pub(super) fn mark(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
@@ -259,6 +281,9 @@ const LONGEST_WORD_CHARS: usize = 60;
 /// espeak's phoneme type of a vowel.
 const PH_VOWEL: u8 = 2;
 
+/// The stress bits of a dictionary entry flagged `$u+`.
+const STRESS_U_PLUS: u32 = 0xc;
+
 #[cfg(test)]
 mod tests {
     use super::super::voice_data;
@@ -313,6 +338,16 @@ mod tests {
         assert_eq!(words.mark("l'iPad"), "l'i\u{E000}Pad\u{E001}");
         let whole = "l'iPhone, d'Airbnb, l'Uber, qu'Instagram, l'Eurostar, jusqu'Uber";
         assert_eq!(words.mark(whole), whole, "French words: the engine says them whole");
+    }
+
+    #[test]
+    fn plurals_of_words_unstressed_inside_a_clause_are_found() {
+        let words = words();
+        assert!(words.unstressed_plural("mois"));
+        assert!(words.unstressed_plural("Mois,"));
+        for word in ["moi", "points", "fois", "maisons", "s", "tous"] {
+            assert!(!words.unstressed_plural(word), "{word}");
+        }
     }
 
     #[test]

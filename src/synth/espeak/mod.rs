@@ -315,11 +315,14 @@ impl Phonemizer {
     /// `piper_ipa`), clause by clause so that no liaison crosses a comma.
     pub fn phonemes(&self, prepared: &str) -> Result<String> {
         let mut said: Vec<String> = Vec::new();
-        for (clause, _) in engine_pieces(prepared) {
-            let runs = english::runs(&clause);
+        let pieces = engine_pieces(prepared);
+        for (p, (clause, _)) in pieces.iter().enumerate() {
+            // A piece cut at a quote or a bracket goes on with the next.
+            let clause_ends = pieces.get(p + 1).is_none_or(|(_, join)| *join == Join::Clause);
+            let runs = english::runs(clause);
             for (k, (run, language)) in runs.iter().enumerate() {
                 let next = runs.get(k + 1).map(|(_, l)| *l);
-                let phonemes = self.run_phonemes(run, *language, next)?;
+                let phonemes = self.run_phonemes(run, *language, next, clause_ends)?;
                 match said.last_mut().filter(|_| k > 0 && runs[k - 1].0.ends_with('-')) {
                     // A word whose parts are in two languages ("check-up",
                     // "fast-food") is one word, as C says it.
@@ -336,7 +339,13 @@ impl Phonemizer {
     /// follows in its clause is said with a stand-in after it, so that its
     /// last word is said as inside the clause ("start-up" stˈɑːtˌʌp, not
     /// stˈɑːtˈʌp as at a clause's end).
-    fn run_phonemes(&self, run: &str, language: english::Language, next: Option<english::Language>) -> Result<String> {
+    fn run_phonemes(
+        &self,
+        run: &str,
+        language: english::Language,
+        next: Option<english::Language>,
+        clause_ends: bool,
+    ) -> Result<String> {
         let (engine, french) = match (&self.english, language) {
             (Some((_, english)), english::Language::English) => (english, false),
             (english, _) => (&self.engine, english.is_some()),
@@ -352,8 +361,29 @@ impl Phonemizer {
             .map_err(|e| Error::engine_failed("phonemizer", "cannot find the phonemes", e))?;
         let phonemes = piper_ipa::without_marks(phonemes.trim());
         let phonemes = if stand_in.is_some() { piper_ipa::without_stand_in(&phonemes) } else { phonemes };
-        Ok(if french { piper_ipa::with_glides(&piper_ipa::without_elision_stress(run, &phonemes)) } else { phonemes })
+        Ok(match &self.english {
+            Some((words, _)) if french => {
+                let ends = clause_ends && next.is_none();
+                piper_ipa::with_glides(&french_stresses(words, run, &phonemes, ends))
+            }
+            _ => phonemes,
+        })
     }
+}
+
+/// A French run's phonemes with the stresses C gives them and the crate
+/// does not: a word after an elision stressed as alone, a plural such as
+/// "mois" with a secondary stress inside its clause (`ends`: the run ends
+/// its clause).
+fn french_stresses(words: &english::EnglishWords, run: &str, phonemes: &str, ends: bool) -> String {
+    let phonemes = piper_ipa::without_elision_stress(run, phonemes);
+    piper_ipa::word_by_word(run, &phonemes, |word, said, last| {
+        if !(last && ends) && words.unstressed_plural(word) {
+            piper_ipa::secondary(said)
+        } else {
+            said.to_owned()
+        }
+    })
 }
 
 /// How a piece the engine is given follows the one before it: after a
@@ -604,9 +634,10 @@ mod tests {
 
     /// What piper-tts's C espeak-ng gives (tests/piper_oracle.rs): an
     /// English word inside its clause said as there, a word of two
-    /// languages as one, a word after an elision stressed as alone.
+    /// languages as one, a word after an elision stressed as alone, "mois"
+    /// unstressed inside its clause.
     #[test]
-    fn piper_phonemes_of_english_words_and_elisions_are_c_s() {
+    fn piper_phonemes_are_c_s_where_the_crate_differs() {
         let french = Phonemizer::new("fr").unwrap();
         let said = |text: &str| french.phonemes(&french.prepare(text)).unwrap();
         assert_eq!(said("la start-up française"), "la- stˈɑːtˌʌp fʁɑ̃sˈɛz");
@@ -615,6 +646,8 @@ mod tests {
         assert_eq!(said("le fast-food du coin"), "lə- fˈastfˈuːd dy- kwˈɛ̃");
         assert_eq!(said("jusqu'à Paris"), "ʒyska paʁˈi");
         assert_eq!(said("d'avant la crise"), "davˌɑ̃ la- kʁˈiz");
+        assert_eq!(said("six mois de grève, deux mois."), "sˈi mwˌa də- ɡʁˈɛv, dˈø mwˈa.");
+        assert_eq!(said("les mois \"noirs\""), "le- mwˌa nwˈaʁ", "a quote ends no clause");
     }
 
     /// A word after an elision keeps all its letters, said as C says it

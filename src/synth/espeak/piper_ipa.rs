@@ -102,24 +102,36 @@ fn after_cluster(before: &[char], data: &Glide) -> bool {
 
 /// A French run's phonemes without the stress the crate puts after an
 /// elision on a word that has none of its own ("jusqu'à" ʒyskˌa becomes
-/// ʒyska, "d'avant la crise" dˌavˌɑ̃ davˌɑ̃). Words and phonemes are
-/// matched one to one; when they cannot be (the engine said a word as
-/// several), the phonemes are left as they are.
+/// ʒyska, "d'avant la crise" dˌavˌɑ̃ davˌɑ̃).
 pub(super) fn without_elision_stress(run: &str, phonemes: &str) -> String {
+    word_by_word(run, phonemes, |word, said, _| word_without_elision_stress(word, said))
+}
+
+/// A French run's phonemes, each word's changed by `change` (given the
+/// written word, its phonemes, and whether it is the run's last). Words
+/// and phonemes are matched one to one; when they cannot be (the engine
+/// said a word as several), the phonemes are left as they are.
+pub(super) fn word_by_word(run: &str, phonemes: &str, change: impl Fn(&str, &str, bool) -> String) -> String {
     let words: Vec<&str> = run.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).collect();
     let said: Vec<&str> = phonemes.split_whitespace().collect();
     if said.iter().filter(|p| p.chars().any(char::is_alphabetic)).count() != words.len() {
         return phonemes.to_owned();
     }
-    let mut words = words.into_iter();
-    let fixed: Vec<String> = said
+    let count = words.len();
+    let mut words = words.into_iter().enumerate();
+    let changed: Vec<String> = said
         .iter()
         .map(|&p| match p.chars().any(char::is_alphabetic).then(|| words.next()).flatten() {
-            Some(word) => word_without_elision_stress(word, p),
+            Some((k, word)) => change(word, p, k + 1 == count),
             None => p.to_owned(),
         })
         .collect();
-    fixed.join(" ")
+    changed.join(" ")
+}
+
+/// A word's phonemes with its primary stresses made secondary.
+pub(super) fn secondary(said: &str) -> String {
+    said.replace('ˈ', "ˌ")
 }
 
 /// One word's phonemes, `said`, without a secondary stress right after its
@@ -208,6 +220,13 @@ mod tests {
         assert_eq!(without_elision_stress("l'avant", "lˈavˌɑ̃"), "lˈavˌɑ̃", "a primary stress");
         assert_eq!(without_elision_stress("à Paris", "ˌa paʁˈi"), "ˌa paʁˈi", "no elision");
         assert_eq!(without_elision_stress("jusqu'à 21", "ʒyskˌa vˈɛ̃t e ˈœ̃"), "ʒyskˌa vˈɛ̃t e ˈœ̃", "not one to one");
+    }
+
+    #[test]
+    fn words_are_changed_one_by_one() {
+        let inside = |_: &str, said: &str, last: bool| if last { said.to_owned() } else { secondary(said) };
+        assert_eq!(word_by_word("« les mois difficiles", "le- mwˈa difisˈil", inside), "le- mwˌa difisˈil");
+        assert_eq!(word_by_word("21 ans", "vˈɛ̃t e ˈœ̃ ɑ̃", inside), "vˈɛ̃t e ˈœ̃ ɑ̃", "not one to one");
     }
 
     #[test]
