@@ -181,12 +181,32 @@ impl EnglishWords {
         };
         let entry =
             |expect_noun| lookup(&self.dictionary, singular, &LookupCtx { expect_noun, ..LookupCtx::default() });
-        let unstressed = |entry: Option<LookupResult>| {
-            entry.is_some_and(|e| e.flags1.stress_bits() == STRESS_U_PLUS && e.flags1.contains(DictFlags1::STRESS_END))
-        };
+        let unstressed = |entry: Option<LookupResult>| entry.is_some_and(|e| unstressed_but_at_the_end(&e));
         lookup(&self.dictionary, &word, &LookupCtx::default()).is_none()
             && unstressed(entry(false))
             && unstressed(entry(true))
+    }
+
+    /// Whether C says `word` unstressed inside its clause as the verb a
+    /// word before it announces, where the crate stresses it: a word the
+    /// dictionary holds only as an unstressed verb ($u+ $strend $verb:
+    /// "sont", "ont", "ai", "suis"), after a word that announces a verb
+    /// ($verbf: "ils", "se", "qui") or its own elision ("j'ai", "n'ai",
+    /// an elided word being its letters and "e"). The crate does not heed
+    /// French verb announcements.
+    pub(super) fn unstressed_verb(&self, before: Option<&str>, word: &str) -> bool {
+        let letters = |w: &str| w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+        let word = letters(word);
+        let (announcer, verb) = match word.rsplit_once('\'') {
+            Some((elision, verb)) => (format!("{elision}e"), verb.to_owned()),
+            None => (before.map(letters).unwrap_or_default(), word),
+        };
+        let announces = lookup(&self.dictionary, &announcer, &LookupCtx::default())
+            .is_some_and(|e| e.flags2.contains(VERB_FOLLOWS));
+        let as_verb = lookup(&self.dictionary, &verb, &LookupCtx { expect_verb: true, ..LookupCtx::default() });
+        announces
+            && lookup(&self.dictionary, &verb, &LookupCtx::default()).is_none()
+            && as_verb.is_some_and(|e| e.flags2.is_verb() && unstressed_but_at_the_end(&e))
     }
 
     /// `text` with every word C says in English marked.
@@ -284,6 +304,15 @@ const PH_VOWEL: u8 = 2;
 /// The stress bits of a dictionary entry flagged `$u+`.
 const STRESS_U_PLUS: u32 = 0xc;
 
+/// The flag of a dictionary entry that announces a verb (`$verbf`).
+const VERB_FOLLOWS: u32 = 0x1;
+
+/// Whether a dictionary entry is flagged unstressed but at a clause's end
+/// (`$u+ $strend`).
+fn unstressed_but_at_the_end(entry: &LookupResult) -> bool {
+    entry.flags1.stress_bits() == STRESS_U_PLUS && entry.flags1.contains(DictFlags1::STRESS_END)
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::voice_data;
@@ -347,6 +376,19 @@ mod tests {
         assert!(words.unstressed_plural("Mois,"));
         for word in ["moi", "points", "fois", "maisons", "s", "tous"] {
             assert!(!words.unstressed_plural(word), "{word}");
+        }
+    }
+
+    #[test]
+    fn verbs_a_word_before_announces_are_found() {
+        let words = words();
+        for (before, word) in
+            [(Some("ils"), "sont"), (Some("se"), "sont"), (Some("qui"), "ont"), (None, "j'ai"), (None, "n'ai")]
+        {
+            assert!(words.unstressed_verb(before, word), "{before:?} {word}");
+        }
+        for (before, word) in [(Some("loups"), "sont"), (Some("ce"), "sont"), (Some("ils"), "vont"), (None, "l'a")] {
+            assert!(!words.unstressed_verb(before, word), "{before:?} {word}");
         }
     }
 

@@ -372,14 +372,18 @@ impl Phonemizer {
 }
 
 /// A French run's phonemes with the stresses C gives them and the crate
-/// does not: a word after an elision stressed as alone, a plural such as
-/// "mois" with a secondary stress inside its clause (`ends`: the run ends
-/// its clause).
+/// does not, inside its clause (`ends`: the run ends its clause): a word
+/// after an elision stressed as alone, a plural such as "mois" with a
+/// secondary stress, a verb such as "sont" after "ils" unstressed.
 fn french_stresses(words: &english::EnglishWords, run: &str, phonemes: &str, ends: bool) -> String {
     let phonemes = piper_ipa::without_elision_stress(run, phonemes);
-    piper_ipa::word_by_word(run, &phonemes, |word, said, last| {
-        if !(last && ends) && words.unstressed_plural(word) {
+    piper_ipa::word_by_word(run, &phonemes, |word, said| {
+        if word.last && ends {
+            said.to_owned()
+        } else if words.unstressed_plural(word.written) {
             piper_ipa::secondary(said)
+        } else if words.unstressed_verb(word.before, word.written) {
+            piper_ipa::unstressed(said)
         } else {
             said.to_owned()
         }
@@ -648,6 +652,8 @@ mod tests {
         assert_eq!(said("d'avant la crise"), "davˌɑ̃ la- kʁˈiz");
         assert_eq!(said("six mois de grève, deux mois."), "sˈi mwˌa də- ɡʁˈɛv, dˈø mwˈa.");
         assert_eq!(said("les mois \"noirs\""), "le- mwˌa nwˈaʁ", "a quote ends no clause");
+        assert_eq!(said("ils se sont vus, je suis venu, j'ai vu"), "il sə- sɔ̃ vˈy, ʒə- syˌi vənˈy, ʒe vˈy");
+        assert_eq!(said("les loups sont partis, ils en sont."), "le- lˈu sˈɔ̃ paʁtˈi, ilz ɑ̃ sˈɔ̃.");
     }
 
     /// A word after an elision keeps all its letters, said as C says it

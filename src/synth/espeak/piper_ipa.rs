@@ -104,26 +104,39 @@ fn after_cluster(before: &[char], data: &Glide) -> bool {
 /// elision on a word that has none of its own ("jusqu'à" ʒyskˌa becomes
 /// ʒyska, "d'avant la crise" dˌavˌɑ̃ davˌɑ̃).
 pub(super) fn without_elision_stress(run: &str, phonemes: &str) -> String {
-    word_by_word(run, phonemes, |word, said, _| word_without_elision_stress(word, said))
+    word_by_word(run, phonemes, |word, said| word_without_elision_stress(word.written, said))
+}
+
+/// What [`word_by_word`] tells of a word besides its phonemes.
+pub(super) struct Word<'a> {
+    pub(super) written: &'a str,
+    /// The written word before it in the run.
+    pub(super) before: Option<&'a str>,
+    /// Whether it is the run's last.
+    pub(super) last: bool,
 }
 
 /// A French run's phonemes, each word's changed by `change` (given the
-/// written word, its phonemes, and whether it is the run's last). Words
-/// and phonemes are matched one to one; when they cannot be (the engine
-/// said a word as several), the phonemes are left as they are.
-pub(super) fn word_by_word(run: &str, phonemes: &str, change: impl Fn(&str, &str, bool) -> String) -> String {
+/// word and its phonemes). Words and phonemes are matched one to one; when
+/// they cannot be (the engine said a word as several), the phonemes are
+/// left as they are.
+pub(super) fn word_by_word(run: &str, phonemes: &str, change: impl Fn(Word, &str) -> String) -> String {
     let words: Vec<&str> = run.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).collect();
     let said: Vec<&str> = phonemes.split_whitespace().collect();
     if said.iter().filter(|p| p.chars().any(char::is_alphabetic)).count() != words.len() {
         return phonemes.to_owned();
     }
-    let count = words.len();
-    let mut words = words.into_iter().enumerate();
+    let mut k: usize = 0;
     let changed: Vec<String> = said
         .iter()
-        .map(|&p| match p.chars().any(char::is_alphabetic).then(|| words.next()).flatten() {
-            Some((k, word)) => change(word, p, k + 1 == count),
-            None => p.to_owned(),
+        .map(|&p| {
+            if !p.chars().any(char::is_alphabetic) {
+                return p.to_owned();
+            }
+            let before = k.checked_sub(1).map(|b| words[b]);
+            let word = Word { written: words[k], before, last: k + 1 == words.len() };
+            k += 1;
+            change(word, p)
         })
         .collect();
     changed.join(" ")
@@ -132,6 +145,18 @@ pub(super) fn word_by_word(run: &str, phonemes: &str, change: impl Fn(&str, &str
 /// A word's phonemes with its primary stresses made secondary.
 pub(super) fn secondary(said: &str) -> String {
     said.replace('ˈ', "ˌ")
+}
+
+/// A word's phonemes unstressed, as espeak says a word flagged so: no
+/// stress for one vowel, a secondary one for more ("sont" sɔ̃, "suis"
+/// syˌi).
+pub(super) fn unstressed(said: &str) -> String {
+    let vowels = said.chars().filter(|c| glide_data().vowels.contains(c)).count();
+    if vowels > 1 {
+        secondary(said)
+    } else {
+        said.replace('ˈ', "")
+    }
 }
 
 /// One word's phonemes, `said`, without a secondary stress right after its
@@ -224,9 +249,17 @@ mod tests {
 
     #[test]
     fn words_are_changed_one_by_one() {
-        let inside = |_: &str, said: &str, last: bool| if last { said.to_owned() } else { secondary(said) };
+        let inside = |word: Word, said: &str| if word.last { said.to_owned() } else { secondary(said) };
         assert_eq!(word_by_word("« les mois difficiles", "le- mwˈa difisˈil", inside), "le- mwˌa difisˈil");
         assert_eq!(word_by_word("21 ans", "vˈɛ̃t e ˈœ̃ ɑ̃", inside), "vˈɛ̃t e ˈœ̃ ɑ̃", "not one to one");
+        let before = |word: Word, _: &str| word.before.unwrap_or("-").to_owned();
+        assert_eq!(word_by_word("ils se sont", "il sə- sˈɔ̃", before), "- ils se");
+    }
+
+    #[test]
+    fn unstressed_words_keep_a_secondary_stress_on_two_vowels() {
+        assert_eq!(unstressed("sˈɔ̃t"), "sɔ̃t");
+        assert_eq!(unstressed("syˈi"), "syˌi");
     }
 
     #[test]
