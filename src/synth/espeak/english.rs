@@ -7,7 +7,9 @@
 //! phonemes hold a language switch, or no vowel at all for a word that has
 //! some) and marked in the text, so that the voice says them with the
 //! bundled English voice, as C does: the text is cut into [`runs`] of one
-//! language each.
+//! language each. The same French dictionary, asked word by word, also
+//! tells the Piper path the French words C leaves unstressed where the
+//! crate stresses them ("mois", "sont" after "ils").
 
 use espeak_ng::dictionary::stress::StressOpts;
 use espeak_ng::dictionary::Dictionary;
