@@ -21,17 +21,19 @@ mod common;
 const CORPUS: &str = "tests/corpus/phonemes";
 /// Fewest sentences the comparison is worth making on.
 const MIN_SENTENCES: usize = 400;
-/// Measured on the corpus (516 sentences) with the C espeak-ng 1.51 that
+/// Measured on the corpus (566 sentences) with the C espeak-ng 1.51 that
 /// `scripts/install-espeak-ng.sh` pins: the share of sentences said exactly
-/// as C says them (98.4 %: 508), and the phoneme error rate (edit distance
-/// over phoneme characters / C's length: 0.040 %). With English words
-/// respelled in French letters: 77.7 % and 1.14 %; before the shields of
-/// `src/synth/espeak/`: 47.1 % and 2.47 %. The floors are a little under
-/// the figures (two sentences, a tenth more errors), so that a change
-/// elsewhere that moves one sentence is told by the printed figures rather
-/// than failing, while any real regression fails.
+/// as C says them (98.2 %: 556), and the phoneme error rate (edit distance
+/// over phoneme characters / C's length: 0.043 %). On its first 516
+/// sentences, before words after an elision were added: 98.4 % and
+/// 0.040 %; with English words respelled in French letters: 77.7 % and
+/// 1.14 %; before the shields of `src/synth/espeak/`: 47.1 % and 2.47 %.
+/// The floors are a little under the figures (a sentence, a tenth more
+/// errors), so that a change elsewhere that moves one sentence is told by
+/// the printed figures rather than failing, while any real regression
+/// fails.
 const FLOOR_IDENTICAL_PERCENT: f64 = 98.0;
-const CEILING_ERROR_RATE_PERCENT: f64 = 0.045;
+const CEILING_ERROR_RATE_PERCENT: f64 = 0.047;
 
 /// Corpus files, in name order (`BRIEFING_PHONEME_CORPUS` names another folder).
 fn corpus_files() -> Vec<PathBuf> {

@@ -247,7 +247,7 @@ impl Engine for Espeak {
         let p = &self.params;
         let (voice, gap, word_gap) = (self.voice, self.clause_gap, self.word_gap);
         format!(
-            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=3",
+            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=4",
             p.user_rate_wpm, p.user_pitch
         )
     }
@@ -314,33 +314,80 @@ impl Phonemizer {
     /// Phonemes of prepared text as piper-tts gives them to a voice (see
     /// `piper_ipa`), clause by clause so that no liaison crosses a comma.
     pub fn phonemes(&self, prepared: &str) -> Result<String> {
-        let mut said = Vec::new();
-        for (clause, _) in engine_pieces(prepared) {
-            let runs = english::runs(&clause);
+        let mut said: Vec<String> = Vec::new();
+        let pieces = engine_pieces(prepared);
+        for (p, (clause, _)) in pieces.iter().enumerate() {
+            // A piece cut at a quote or a bracket goes on with the next.
+            let clause_ends = pieces.get(p + 1).is_none_or(|(_, join)| *join == Join::Clause);
+            let runs = english::runs(clause);
             for (k, (run, language)) in runs.iter().enumerate() {
-                let english_next = runs.get(k + 1).is_some_and(|(_, l)| *l == english::Language::English);
-                said.push(self.run_phonemes(run, *language, english_next)?);
+                let next = runs.get(k + 1).map(|(_, l)| *l);
+                let phonemes = self.run_phonemes(run, *language, next, clause_ends)?;
+                match said.last_mut().filter(|_| k > 0 && runs[k - 1].0.ends_with('-')) {
+                    // A word whose parts are in two languages ("check-up",
+                    // "fast-food") is one word, as C says it.
+                    Some(last) => piper_ipa::join_hyphenated(last, &phonemes),
+                    None => said.push(phonemes),
+                }
             }
         }
         Ok(piper_ipa::joined(&said))
     }
 
     /// Phonemes of one run of a clause, in its language: a French run gets
-    /// what C espeak-ng says and the crate does not.
-    fn run_phonemes(&self, run: &str, language: english::Language, english_next: bool) -> Result<String> {
+    /// what C espeak-ng says and the crate does not. A run that another one
+    /// follows in its clause is said with a stand-in after it, so that its
+    /// last word is said as inside the clause ("start-up" stˈɑːtˌʌp, not
+    /// stˈɑːtˈʌp as at a clause's end).
+    fn run_phonemes(
+        &self,
+        run: &str,
+        language: english::Language,
+        next: Option<english::Language>,
+        clause_ends: bool,
+    ) -> Result<String> {
         let (engine, french) = match (&self.english, language) {
             (Some((_, english)), english::Language::English) => (english, false),
             (english, _) => (&self.engine, english.is_some()),
         };
-        let stand_in = french && english_next;
-        let text = if stand_in { piper_ipa::with_stand_in(run) } else { run.to_owned() };
+        let stand_in = match (french, next) {
+            (true, Some(english::Language::English)) => Some(piper_ipa::StandIn::French),
+            (false, Some(_)) => Some(piper_ipa::StandIn::English),
+            _ => None,
+        };
+        let text = stand_in.map_or_else(|| run.to_owned(), |stand_in| stand_in.after(run));
         let phonemes = engine
             .text_to_phonemes_phonemizer(&text)
             .map_err(|e| Error::engine_failed("phonemizer", "cannot find the phonemes", e))?;
         let phonemes = piper_ipa::without_marks(phonemes.trim());
-        let phonemes = if stand_in { piper_ipa::without_stand_in(&phonemes) } else { phonemes };
-        Ok(if french { piper_ipa::with_glides(&phonemes) } else { phonemes })
+        let phonemes = if stand_in.is_some() { piper_ipa::without_stand_in(&phonemes) } else { phonemes };
+        Ok(match &self.english {
+            Some((words, _)) if french => {
+                let ends = clause_ends && next.is_none();
+                piper_ipa::with_glides(&french_stresses(words, run, &phonemes, ends))
+            }
+            _ => phonemes,
+        })
     }
+}
+
+/// A French run's phonemes with the stresses C gives them and the crate
+/// does not, inside its clause (`ends`: the run ends its clause): a word
+/// after an elision stressed as alone, a plural such as "mois" with a
+/// secondary stress, a verb such as "sont" after "ils" unstressed.
+fn french_stresses(words: &english::EnglishWords, run: &str, phonemes: &str, ends: bool) -> String {
+    let phonemes = piper_ipa::without_elision_stress(run, phonemes);
+    piper_ipa::word_by_word(run, &phonemes, |word, said| {
+        if word.last && ends {
+            said.to_owned()
+        } else if words.unstressed_plural(word.written) {
+            piper_ipa::secondary(said)
+        } else if words.unstressed_verb(word.before, word.written) {
+            piper_ipa::unstressed(said)
+        } else {
+            said.to_owned()
+        }
+    })
 }
 
 /// How a piece the engine is given follows the one before it: after a
@@ -587,6 +634,41 @@ mod tests {
         let french = Phonemizer::new("fr").unwrap();
         let said = french.phonemes(&french.prepare("Donald Trump, oui.")).unwrap();
         assert!(said.contains("tɹˈʌmp"), "{said}");
+    }
+
+    /// What piper-tts's C espeak-ng gives (tests/piper_oracle.rs): an
+    /// English word inside its clause said as there, a word of two
+    /// languages as one, a word after an elision stressed as alone, "mois"
+    /// unstressed inside its clause.
+    #[test]
+    fn piper_phonemes_are_c_s_where_the_crate_differs() {
+        let french = Phonemizer::new("fr").unwrap();
+        let said = |text: &str| french.phonemes(&french.prepare(text)).unwrap();
+        assert_eq!(said("la start-up française"), "la- stˈɑːtˌʌp fʁɑ̃sˈɛz");
+        assert_eq!(said("la start-up"), "la- stˈɑːtˈʌp", "at the clause's end");
+        assert_eq!(said("un check-up complet"), "œ̃ ʃˈɛkˌʌp kɔ̃plˈɛ");
+        assert_eq!(said("le fast-food du coin"), "lə- fˈastfˈuːd dy- kwˈɛ̃");
+        assert_eq!(said("jusqu'à Paris"), "ʒyska paʁˈi");
+        assert_eq!(said("d'avant la crise"), "davˌɑ̃ la- kʁˈiz");
+        assert_eq!(said("six mois de grève, deux mois."), "sˈi mwˌa də- ɡʁˈɛv, dˈø mwˈa.");
+        assert_eq!(said("les mois \"noirs\""), "le- mwˌa nwˈaʁ", "a quote ends no clause");
+        assert_eq!(said("ils se sont vus, je suis venu, j'ai vu"), "il sə- sɔ̃ vˈy, ʒə- syˌi vənˈy, ʒe vˈy");
+        assert_eq!(said("les loups sont partis, ils en sont."), "le- lˈu sˈɔ̃ paʁtˈi, ilz ɑ̃ sˈɔ̃.");
+    }
+
+    /// A word after an elision keeps all its letters, said as C says it
+    /// (issue 21's examples).
+    #[test]
+    fn words_after_an_elision_are_said_whole() {
+        let engine = open("fr-FR", &VoiceOptions::default()).unwrap().unwrap();
+        let said = |text: &str| engine.phonemes(&engine.prepare(text)).unwrap();
+        assert_eq!(said("Le patron d'OpenAI a parlé."), "lə- patʁˈɔ̃ dopˈɛn aˈi a paʁlˈe");
+        assert_eq!(said("Jusqu'OpenAI a parlé."), "ʒyskopˈɛn aˈi a paʁlˈe");
+        assert_eq!(said("l'iPad d'Elizabeth"), "lˈi pˈad dɪlˈɪzəbəθ");
+        assert_eq!(
+            said("l'iPhone, d'Airbnb, l'Uber, qu'Instagram, l'Eurostar."),
+            "lˈi fˈɔn dˈɛʁbnb lybˈe kɛ̃staɡʁˈam løʁɔstˈaʁ"
+        );
     }
 
     #[test]
