@@ -4,9 +4,9 @@
 //! Every reading is also checked to be a fixed point (normalizing is
 //! idempotent).
 //!
-//! `tests/corpus/normalize-unseen/` holds sentences of legal, parliamentary
-//! and encyclopaedic style written by an annotator who had not seen the
-//! rules, kept as they arrived: their share read right is measured against
+//! `tests/corpus/normalize-unseen/` holds sentences of legal, parliamentary,
+//! regional news and encyclopaedic style written by annotators who had not
+//! seen the rules, kept as they arrived: their share read right is measured against
 //! a floor that starts at the arrival figure and rises as the rules learn.
 
 use briefing::Normalizer;
@@ -24,9 +24,12 @@ struct Case {
 }
 
 /// The share of the unseen corpus read right, acronyms aside (see
-/// [`acronyms_aside`]): 282 of 373 (75.6 %) on arrival, before any rule was
-/// changed for it (67.8 % compared exactly); 284 (76.1 %) once a year after
-/// a month counted nothing and "al." before a number was "alinéa".
+/// [`acronyms_aside`]). Set 1 (legal, parliamentary, encyclopaedic): 282 of
+/// 373 (75.6 %) on arrival, before any rule was changed for it (67.8 %
+/// compared exactly); 284 (76.1 %) once a year after a month counted nothing
+/// and "al." before a number was "alinéa". Set 2 (regional news, debates,
+/// encyclopaedic; another annotator, same conventions): 346 of 421 (82.2 %)
+/// on arrival, the two sets 630 of 794 (79.3 %).
 const UNSEEN_FLOOR: f64 = 0.761;
 
 fn cases() -> Vec<Case> {
