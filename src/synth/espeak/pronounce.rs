@@ -29,9 +29,10 @@ static WORDS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Each word's entry number.
-static INDEX: LazyLock<HashMap<&'static str, usize>> =
-    LazyLock::new(|| WORDS.iter().enumerate().map(|(i, (word, _))| (*word, i)).collect());
+/// Each word's entry number, by the word as the engine-safe text spells it
+/// ("vis-à-vis" is "vis-a-vis" there: the layer runs on that text).
+static INDEX: LazyLock<HashMap<String, usize>> =
+    LazyLock::new(|| WORDS.iter().enumerate().map(|(i, (word, _))| (super::safe_text::engine_safe(word), i)).collect());
 
 /// Elided words ("l'", "qu'") and their consonants in mnemonics: the
 /// elision goes inside the phonemes, since the engine spells a letter left
@@ -140,6 +141,8 @@ mod tests {
     #[test]
     fn listed_words_become_phonemes_with_their_elision_and_capital() {
         let (respect, jadis) = (WORDS[INDEX["respect"]].1, WORDS[INDEX["jadis"]].1);
+        let safe = super::super::safe_text::engine_safe("vis-à-vis");
+        assert_eq!(through(&safe), format!("[[{}]]", WORDS[INDEX["vis-a-vis"]].1));
         assert_eq!(through("Le respect, jadis."), format!("Le [[{respect}]], [[{jadis}]]."));
         assert_eq!(through("« Respect"), format!("« [[{respect}]]"));
         assert_eq!(through("Le Respect"), "Le Respect", "a capital inside a sentence makes a name");
@@ -149,16 +152,36 @@ mod tests {
 
     #[test]
     fn other_words_and_other_forms_stay_as_written() {
-        for text in ["RESPECT", "respectueux", "irrespect", "le respect-là", "la table", "d'accord"] {
+        for text in ["RESPECT", "respectueux", "respecter", "le respect-là", "la table", "d'accord"] {
             assert_eq!(through(text), text);
         }
         assert_eq!(hide("a\u{E010}3\u{E011}b"), "a3b", "the text's own marks are dropped");
     }
 
     #[test]
+    fn liaison_into_a_listed_word_stays_and_none_is_made_out_of_one() {
+        use crate::synth::Engine;
+        let voice = super::super::open("fr-FR", &Default::default()).unwrap().unwrap();
+        let said = |text: &str| voice.phonemes(&voice.prepare(text)).unwrap().replace(['ˈ', 'ˌ'], "");
+        assert_eq!(said("un aspect important"), "œ̃n aspɛ ɛ̃pɔʁtɑ̃");
+        assert_eq!(said("les aspects"), "le-z aspɛ");
+        assert_eq!(said("le respect absolu"), "lə- ʁɛspɛ absoly");
+        assert_eq!(said("un porc"), "œ̃ pɔʁ");
+        assert_eq!(said("les hôpitaux"), "le-z opito");
+        assert_eq!(said("des zoos"), "de- zoo");
+    }
+
+    #[test]
+    fn piper_voices_get_the_same_phonemes() {
+        let phonemizer = super::super::Phonemizer::new("fr").unwrap();
+        let said = phonemizer.phonemes(&phonemizer.prepare("Le respect, jadis.")).unwrap();
+        assert_eq!(said.replace(['ˈ', 'ˌ'], ""), "lə- ʁɛspɛ, ʒadis.");
+    }
+
+    #[test]
     fn every_entry_is_a_lower_case_word_with_stressed_phonemes() {
         for (word, phonemes) in WORDS.iter() {
-            assert!(word.chars().all(|c| c.is_lowercase() || c == '-'), "{word}");
+            assert!(word.chars().all(|c| c.is_lowercase() || c == '-' || c == '\''), "{word}");
             assert_eq!(phonemes.matches('\'').count(), 1, "{word}: {phonemes}");
             assert!(!phonemes.contains(['[', ']', ' ']), "{word}: {phonemes}");
         }
