@@ -222,3 +222,31 @@ pub fn ffmpeg_loudness(wav: &Path) -> (f64, f64) {
     };
     (value("I:"), value("Peak:"))
 }
+
+/// The words of `sentence` that our pronunciation lexicon
+/// (`data/fr/pronunciations.tsv`) gives the voice as phonemes: where the
+/// voice now says what Lexique 3.83 says rather than what espeak-ng's rules
+/// (and so the C espeak-ng and piper-tts) say. As the layer finds them: in
+/// lower case, after an elision, or first with a capital.
+pub fn lexicon_words(sentence: &str) -> Vec<String> {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        let data =
+            fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fr/pronunciations.tsv")).unwrap();
+        data.lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect()
+    });
+    let tokens = sentence.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '-')).filter(|t| !t.is_empty());
+    tokens
+        .enumerate()
+        .filter_map(|(i, token)| {
+            let word = token.rsplit('\'').next().unwrap_or(token);
+            let lowered = word.to_lowercase();
+            let capitalized = word.chars().skip(1).all(|c| !c.is_uppercase());
+            let found = words.contains(word) || (i == 0 && capitalized && words.contains(&lowered));
+            found.then(|| word.to_owned())
+        })
+        .collect()
+}

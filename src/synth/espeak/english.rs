@@ -46,15 +46,18 @@ pub(super) fn runs(text: &str) -> Vec<(String, Language)> {
     let mut push = |run: &str, language: Language| {
         // Its marks up to its first word go with the run before.
         let marks = run.find(char::is_alphanumeric).unwrap_or(run.len());
-        let (leading, run) = run.split_at(marks);
-        if let Some((last, _)) = runs.last_mut().filter(|_| !leading.trim().is_empty()) {
-            if leading.starts_with(char::is_whitespace) {
-                last.push(' ');
+        let (leading, rest) = run.split_at(marks);
+        // With no run before, they stay with this one ("[[" of phonemes too).
+        let run = match runs.last_mut().filter(|_| !leading.trim().is_empty()) {
+            Some((last, _)) => {
+                if leading.starts_with(char::is_whitespace) {
+                    last.push(' ');
+                }
+                last.push_str(leading.trim());
+                rest
             }
-            last.push_str(leading.trim());
-        } else if !leading.trim().is_empty() {
-            runs.push((leading.trim().to_owned(), language));
-        }
+            None => run,
+        };
         let run = run.trim();
         if !run.is_empty() {
             runs.push((run.to_owned(), language));

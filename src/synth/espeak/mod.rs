@@ -4,6 +4,7 @@
 
 mod english;
 mod piper_ipa;
+mod pronounce;
 mod respell;
 mod safe_text;
 mod voice_data;
@@ -247,13 +248,14 @@ impl Engine for Espeak {
         let p = &self.params;
         let (voice, gap, word_gap) = (self.voice, self.clause_gap, self.word_gap);
         format!(
-            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=4",
+            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=5",
             p.user_rate_wpm, p.user_pitch
         )
     }
 
     fn prepare(&self, text: &str) -> String {
-        self.english.mark(&respell::respell(&safe_text::engine_safe(text)))
+        let hidden = pronounce::hide(&safe_text::engine_safe(text));
+        pronounce::phonemes(&self.english.mark(&respell::respell(&hidden)))
     }
 
     /// Clause by clause: the engine carries liaison across commas and every
@@ -306,7 +308,7 @@ impl Phonemizer {
     pub fn prepare(&self, text: &str) -> String {
         let safe = safe_text::engine_safe(text);
         match &self.english {
-            Some((words, _)) => words.mark(&respell::respell(&safe)),
+            Some((words, _)) => pronounce::phonemes(&words.mark(&respell::respell(&pronounce::hide(&safe)))),
             None => safe,
         }
     }
@@ -424,8 +426,10 @@ fn liaison_groups(clause: &str) -> Vec<String> {
     for (i, &c) in chars.iter().enumerate() {
         let space_before = i > 0 && chars[i - 1].is_whitespace();
         let space_after = chars.get(i + 1).is_none_or(|n| n.is_whitespace());
-        let opening = matches!(c, '«' | '“' | '(' | '[') || (c == '"' && !space_after);
-        let closing = matches!(c, '»' | '”' | ')' | ']') || (c == '"' && space_after && !space_before);
+        // Square brackets are phonemes ("[[asp'E]]"), the text's own
+        // being round by now (`safe_text`): liaison goes into them.
+        let opening = matches!(c, '«' | '“' | '(') || (c == '"' && !space_after);
+        let closing = matches!(c, '»' | '”' | ')') || (c == '"' && space_after && !space_before);
         if opening && space_before && !current.trim().is_empty() {
             groups.push(std::mem::take(&mut current).trim().to_owned());
         }

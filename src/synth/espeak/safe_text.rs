@@ -45,6 +45,10 @@ pub fn engine_safe(text: &str) -> String {
         match c {
             '’' | '‘' | '‛' | 'ʼ' | '′' | '´' | '`' => out.push('\''),
             '\u{2010}' | '\u{2011}' => out.push('-'),
+            // Square brackets would give the engine phonemes ("[[...]]"):
+            // round ones are said alike.
+            '[' => out.push('('),
+            ']' => out.push(')'),
             c if is_invisible(c) => {}
             c if c.is_control() || c.is_whitespace() => out.push(' '),
             c => push_letter(c, &mut out),
