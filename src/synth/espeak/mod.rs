@@ -326,7 +326,7 @@ impl Phonemizer {
                 let next = runs.get(k + 1).map(|(_, l)| *l);
                 let phonemes = self.run_phonemes(run, *language, next, clause_ends)?;
                 match said.last_mut().filter(|_| k > 0 && runs[k - 1].0.ends_with('-')) {
-                    // A word whose parts are in two languages ("check-up",
+                    // A word whose parts are in two languages ("pop-up",
                     // "fast-food") is one word, as C says it.
                     Some(last) => piper_ipa::join_hyphenated(last, &phonemes),
                     None => said.push(phonemes),
@@ -650,7 +650,7 @@ mod tests {
         let said = |text: &str| french.phonemes(&french.prepare(text)).unwrap();
         assert_eq!(said("la start-up française"), "la- stˈɑːtˌʌp fʁɑ̃sˈɛz");
         assert_eq!(said("la start-up"), "la- stˈɑːtˈʌp", "at the clause's end");
-        assert_eq!(said("un check-up complet"), "œ̃ ʃˈɛkˌʌp kɔ̃plˈɛ");
+        assert_eq!(said("un pop-up complet"), "œ̃ pˈɔpˌʌp kɔ̃plˈɛ");
         assert_eq!(said("le fast-food du coin"), "lə- fˈastfˈuːd dy- kwˈɛ̃");
         assert_eq!(said("jusqu'à Paris"), "ʒyska paʁˈi");
         assert_eq!(said("d'avant la crise"), "davˌɑ̃ la- kʁˈiz");
