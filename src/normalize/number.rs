@@ -2,6 +2,12 @@
 //! comma, signs, leading zeros, currencies, percentages, units and the
 //! gender of the noun counted; ranges ("10-15 ans") and fractions ("1/3").
 
+mod decimals;
+mod named;
+
+pub(super) use decimals::{half, hundredths};
+pub(super) use named::named;
+
 use super::tables::{self, Measure};
 use super::words::{self, cardinal, Gender, Style};
 use super::{Cursor, Reading};
@@ -223,7 +229,8 @@ fn takes_de(next: &str) -> bool {
 }
 
 /// The gender of the noun counted by the number ending `len` bytes after
-/// the cursor, skipping one adjective ("21 nouvelles personnes"). Four
+/// the cursor, skipping one adjective ("21 nouvelles personnes"); none
+/// before a word that is no noun ("3-1 face à Lens"). Four
 /// digits after a month's name are a year, which counts nothing: "le 24
 /// septembre 2021 précise" keeps "vingt et un".
 fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
@@ -232,6 +239,9 @@ fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
         return Gender::Masculine;
     }
     let next = cursor.next_word(len);
+    if tables::is_not_noun(next) {
+        return Gender::Masculine;
+    }
     if tables::is_feminine_noun(next) {
         return Gender::Feminine;
     }
@@ -271,14 +281,17 @@ fn money(number: &Written, text: &str, style: &Style) -> Option<Reading> {
         let Some(currency) = tables::currency_at(symbol_text) else { continue };
         let len = prefix.len() + space + currency.symbol.len();
         if singular.is_empty() {
-            // Thousands: "3 k€" is three thousand euros.
-            let thousands = Written { integer: format!("{}000", number.integer), fraction: None, ..*number };
+            // Thousands: "3 k€" is three thousand euros, "1,5 k€" one
+            // thousand five hundred.
+            let decimals = number.fraction.filter(|f| f.len() <= 3 && !number.point).unwrap_or("");
+            let integer = format!("{}{decimals:0<3}", number.integer);
+            let thousands = Written { integer, fraction: None, ..*number };
             let said = say_number(&thousands, currency.gender, style);
             return Reading::new(len, format!("{said} {}", currency.plural));
         }
         let noun = if number.is_plural() { plural } else { singular };
-        let said = say_number(number, Gender::Masculine, style);
-        return Reading::new(len, format!("{said} {noun} {}{}", de(currency.plural), currency.plural));
+        let said = decimals::say_large(number, noun, style);
+        return Reading::new(len, format!("{said} {}{}", de(currency.plural), currency.plural));
     }
     let currency = tables::currency_at(text)?;
     Reading::new(currency.symbol.len(), say_money(number, currency, style))
@@ -335,11 +348,8 @@ pub(super) fn money_before(cursor: &Cursor) -> Option<Reading> {
     let (gap, next) = skip_spaces(after);
     let large = cursor.next_word(len);
     if LARGE_NOUNS.contains(&large) && next.starts_with(large) {
-        let said = say_number(&number, Gender::Masculine, cursor.style);
-        return Reading::new(
-            len + gap + large.len(),
-            format!("{said} {large} {}{}", de(currency.plural), currency.plural),
-        );
+        let said = decimals::say_large(&number, large, cursor.style);
+        return Reading::new(len + gap + large.len(), format!("{said} {}{}", de(currency.plural), currency.plural));
     }
     Reading::new(len, say_money(&number, currency, cursor.style))
 }

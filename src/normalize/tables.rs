@@ -15,6 +15,16 @@ fn gender(field: &str) -> Gender {
     }
 }
 
+/// A file of two tab-separated fields, the first the key of the second.
+fn field_map(data: &'static str, file: &str) -> HashMap<&'static str, &'static str> {
+    lines(data)
+        .map(|line| {
+            let f = fields(line, 2, file);
+            (f[0], f[1])
+        })
+        .collect()
+}
+
 static FEMININE: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/fr/feminine-nouns.txt")));
 
@@ -27,10 +37,22 @@ static FEMININE_ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     endings
 });
 
-/// Whether a number before `word` takes the feminine ("une heure"): a
-/// listed feminine noun, or a lower-case word with a feminine ending that
-/// is not a listed masculine noun ("requêtes", "joueuses", not "musées").
+/// Nouns with one gender in Lexique 3.83 (see scripts/noun-gender.py).
+static NOUN_GENDERS: LazyLock<HashMap<&'static str, Gender>> = LazyLock::new(|| {
+    let genders = field_map(include_str!("../../data/fr/noun-genders.tsv"), "noun-genders.tsv");
+    genders.into_iter().map(|(noun, g)| (noun, gender(g))).collect()
+});
+
+/// Whether a number before `word` takes the feminine ("une heure"). A
+/// lower-case word is looked up in the lexicon first, which knows most
+/// nouns ("41 initiatives", not "21 atomes"); then come the lists, kept
+/// for what the lexicon leaves out (names in capitals, forms it gives
+/// both genders), and last a feminine ending that is not a listed
+/// masculine noun ("requêtes", "joueuses", not "musées").
 pub fn is_feminine_noun(word: &str) -> bool {
+    if let Some(gender) = NOUN_GENDERS.get(word) {
+        return *gender == Gender::Feminine;
+    }
     let lower = word.to_lowercase();
     if FEMININE.contains(word) || FEMININE.contains(lower.as_str()) {
         return true;
@@ -150,14 +172,8 @@ pub fn abbreviations_at(text: &str) -> &'static [&'static Abbreviation] {
     ABBREVIATIONS.starting(text)
 }
 
-static ACRONYMS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    lines(include_str!("../../data/fr/acronyms.tsv"))
-        .map(|line| {
-            let f = fields(line, 2, "acronyms.tsv");
-            (f[0], f[1])
-        })
-        .collect()
-});
+static ACRONYMS: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| field_map(include_str!("../../data/fr/acronyms.tsv"), "acronyms.tsv"));
 
 pub fn acronym_reading(acronym: &str) -> Option<&'static str> {
     ACRONYMS.get(acronym).copied()
@@ -318,4 +334,76 @@ pub fn is_not_noun(word: &str) -> bool {
 /// "nouvelles" in "21 nouvelles personnes": the noun comes after it.
 pub fn is_adjective_before_noun(word: &str) -> bool {
     ADJECTIVES.contains(word)
+}
+
+static ELISIONS: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| field_map(include_str!("../../data/fr/elisions.tsv"), "elisions.tsv"));
+
+/// "d'" for "de": how a word that elides is written before a vowel.
+pub fn elided(word: &str) -> Option<&'static str> {
+    ELISIONS.get(word).copied()
+}
+
+static NUMBERING_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_set(include_str!("../../data/fr/numbering-nouns.txt")));
+
+/// "article" in "article 700": the number after it names, not counts.
+pub fn is_numbering_noun(word: &str) -> bool {
+    NUMBERING_NOUNS.contains(word) || NUMBERING_NOUNS.contains(word.to_lowercase().as_str())
+}
+
+/// How a unit's quantities with two decimals are said
+/// (`data/fr/unit-hundredths.tsv`).
+#[derive(Debug, Clone, Copy)]
+pub struct Hundredths {
+    /// Said so below this whole number only.
+    pub limit: u64,
+    /// "zéro cinq" rather than "cinq" for ",05".
+    pub as_digits: bool,
+}
+
+static HUNDREDTHS: LazyLock<HashMap<&'static str, Hundredths>> = LazyLock::new(|| {
+    lines(include_str!("../../data/fr/unit-hundredths.tsv"))
+        .map(|line| {
+            let f = fields(line, 3, "unit-hundredths.tsv");
+            let limit = f[1].parse().unwrap_or_else(|_| panic!("data/fr/unit-hundredths.tsv: bad limit {:?}", f[1]));
+            (f[0], Hundredths { limit, as_digits: f[2] == "digits" })
+        })
+        .collect()
+});
+
+/// Whether two decimals of `unit` are its hundredths ("1,85 m" -> "un
+/// mètre quatre-vingt-cinq"), and how they are said.
+pub fn hundredths(unit: &Measure) -> Option<Hundredths> {
+    HUNDREDTHS.get(unit.singular).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::tests::check;
+
+    #[test]
+    fn the_lexicon_knows_nouns_no_list_has() {
+        for feminine in ["initiatives", "rédactions", "licences", "voix", "malfaçons", "doléances", "brebis"] {
+            assert!(is_feminine_noun(feminine), "{feminine}");
+        }
+        for masculine in ["atomes", "ans", "lycées", "squelettes", "parapluies"] {
+            assert!(!is_feminine_noun(masculine), "{masculine}");
+        }
+    }
+
+    #[test]
+    fn a_number_agrees_with_the_lexicon_s_gender() {
+        check(&[
+            ("41 pétitions", "quarante et une pétitions"),
+            ("31 brebis", "trente et une brebis"),
+            ("21 atomes", "vingt et un atomes"),
+            ("61 nouvelles recrues", "soixante et une nouvelles recrues"),
+            ("1 fourmi", "une fourmi"),
+            ("s'imposer 21-11 face à Lyon", "s'imposer vingt et un à onze face à Lyon"),
+            // A capitalized word is a name, not a noun the lexicon gives.
+            ("21 Initiatives", "vingt et un Initiatives"),
+        ]);
+    }
 }
