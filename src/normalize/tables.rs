@@ -344,6 +344,12 @@ pub fn elided(word: &str) -> Option<&'static str> {
     ELISIONS.get(word).copied()
 }
 
+/// "personnes", "vidéos": a plural the lexicon knows as a noun, which a
+/// number before it counts.
+pub fn is_plural_noun(word: &str) -> bool {
+    word.ends_with(['s', 'x']) && NOUN_GENDERS.contains_key(word)
+}
+
 static NUMBERING_NOUNS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/fr/numbering-nouns.txt")));
 

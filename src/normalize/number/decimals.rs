@@ -27,7 +27,7 @@ pub(in crate::normalize) fn half(cursor: &Cursor) -> Option<Reading> {
     if !cursor.at_digit() {
         return None;
     }
-    let number = read_written(cursor).filter(|n| n.fraction == Some("5") && !n.point)?;
+    let number = read_written(cursor).filter(is_and_a_half)?;
     let (space, text) = skip_spaces(&cursor.rest()[number.len..]);
     if SCALES.iter().any(|(prefix, noun, _)| !noun.is_empty() && text.starts_with(prefix)) {
         let reading = money(&number, text, cursor.style)?;
@@ -62,11 +62,16 @@ fn in_hundredths(number: &Written, unit: &Measure, style: &Style) -> Option<Stri
 /// demi", as said; any other decimal keeps "virgule" ("1,2 million" -> "un
 /// virgule deux million").
 pub(super) fn say_large(number: &Written, noun: &str, style: &Style) -> String {
-    if number.fraction == Some("5") && !number.point {
+    if is_and_a_half(number) {
         let whole = Written { fraction: None, integer: number.integer.clone(), ..*number };
         return format!("{} {noun} et demi", say_number(&whole, Gender::Masculine, style));
     }
     format!("{} {noun}", say_number(number, Gender::Masculine, style))
+}
+
+/// "2,5", not "0,5" ("zéro million et demi" says nothing) nor "2.5".
+fn is_and_a_half(number: &Written) -> bool {
+    number.fraction == Some("5") && !number.point && number.value().is_some_and(|v| v >= 1)
 }
 
 #[cfg(test)]
@@ -108,6 +113,7 @@ mod tests {
             ("$2,5 milliards", "deux milliards et demi de dollars"),
             ("1,7 million de visiteurs", "un virgule sept million de visiteurs"),
             ("2,25 milliards", "deux virgule vingt-cinq milliards"),
+            ("0,5 million", "zéro virgule cinq million"),
             ("6,5 k€", "six mille cinq cents euros"),
         ]);
     }

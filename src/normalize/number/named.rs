@@ -9,7 +9,8 @@ use crate::normalize::{Cursor, Reading};
 
 /// Rule "named": a whole number after a noun that numbers
 /// (`data/fr/numbering-nouns.txt`) or after a month's name, with no unit,
-/// currency or percent after it.
+/// currency, percent or plural noun after it: "dans la salle 300
+/// personnes" counts.
 pub(in crate::normalize) fn named(cursor: &Cursor) -> Option<Reading> {
     if !cursor.at_digit() {
         return None;
@@ -22,7 +23,7 @@ pub(in crate::normalize) fn named(cursor: &Cursor) -> Option<Reading> {
     let after = &cursor.rest()[number.len..];
     let (_, text) = skip_spaces(after);
     let measured = tables::unit_at(text).is_some() || tables::currency_at(text).is_some() || percent(text).is_some();
-    if measured || !ends_word(after) {
+    if measured || !ends_word(after) || tables::is_plural_noun(cursor.next_word(number.len)) {
         return None;
     }
     Reading::new(number.len, words::nominal(number.value()?, cursor.style))
@@ -54,6 +55,8 @@ mod tests {
             ("article de 400 mots", "article de quatre cents mots"),
             ("page 200 km", "page deux cents kilomètres"),
             ("la page 007", "la page zéro zéro sept"),
+            ("dans la salle 300 personnes attendaient", "dans la salle trois cents personnes attendaient"),
+            ("mis en ligne 200 vidéos", "mis en ligne deux cents vidéos"),
         ]);
     }
 }
