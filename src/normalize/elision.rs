@@ -12,11 +12,12 @@ use super::{Cursor, Reading, RULES};
 /// read it anyway (units, money, ranges, times), as if the word were said.
 pub(super) fn elision(cursor: &Cursor) -> Option<Reading> {
     let rest = cursor.rest();
-    let word_len = rest.find(|c: char| !c.is_alphabetic()).unwrap_or(rest.len());
+    // The words that elide are in ASCII letters, and only a number written
+    // from a 1 is said from "un": checked first, on bytes, as this rule is
+    // tried at every word.
+    let word_len = rest.bytes().position(|b| !b.is_ascii_alphabetic()).unwrap_or(rest.len());
     let after = &rest[word_len..];
     let number = after.trim_start_matches([' ', '\u{A0}', '\u{202F}']);
-    // Only a number written from a 1 is said from "un": checked first,
-    // as this rule is tried at every word.
     if word_len == 0 || number.len() == after.len() || !number.starts_with('1') || cursor.continues(is_elision) {
         return None;
     }

@@ -355,7 +355,8 @@ static NUMBERING_NOUNS: LazyLock<HashSet<&'static str>> =
 
 /// "article" in "article 700": the number after it names, not counts.
 pub fn is_numbering_noun(word: &str) -> bool {
-    NUMBERING_NOUNS.contains(word) || NUMBERING_NOUNS.contains(word.to_lowercase().as_str())
+    let capitalized = || word.chars().any(char::is_uppercase);
+    NUMBERING_NOUNS.contains(word) || capitalized() && NUMBERING_NOUNS.contains(word.to_lowercase().as_str())
 }
 
 /// How a unit's quantities with two decimals are said
