@@ -15,10 +15,11 @@ pub(super) fn elision(cursor: &Cursor) -> Option<Reading> {
     // The words that elide are in ASCII letters, and only a number written
     // from a 1 is said from "un": checked first, on bytes, as this rule is
     // tried at every word.
-    let word_len = rest.bytes().position(|b| !b.is_ascii_alphabetic()).unwrap_or(rest.len());
+    let longest = tables::longest_elision();
+    let word_len = rest.bytes().take(longest + 1).position(|b| !b.is_ascii_alphabetic())?;
     let after = &rest[word_len..];
     let number = after.trim_start_matches([' ', '\u{A0}', '\u{202F}']);
-    if word_len == 0 || number.len() == after.len() || !number.starts_with('1') || cursor.continues(is_elision) {
+    if word_len == 0 || number.len() == after.len() || !said_from_un(number) || cursor.continues(is_elision) {
         return None;
     }
     let word = &rest[..word_len];
@@ -32,6 +33,26 @@ pub(super) fn elision(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     Reading::new(rest.len() - number.len() + reading.len, format!("{elided}{}", reading.spoken))
+}
+
+/// Whether the figures starting `text` may be said from "un": a lone 1
+/// ("1", "1,5", "1er"), or a 1 before groups of millions ("1 200 000");
+/// not "10", "1 000" nor "1990". The rules that read the number decide.
+fn said_from_un(text: &str) -> bool {
+    if !text.starts_with('1') {
+        return false;
+    }
+    let mut digits = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let grouping = matches!(c, ' ' | '\u{A0}' | '\u{202F}' | '.') && chars.peek().is_some_and(char::is_ascii_digit);
+        if c.is_ascii_digit() {
+            digits += 1;
+        } else if !grouping {
+            break;
+        }
+    }
+    digits == 1 || digits >= 7 && digits % 3 == 1
 }
 
 fn is_elision(c: char) -> bool {
@@ -64,6 +85,7 @@ mod tests {
             ("près de 1 million", "près d'un million"),
             ("près de 1,3 million", "près d'un virgule trois million"),
             ("de 1 200 000 euros", "d'un million deux cent mille euros"),
+            ("de 1 000 000 000 d'euros", "d'un milliard d'euros"),
             ("une peine de 1 an", "une peine d'un an"),
             ("un retard de 1 h", "un retard d'une heure"),
             ("de 1 à 4", "d'un à quatre"),
@@ -78,6 +100,9 @@ mod tests {
             ("de 11 ans", "de onze ans"),
             ("de 8 jours", "de huit jours"),
             ("de 1 000 euros", "de mille euros"),
+            ("de 1990 à 1995", "de mille neuf cent quatre-vingt-dix à mille neuf cent quatre-vingt-quinze"),
+            ("de 10 000 000 d'euros", "de dix millions d'euros"),
+            ("de 100 ans", "de cent ans"),
             ("de 1er rang", "de premier rang"),
             ("le 1 et le 2", "le un et le deux"),
             ("page 1", "page un"),

@@ -340,6 +340,14 @@ pub fn is_adjective_before_noun(word: &str) -> bool {
 static ELISIONS: LazyLock<HashMap<&'static str, &'static str>> =
     LazyLock::new(|| field_map(include_str!("../../data/fr/elisions.tsv"), "elisions.tsv"));
 
+static LONGEST_ELISION: LazyLock<usize> = LazyLock::new(|| ELISIONS.keys().map(|w| w.len()).max().unwrap_or(0));
+
+/// The length in bytes of the longest word that elides ("lorsque"): no
+/// need to read further.
+pub fn longest_elision() -> usize {
+    *LONGEST_ELISION
+}
+
 /// "d'" for "de": how a word that elides is written before a vowel.
 pub fn elided(word: &str) -> Option<&'static str> {
     ELISIONS.get(word).copied()

@@ -11,7 +11,9 @@ use crate::normalize::{Cursor, Reading};
 
 /// Rule "hundredths": a quantity of a unit said with its hundredths.
 pub(in crate::normalize) fn hundredths(cursor: &Cursor) -> Option<Reading> {
-    if !cursor.at_digit() {
+    // Below a thousand, so no thousands separator: a decimal comma right
+    // after the digits, checked before the number is parsed.
+    if !decimal_comma_after_digits(cursor.rest()) {
         return None;
     }
     let number = read_written(cursor)?;
@@ -24,7 +26,7 @@ pub(in crate::normalize) fn hundredths(cursor: &Cursor) -> Option<Reading> {
 /// Rule "half": "1,5 million" -> "un million et demi", "12,5 M€" ->
 /// "douze millions et demi d'euros".
 pub(in crate::normalize) fn half(cursor: &Cursor) -> Option<Reading> {
-    if !cursor.at_digit() {
+    if !decimal_comma_after_digits(cursor.rest()) {
         return None;
     }
     let number = read_written(cursor).filter(is_and_a_half)?;
@@ -38,6 +40,13 @@ pub(in crate::normalize) fn half(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     Reading::new(number.len + space + noun.len(), say_large(&number, noun, cursor.style))
+}
+
+/// "21,34": digits, then a decimal comma. Both rules are tried at every
+/// figure, most of which are no decimal.
+fn decimal_comma_after_digits(text: &str) -> bool {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && text[digits..].starts_with(',')
 }
 
 /// "1,85 m" -> "un mètre quatre-vingt-cinq", "21,34 s" -> "vingt et une
