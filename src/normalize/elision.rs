@@ -1,8 +1,8 @@
 //! Elision before a number said "un" or "une": "de 1 km" -> "d'un
 //! kilomètre", "que 1 seul" -> "qu'un seul". French elides before the
-//! vowel the reader hears, which the figure hides; the words that elide are
-//! in `data/fr/elisions.tsv`. "de 11" keeps "de onze" (no elision before
-//! onze), "le 1" stays, "de 1er" is "de premier".
+//! vowel the reader hears, which the figure hides; the words that elide
+//! are in `data/fr/elided-before-un.tsv`. "de 11" keeps "de onze" (no
+//! elision before onze), "le 1" stays, "de 1er" is "de premier".
 
 use super::tables;
 use super::{Cursor, Reading, RULES};

@@ -229,18 +229,20 @@ fn takes_de(next: &str) -> bool {
 }
 
 /// The gender of the noun counted by the number ending `len` bytes after
-/// the cursor, skipping one adjective ("21 nouvelles personnes"); none
-/// before a word that is no noun ("3-1 face à Lens"). Four
-/// digits after a month's name are a year, which counts nothing: "le 24
-/// septembre 2021 précise" keeps "vingt et un".
+/// the cursor, skipping one adjective ("21 nouvelles personnes"). Before a
+/// word that is no noun, or none, it counts again the noun an earlier
+/// number of its clause counted ("par 312 voix contre 241", "une personne
+/// est décédée et 21 ont été blessées"), else nothing ("3-1 face à Lens").
+/// Four digits after a month's name are a year, which counts nothing: "le
+/// 24 septembre 2021 précise" keeps "vingt et un".
 fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
     let written = &cursor.rest()[..len];
     if written.len() == 4 && written.bytes().all(|b| b.is_ascii_digit()) && tables::is_month(cursor.previous_word()) {
         return Gender::Masculine;
     }
     let next = cursor.next_word(len);
-    if tables::is_not_noun(next) {
-        return Gender::Masculine;
+    if next.is_empty() || tables::is_not_noun(next) {
+        return earlier_noun_gender(cursor.written_before());
     }
     if tables::is_feminine_noun(next) {
         return Gender::Feminine;
@@ -253,6 +255,19 @@ fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
         }
     }
     Gender::Masculine
+}
+
+/// The gender of the noun the last number of the clause ending `before`
+/// counted: "312 voix contre", not across a comma ("En 24 heures, 21 ont
+/// été interpellés").
+fn earlier_noun_gender(before: &str) -> Gender {
+    let clause = before.rsplit(['.', ',', ';', ':', '!', '?', '(', ')']).next().unwrap_or("");
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let counted = words.windows(2).rev().find(|pair| pair[0].bytes().all(|b| b.is_ascii_digit()));
+    match counted {
+        Some(pair) if tables::is_feminine_noun(pair[1]) => Gender::Feminine,
+        _ => Gender::Masculine,
+    }
 }
 
 fn percent(text: &str) -> Option<(usize, &'static str)> {

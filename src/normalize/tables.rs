@@ -338,7 +338,7 @@ pub fn is_adjective_before_noun(word: &str) -> bool {
 }
 
 static ELISIONS: LazyLock<HashMap<&'static str, &'static str>> =
-    LazyLock::new(|| field_map(include_str!("../../data/fr/elisions.tsv"), "elisions.tsv"));
+    LazyLock::new(|| field_map(include_str!("../../data/fr/elided-before-un.tsv"), "elided-before-un.tsv"));
 
 static LONGEST_ELISION: LazyLock<usize> = LazyLock::new(|| ELISIONS.keys().map(|w| w.len()).max().unwrap_or(0));
 
@@ -418,6 +418,15 @@ mod tests {
             ("61 nouvelles recrues", "soixante et une nouvelles recrues"),
             ("1 fourmi", "une fourmi"),
             ("s'imposer 21-11 face à Lyon", "s'imposer vingt et un à onze face à Lyon"),
+            // With no noun of its own, a number counts the clause's earlier one.
+            ("par 290 voix contre 261.", "par deux cent quatre-vingt-dix voix contre deux cent soixante et une."),
+            ("12 voix pour et 31 contre", "douze voix pour et trente et une contre"),
+            (
+                "4 fillettes sont sorties et 21 sont restées",
+                "quatre fillettes sont sorties et vingt et une sont restées",
+            ),
+            ("En 48 heures, 21 ont été arrêtés.", "En quarante-huit heures, vingt et un ont été arrêtés."),
+            ("gagner 2-1 contre Nice", "gagner deux à un contre Nice"),
             // A capitalized word is a name, not a noun the lexicon gives.
             ("21 Initiatives", "vingt et un Initiatives"),
         ]);
