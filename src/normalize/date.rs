@@ -3,7 +3,7 @@
 //! the number it is.
 
 use super::tables;
-use super::words::{cardinal, ordinal, Gender, Style};
+use super::words::{cardinal, nominal, ordinal, Gender, Style};
 use super::{Cursor, Reading};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -35,7 +35,7 @@ fn say_date(day: u64, month: u64, year: Option<u64>, style: &Style) -> Option<St
     let mut said = format!("{} {month}", say_day(day, style));
     if let Some(year) = year {
         said.push(' ');
-        said.push_str(&cardinal(year, Gender::Masculine, style));
+        said.push_str(&nominal(year, style));
     }
     Some(said)
 }
@@ -116,8 +116,5 @@ pub(super) fn decade(cursor: &Cursor) -> Option<Reading> {
     if !matches!(len, 2 | 4) || !digits.ends_with('0') || rest[len..].starts_with(|c: char| c.is_alphanumeric()) {
         return None;
     }
-    let said = cardinal(digits.parse().ok()?, Gender::Masculine, cursor.style);
-    let said = said.strip_suffix("vingts").map(|head| format!("{head}vingt")).unwrap_or(said);
-    let said = said.strip_suffix("cents").map(|head| format!("{head}cent")).unwrap_or(said);
-    Reading::new(len, said)
+    Reading::new(len, nominal(digits.parse().ok()?, cursor.style))
 }

@@ -11,6 +11,7 @@ mod abbreviation;
 mod acronym;
 mod clean;
 mod date;
+mod elision;
 mod lexicon;
 mod number;
 mod ordinal;
@@ -115,7 +116,7 @@ impl<'a> Cursor<'a> {
 type Rule = fn(&Cursor) -> Option<Reading>;
 
 /// In order: the first rule that recognises what starts at the cursor wins.
-const RULES: [(&str, Rule); 16] = [
+const RULES: [(&str, Rule); 20] = [
     ("url", symbol::url),
     ("email", symbol::email),
     ("phone", phone::phone),
@@ -128,7 +129,11 @@ const RULES: [(&str, Rule); 16] = [
     ("power", number::power),
     ("fraction", number::fraction),
     ("range", number::range),
+    ("named", number::named),
+    ("hundredths", number::hundredths),
+    ("half", number::half),
     ("number", number::number),
+    ("elision", elision::elision),
     ("abbreviation", abbreviation::abbreviation),
     ("acronym", acronym::acronym),
     ("symbol", symbol::symbol),

@@ -2,6 +2,12 @@
 //! comma, signs, leading zeros, currencies, percentages, units and the
 //! gender of the noun counted; ranges ("10-15 ans") and fractions ("1/3").
 
+mod decimals;
+mod named;
+
+pub(super) use decimals::{half, hundredths};
+pub(super) use named::named;
+
 use super::tables::{self, Measure};
 use super::words::{self, cardinal, Gender, Style};
 use super::{Cursor, Reading};
@@ -223,15 +229,21 @@ fn takes_de(next: &str) -> bool {
 }
 
 /// The gender of the noun counted by the number ending `len` bytes after
-/// the cursor, skipping one adjective ("21 nouvelles personnes"). Four
-/// digits after a month's name are a year, which counts nothing: "le 24
-/// septembre 2021 précise" keeps "vingt et un".
+/// the cursor, skipping one adjective ("21 nouvelles personnes"). Before a
+/// word that is no noun, or none, it counts again the noun an earlier
+/// number of its clause counted ("par 312 voix contre 241", "une personne
+/// est décédée et 21 ont été blessées"), else nothing ("3-1 face à Lens").
+/// Four digits after a month's name are a year, which counts nothing: "le
+/// 24 septembre 2021 précise" keeps "vingt et un".
 fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
     let written = &cursor.rest()[..len];
     if written.len() == 4 && written.bytes().all(|b| b.is_ascii_digit()) && tables::is_month(cursor.previous_word()) {
         return Gender::Masculine;
     }
     let next = cursor.next_word(len);
+    if next.is_empty() || tables::is_not_noun(next) {
+        return earlier_noun_gender(cursor.written_before());
+    }
     if tables::is_feminine_noun(next) {
         return Gender::Feminine;
     }
@@ -243,6 +255,19 @@ fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
         }
     }
     Gender::Masculine
+}
+
+/// The gender of the noun the last number of the clause ending `before`
+/// counted: "312 voix contre", not across a comma ("En 24 heures, 21 ont
+/// été interpellés").
+fn earlier_noun_gender(before: &str) -> Gender {
+    let clause = before.rsplit(['.', ',', ';', ':', '!', '?', '(', ')']).next().unwrap_or("");
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let counted = words.windows(2).rev().find(|pair| pair[0].bytes().all(|b| b.is_ascii_digit()));
+    match counted {
+        Some(pair) if tables::is_feminine_noun(pair[1]) => Gender::Feminine,
+        _ => Gender::Masculine,
+    }
 }
 
 fn percent(text: &str) -> Option<(usize, &'static str)> {
@@ -271,14 +296,17 @@ fn money(number: &Written, text: &str, style: &Style) -> Option<Reading> {
         let Some(currency) = tables::currency_at(symbol_text) else { continue };
         let len = prefix.len() + space + currency.symbol.len();
         if singular.is_empty() {
-            // Thousands: "3 k€" is three thousand euros.
-            let thousands = Written { integer: format!("{}000", number.integer), fraction: None, ..*number };
+            // Thousands: "3 k€" is three thousand euros, "1,5 k€" one
+            // thousand five hundred.
+            let decimals = number.fraction.filter(|f| f.len() <= 3 && !number.point).unwrap_or("");
+            let integer = format!("{}{decimals:0<3}", number.integer);
+            let thousands = Written { integer, fraction: None, ..*number };
             let said = say_number(&thousands, currency.gender, style);
             return Reading::new(len, format!("{said} {}", currency.plural));
         }
         let noun = if number.is_plural() { plural } else { singular };
-        let said = say_number(number, Gender::Masculine, style);
-        return Reading::new(len, format!("{said} {noun} {}{}", de(currency.plural), currency.plural));
+        let said = decimals::say_large(number, noun, style);
+        return Reading::new(len, format!("{said} {}{}", de(currency.plural), currency.plural));
     }
     let currency = tables::currency_at(text)?;
     Reading::new(currency.symbol.len(), say_money(number, currency, style))
@@ -335,11 +363,8 @@ pub(super) fn money_before(cursor: &Cursor) -> Option<Reading> {
     let (gap, next) = skip_spaces(after);
     let large = cursor.next_word(len);
     if LARGE_NOUNS.contains(&large) && next.starts_with(large) {
-        let said = say_number(&number, Gender::Masculine, cursor.style);
-        return Reading::new(
-            len + gap + large.len(),
-            format!("{said} {large} {}{}", de(currency.plural), currency.plural),
-        );
+        let said = decimals::say_large(&number, large, cursor.style);
+        return Reading::new(len + gap + large.len(), format!("{said} {}{}", de(currency.plural), currency.plural));
     }
     Reading::new(len, say_money(&number, currency, cursor.style))
 }

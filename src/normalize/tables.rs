@@ -15,6 +15,19 @@ fn gender(field: &str) -> Gender {
     }
 }
 
+/// A file of two tab-separated fields, the first the key of the second.
+/// Split in place, without a vector a line: the noun genders have 44,000.
+fn field_map(data: &'static str, file: &str) -> HashMap<&'static str, &'static str> {
+    lines(data)
+        .map(|line| {
+            let (key, rest) = line
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("data/{file}: 2 tab-separated fields expected in {line:?}"));
+            (key, rest.split_once('\t').map_or(rest, |(value, _)| value))
+        })
+        .collect()
+}
+
 static FEMININE: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/fr/feminine-nouns.txt")));
 
@@ -27,10 +40,20 @@ static FEMININE_ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     endings
 });
 
-/// Whether a number before `word` takes the feminine ("une heure"): a
-/// listed feminine noun, or a lower-case word with a feminine ending that
-/// is not a listed masculine noun ("requêtes", "joueuses", not "musées").
+/// Nouns with one gender in Lexique 3.83 (see scripts/noun-gender.py).
+static NOUN_GENDERS: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| field_map(include_str!("../../data/fr/noun-genders.tsv"), "noun-genders.tsv"));
+
+/// Whether a number before `word` takes the feminine ("une heure"). A
+/// lower-case word is looked up in the lexicon first, which knows most
+/// nouns ("41 initiatives", not "21 atomes"); then come the lists, kept
+/// for what the lexicon leaves out (names in capitals, forms it gives
+/// both genders), and last a feminine ending that is not a listed
+/// masculine noun ("requêtes", "joueuses", not "musées").
 pub fn is_feminine_noun(word: &str) -> bool {
+    if let Some(&said) = NOUN_GENDERS.get(word) {
+        return gender(said) == Gender::Feminine;
+    }
     let lower = word.to_lowercase();
     if FEMININE.contains(word) || FEMININE.contains(lower.as_str()) {
         return true;
@@ -150,14 +173,8 @@ pub fn abbreviations_at(text: &str) -> &'static [&'static Abbreviation] {
     ABBREVIATIONS.starting(text)
 }
 
-static ACRONYMS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    lines(include_str!("../../data/fr/acronyms.tsv"))
-        .map(|line| {
-            let f = fields(line, 2, "acronyms.tsv");
-            (f[0], f[1])
-        })
-        .collect()
-});
+static ACRONYMS: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| field_map(include_str!("../../data/fr/acronyms.tsv"), "acronyms.tsv"));
 
 pub fn acronym_reading(acronym: &str) -> Option<&'static str> {
     ACRONYMS.get(acronym).copied()
@@ -318,4 +335,100 @@ pub fn is_not_noun(word: &str) -> bool {
 /// "nouvelles" in "21 nouvelles personnes": the noun comes after it.
 pub fn is_adjective_before_noun(word: &str) -> bool {
     ADJECTIVES.contains(word)
+}
+
+static ELISIONS: LazyLock<HashMap<&'static str, &'static str>> =
+    LazyLock::new(|| field_map(include_str!("../../data/fr/elided-before-un.tsv"), "elided-before-un.tsv"));
+
+static LONGEST_ELISION: LazyLock<usize> = LazyLock::new(|| ELISIONS.keys().map(|w| w.len()).max().unwrap_or(0));
+
+/// The length in bytes of the longest word that elides ("lorsque"): no
+/// need to read further.
+pub fn longest_elision() -> usize {
+    *LONGEST_ELISION
+}
+
+/// "d'" for "de": how a word that elides is written before a vowel.
+pub fn elided(word: &str) -> Option<&'static str> {
+    ELISIONS.get(word).copied()
+}
+
+/// "personnes", "vidéos": a plural the lexicon knows as a noun, which a
+/// number before it counts.
+pub fn is_plural_noun(word: &str) -> bool {
+    word.ends_with(['s', 'x']) && NOUN_GENDERS.contains_key(word)
+}
+
+static NUMBERING_NOUNS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_set(include_str!("../../data/fr/numbering-nouns.txt")));
+
+/// "article" in "article 700": the number after it names, not counts.
+pub fn is_numbering_noun(word: &str) -> bool {
+    let capitalized = || word.chars().any(char::is_uppercase);
+    NUMBERING_NOUNS.contains(word) || capitalized() && NUMBERING_NOUNS.contains(word.to_lowercase().as_str())
+}
+
+/// How a unit's quantities with two decimals are said
+/// (`data/fr/unit-hundredths.tsv`).
+#[derive(Debug, Clone, Copy)]
+pub struct Hundredths {
+    /// Said so below this whole number only.
+    pub limit: u64,
+    /// "zéro cinq" rather than "cinq" for ",05".
+    pub as_digits: bool,
+}
+
+static HUNDREDTHS: LazyLock<HashMap<&'static str, Hundredths>> = LazyLock::new(|| {
+    lines(include_str!("../../data/fr/unit-hundredths.tsv"))
+        .map(|line| {
+            let f = fields(line, 3, "unit-hundredths.tsv");
+            let limit = f[1].parse().unwrap_or_else(|_| panic!("data/fr/unit-hundredths.tsv: bad limit {:?}", f[1]));
+            (f[0], Hundredths { limit, as_digits: f[2] == "digits" })
+        })
+        .collect()
+});
+
+/// Whether two decimals of `unit` are its hundredths ("1,85 m" -> "un
+/// mètre quatre-vingt-cinq"), and how they are said.
+pub fn hundredths(unit: &Measure) -> Option<Hundredths> {
+    HUNDREDTHS.get(unit.singular).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::tests::check;
+
+    #[test]
+    fn the_lexicon_knows_nouns_no_list_has() {
+        for feminine in ["initiatives", "rédactions", "licences", "voix", "malfaçons", "doléances", "brebis"] {
+            assert!(is_feminine_noun(feminine), "{feminine}");
+        }
+        for masculine in ["atomes", "ans", "lycées", "squelettes", "parapluies"] {
+            assert!(!is_feminine_noun(masculine), "{masculine}");
+        }
+    }
+
+    #[test]
+    fn a_number_agrees_with_the_lexicon_s_gender() {
+        check(&[
+            ("41 pétitions", "quarante et une pétitions"),
+            ("31 brebis", "trente et une brebis"),
+            ("21 atomes", "vingt et un atomes"),
+            ("61 nouvelles recrues", "soixante et une nouvelles recrues"),
+            ("1 fourmi", "une fourmi"),
+            ("s'imposer 21-11 face à Lyon", "s'imposer vingt et un à onze face à Lyon"),
+            // With no noun of its own, a number counts the clause's earlier one.
+            ("par 290 voix contre 261.", "par deux cent quatre-vingt-dix voix contre deux cent soixante et une."),
+            ("12 voix pour et 31 contre", "douze voix pour et trente et une contre"),
+            (
+                "4 fillettes sont sorties et 21 sont restées",
+                "quatre fillettes sont sorties et vingt et une sont restées",
+            ),
+            ("En 48 heures, 21 ont été arrêtés.", "En quarante-huit heures, vingt et un ont été arrêtés."),
+            ("gagner 2-1 contre Nice", "gagner deux à un contre Nice"),
+            // A capitalized word is a name, not a noun the lexicon gives.
+            ("21 Initiatives", "vingt et un Initiatives"),
+        ]);
+    }
 }

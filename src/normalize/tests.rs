@@ -7,7 +7,7 @@ fn norm(text: &str) -> String {
     Normalizer::default().normalize(text)
 }
 
-fn check(cases: &[(&str, &str)]) {
+pub(super) fn check(cases: &[(&str, &str)]) {
     for (written, spoken) in cases {
         assert_eq!(norm(written), *spoken, "{written:?}");
         assert_eq!(norm(spoken), *spoken, "idempotent on {spoken:?}");
@@ -183,7 +183,7 @@ fn money() {
         ("12,5 €", "douze euros cinquante"),
         ("5 M€", "cinq millions d'euros"),
         ("1 M€", "un million d'euros"),
-        ("2,5 Md€", "deux virgule cinq milliards d'euros"),
+        ("2,5 Md€", "deux milliards et demi d'euros"),
         ("3 k€", "trois mille euros"),
         ("300 000 dollars", "trois cent mille dollars"),
         ("40 $", "quarante dollars"),

@@ -94,6 +94,17 @@ pub fn cardinal(n: u64, gender: Gender, style: &Style) -> String {
     }
 }
 
+/// `n` naming rather than counting ("page 280", "l'an 800"): as in an
+/// ordinal, a final "vingt" or "cent" takes no plural s ("deux cent
+/// quatre-vingt").
+pub fn nominal(n: u64, style: &Style) -> String {
+    let mut words = cardinal(n, Gender::Masculine, style);
+    if words.ends_with("vingts") || words.ends_with("cents") {
+        words.pop();
+    }
+    words
+}
+
 /// Each digit as a word: phone numbers, codes, digit strings too long to
 /// read as a number.
 pub fn digits(digits: &str, style: &Style) -> String {
@@ -241,6 +252,16 @@ mod tests {
 
     fn m(n: u64) -> String {
         cardinal(n, Gender::Masculine, &FR)
+    }
+
+    #[test]
+    fn a_nominal_number_keeps_cent_and_vingt_invariable() {
+        assert_eq!(nominal(800, &FR), "huit cent");
+        assert_eq!(nominal(280, &FR), "deux cent quatre-vingt");
+        assert_eq!(nominal(1900, &FR), "mille neuf cent");
+        assert_eq!(nominal(21, &FR), "vingt et un");
+        assert_eq!(nominal(200_000, &FR), "deux cent mille");
+        assert_eq!(cardinal(800, Gender::Masculine, &FR), "huit cents");
     }
 
     #[test]
