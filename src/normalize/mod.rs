@@ -15,7 +15,9 @@ mod lexicon;
 mod number;
 mod ordinal;
 mod phone;
+mod reference;
 mod roman;
+mod slash;
 mod symbol;
 mod tables;
 mod time;
@@ -115,7 +117,7 @@ impl<'a> Cursor<'a> {
 type Rule = fn(&Cursor) -> Option<Reading>;
 
 /// In order: the first rule that recognises what starts at the cursor wins.
-const RULES: [(&str, Rule); 16] = [
+const RULES: [(&str, Rule); 18] = [
     ("url", symbol::url),
     ("email", symbol::email),
     ("phone", phone::phone),
@@ -124,11 +126,13 @@ const RULES: [(&str, Rule); 16] = [
     ("time", time::time),
     ("ordinal", ordinal::ordinal),
     ("roman", roman::roman),
+    ("reference", reference::reference),
     ("money", number::money_before),
     ("power", number::power),
     ("fraction", number::fraction),
     ("range", number::range),
     ("number", number::number),
+    ("slash", slash::slash),
     ("abbreviation", abbreviation::abbreviation),
     ("acronym", acronym::acronym),
     ("symbol", symbol::symbol),

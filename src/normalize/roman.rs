@@ -102,8 +102,50 @@ pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
         let said = if n == 1 { "premier".to_owned() } else { cardinal(n, Gender::Masculine, style) };
         return Reading::new(numeral.len(), said);
     }
-    if tables::counts_in_roman(previous) {
-        return Reading::new(numeral.len(), cardinal(n, Gender::Masculine, style));
+    // "article L" is the letter of a code, not fifty.
+    if word_like || !(tables::counts_in_roman(previous) || continues_list(cursor.written_before())) {
+        return None;
     }
-    None
+    let said = cardinal(n, Gender::Masculine, style);
+    // "chapitres VI-VIII": from one to the other.
+    match after.strip_prefix(['-', '–']).and_then(|next| NUMERAL.find(next)) {
+        Some(next) if value(next.as_str()).is_some() => Reading::new(numeral.len() + 1, format!("{said} à ")),
+        _ => Reading::new(numeral.len(), said),
+    }
+}
+
+/// Words and marks that join the numerals of a list or range.
+const LIST_JOINERS: [&str; 6] = [",", "et", "à", "ou", "-", "–"];
+
+/// Whether `before` ends with a Roman numeral that counts, and a joiner:
+/// "tomes I, II et" before "III", "annexes II à" before "V", "chapitres
+/// VI-" before "VIII". Single letters that are also words or initials (L,
+/// C, D, M) do not carry a list on.
+fn continues_list(before: &str) -> bool {
+    let mut text = before;
+    // A list of a dozen numerals at most: the walk back is bounded.
+    for _ in 0..12 {
+        let trimmed = text.trim_end();
+        let Some(joined) = LIST_JOINERS.iter().find_map(|j| strip_word(trimmed, j)) else { return false };
+        let joined = joined.trim_end();
+        let start = joined.rfind(|c: char| !c.is_ascii_uppercase()).map_or(0, |i| i + 1);
+        let numeral = &joined[start..];
+        if value(numeral).is_none() || tables::is_never_roman(numeral) || matches!(numeral, "L" | "C" | "D" | "M") {
+            return false;
+        }
+        let head = &joined[..start];
+        let word_start = head.trim_end().rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + 1);
+        if tables::counts_in_roman(&head.trim_end()[word_start..]) {
+            return true;
+        }
+        text = head;
+    }
+    false
+}
+
+/// `text` without `joiner` at its end, a word joiner standing as a word.
+fn strip_word<'a>(text: &'a str, joiner: &str) -> Option<&'a str> {
+    let rest = text.strip_suffix(joiner)?;
+    let is_word = joiner.chars().all(char::is_alphabetic);
+    (!is_word || rest.ends_with(' ')).then_some(rest)
 }

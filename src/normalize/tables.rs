@@ -319,3 +319,21 @@ pub fn is_not_noun(word: &str) -> bool {
 pub fn is_adjective_before_noun(word: &str) -> bool {
     ADJECTIVES.contains(word)
 }
+
+static SLASH_PHRASES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    lines(include_str!("../../data/fr/slash-phrases.tsv"))
+        .map(|line| {
+            let f = fields(line, 2, "slash-phrases.tsv");
+            (f[0], f[1])
+        })
+        .collect()
+});
+
+/// A set phrase with a slash starting `text`, in any case, its length and
+/// how it is said: "et/ou" -> "et ou".
+pub fn slash_phrase_at(text: &str) -> Option<(usize, &'static str)> {
+    SLASH_PHRASES
+        .iter()
+        .find(|(written, _)| text.get(..written.len()).is_some_and(|start| start.eq_ignore_ascii_case(written)))
+        .map(|&(written, said)| (written.len(), said))
+}

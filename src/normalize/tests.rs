@@ -144,7 +144,7 @@ fn dates() {
 #[test]
 fn ranges_and_scores() {
     check(&[
-        ("la saison 2012-2013", "la saison deux mille douze-deux mille treize"),
+        ("la saison 2012-2013", "la saison deux mille douze à deux mille treize"),
         ("1939-1945", "mille neuf cent trente-neuf à mille neuf cent quarante-cinq"),
         ("10-15 ans", "dix à quinze ans"),
         ("une victoire 3-1", "une victoire trois à un"),
@@ -358,4 +358,24 @@ proptest! {
         let once = norm(&text);
         prop_assert_eq!(norm(&once), once);
     }
+}
+
+#[test]
+fn roman_numerals_in_lists_and_ranges() {
+    check(&[
+        ("les livres II, VII et XI", "les livres deux, sept et onze"),
+        ("les parties III à VI", "les parties trois à six"),
+        ("les actes IV-V", "les actes quatre à cinq"),
+        ("le titre IX ou X", "le titre neuf ou dix"),
+        ("les sections XII–XIV", "les sections douze à quatorze"),
+        // Centuries and kings keep their reading.
+        ("du XVIIe au XIXe siècle", "du dix-septième au dix-neuvième siècle"),
+        ("Louis XIV et Louis XV", "Louis quatorze et Louis quinze"),
+        // Not numbers: words, an English "I", letters of a code.
+        ("les annexes MIX et CIVIL", "les annexes Mix et Civil"),
+        ("I think, et I know", "I think, et I know"),
+        ("l'article L. 12 et L. 14", "l'article L douze et L quatorze"),
+        ("les chapitres I, II et C", "les chapitres un, deux et C"),
+        ("Vi et Li", "Vi et Li"),
+    ]);
 }

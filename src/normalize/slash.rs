@@ -1,0 +1,63 @@
+//! The slash, which no newsreader leaves unsaid. Units ("km/h"), fractions
+//! ("1/3"), dates ("24/11/2026") and addresses have their rules before
+//! this one; what is left is a slash between words or in a reference
+//! ("recherche/développement", "règlement 2019/1937/UE", "dossier
+//! 12/345"), read "barre" as a reader of such a text says it. A few set
+//! phrases are read as words (`data/fr/slash-phrases.tsv`: "et/ou").
+
+use super::tables;
+use super::{Cursor, Reading};
+
+pub(super) fn slash(cursor: &Cursor) -> Option<Reading> {
+    let rest = cursor.rest();
+    if let Some((len, said)) = tables::slash_phrase_at(rest) {
+        let whole = !cursor.continues(|_| false) && !rest[len..].starts_with(char::is_alphanumeric);
+        return whole.then(|| Reading { len, spoken: said.to_owned() });
+    }
+    if !rest.starts_with('/') {
+        return None;
+    }
+    // "a//b": one "barre" for the run.
+    let len = rest.len() - rest.trim_start_matches('/').len();
+    Reading::new(len, "barre")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Normalizer;
+
+    fn norm(text: &str) -> String {
+        Normalizer::default().normalize(text)
+    }
+
+    #[test]
+    fn a_slash_between_words_is_barre() {
+        assert_eq!(norm("la recherche/développement"), "la recherche barre développement");
+        assert_eq!(norm("le Conseil/la Commission"), "le Conseil barre la Commission");
+        assert_eq!(norm("Lyon / Paris"), "Lyon barre Paris");
+    }
+
+    #[test]
+    fn a_slash_in_a_reference_is_barre() {
+        assert_eq!(norm("le dossier 14/678"), "le dossier quatorze barre six cent soixante-dix-huit");
+        assert_eq!(
+            norm("la directive 2008/98/CE"),
+            "la directive deux mille huit barre quatre-vingt-dix-huit barre C E"
+        );
+    }
+
+    #[test]
+    fn et_ou_is_two_words() {
+        assert_eq!(norm("vendre et/ou louer"), "vendre et ou louer");
+        assert_eq!(norm("ET/OU"), "et ou");
+        // Not inside a longer word.
+        assert_eq!(norm("Bet/Outil"), "Bet barre Outil");
+    }
+
+    #[test]
+    fn units_fractions_and_dates_keep_their_reading() {
+        assert_eq!(norm("50 km/h"), "cinquante kilomètres par heure");
+        assert_eq!(norm("2/3 des voix"), "deux tiers des voix");
+        assert_eq!(norm("le 05/04/2023"), "le cinq avril deux mille vingt-trois");
+    }
+}
