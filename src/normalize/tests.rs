@@ -379,3 +379,23 @@ fn roman_numerals_in_lists_and_ranges() {
         ("Vi et Li", "Vi et Li"),
     ]);
 }
+
+#[test]
+fn titles_in_lower_case_and_other_forms() {
+    check(&[
+        ("avec mme Rousseau", "avec madame Rousseau"),
+        ("mlle Perrin et mr Brown", "Mademoiselle Perrin et monsieur Brown"),
+        ("le dr Morel et le pr Girard", "le docteur Morel et le professeur Girard"),
+        ("avec mgr Ricard", "avec monseigneur Ricard"),
+        ("Mr Dubois", "Monsieur Dubois"),
+        ("à St-Nazaire et Ste-Maxime", "à Saint-Nazaire et Sainte-Maxime"),
+        ("la basilique st Sernin", "la basilique saint Sernin"),
+        ("la Cie du Mont-Blanc", "la Compagnie du Mont-Blanc"),
+        ("Lefort & Cie", "Lefort et Compagnie"),
+        // Not titles: no name follows, or an acronym.
+        ("mme et mr", "mme et mr"),
+        ("le ST Microelectronics", "le S T Microelectronics"),
+        ("dr", "dr"),
+        ("le chef de la Cie", "le chef de la Compagnie"),
+    ]);
+}
