@@ -10,6 +10,7 @@
 mod abbreviation;
 mod acronym;
 mod clean;
+mod code;
 mod date;
 mod lexicon;
 mod number;
@@ -117,10 +118,11 @@ impl<'a> Cursor<'a> {
 type Rule = fn(&Cursor) -> Option<Reading>;
 
 /// In order: the first rule that recognises what starts at the cursor wins.
-const RULES: [(&str, Rule); 18] = [
+const RULES: [(&str, Rule); 19] = [
     ("url", symbol::url),
     ("email", symbol::email),
     ("phone", phone::phone),
+    ("code", code::code),
     ("date", date::date),
     ("decade", date::decade),
     ("time", time::time),

@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(norm("l'affaire C-402/05"), "l'affaire C tiret quatre cent deux barre zéro cinq");
         assert_eq!(norm("l'arrêt T-77/21"), "l'arrêt T tiret soixante-dix-sept barre vingt et un");
         // Not a reference: a name of a model.
-        assert_eq!(norm("la RN-12 et le B-52"), "la RN-douze et le B-cinquante-deux");
+        assert_eq!(norm("la RN-12 et le B-52"), "la R N-douze et le B-cinquante-deux");
     }
 
     #[test]

@@ -128,19 +128,24 @@ fn continues_list(before: &str) -> bool {
         let trimmed = text.trim_end();
         let Some(joined) = LIST_JOINERS.iter().find_map(|j| strip_word(trimmed, j)) else { return false };
         let joined = joined.trim_end();
-        let start = joined.rfind(|c: char| !c.is_ascii_uppercase()).map_or(0, |i| i + 1);
+        let start = word_start(joined, |c| c.is_ascii_uppercase());
         let numeral = &joined[start..];
         if value(numeral).is_none() || tables::is_never_roman(numeral) || matches!(numeral, "L" | "C" | "D" | "M") {
             return false;
         }
         let head = &joined[..start];
-        let word_start = head.trim_end().rfind(|c: char| !c.is_alphabetic()).map_or(0, |i| i + 1);
-        if tables::counts_in_roman(&head.trim_end()[word_start..]) {
+        let head_trimmed = head.trim_end();
+        if tables::counts_in_roman(&head_trimmed[word_start(head_trimmed, char::is_alphabetic)..]) {
             return true;
         }
         text = head;
     }
     false
+}
+
+/// Where the run of characters `belongs` accepts ends `text`.
+fn word_start(text: &str, belongs: fn(char) -> bool) -> usize {
+    text.char_indices().rfind(|&(_, c)| !belongs(c)).map_or(0, |(i, c)| i + c.len_utf8())
 }
 
 /// `text` without `joiner` at its end, a word joiner standing as a word.
