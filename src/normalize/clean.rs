@@ -4,9 +4,38 @@
 //! "[trente et un m" or as noise.
 
 /// The text without escape sequences, control characters (other than line
-/// breaks) and emoji.
+/// breaks), emoji and invisible characters.
 pub(super) fn clean(text: &str) -> String {
-    crate::controls::strip(text).chars().filter(|&c| c != '\t' && !is_emoji(c)).collect()
+    let stripped = crate::controls::strip(text);
+    let mut out = String::with_capacity(stripped.len());
+    let mut chars = stripped.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == SOFT_HYPHEN && opens_number(&out, chars.peek().copied()) {
+            out.push('−');
+        } else if c != '\t' && !is_emoji(c) && !is_invisible(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A soft hyphen is a hyphenation point, unseen; text converted from a
+/// word processor also leaves one where a minus sign was ("il fait \u{AD}5
+/// degrés").
+const SOFT_HYPHEN: char = '\u{AD}';
+
+/// Whether a mark between `before` and the character `next` starts a
+/// number of its own: a digit follows, and a space or an opening bracket
+/// comes before.
+fn opens_number(before: &str, next: Option<char>) -> bool {
+    let spaced = before.chars().next_back().is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '['));
+    spaced && next.is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Characters with no glyph and no sound: soft hyphens, zero-width spaces
+/// and joiners, direction marks, the byte order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, SOFT_HYPHEN | '\u{200B}' | '\u{200C}' | '\u{200E}' | '\u{200F}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Pictographs and the marks that build emoji sequences (joiners,
@@ -41,5 +70,18 @@ mod tests {
         assert_eq!(clean("👨‍👩‍👧 famille ❤️"), " famille ");
         assert_eq!(clean("a\u{0}b\u{7}c\nd"), "abc\nd");
         assert_eq!(clean("L'été à 30 °C, « déjà » — 1/2"), "L'été à 30 °C, « déjà » — 1/2");
+    }
+
+    #[test]
+    fn invisible_characters_are_removed() {
+        assert_eq!(clean("consti\u{AD}tution\u{200B}nelle\u{FEFF}"), "constitutionnelle");
+        assert_eq!(clean("de 12\u{AD}000 à\u{2060}14"), "de 12000 à14");
+    }
+
+    #[test]
+    fn a_soft_hyphen_opening_a_number_is_a_minus_sign() {
+        assert_eq!(clean("il fait \u{AD}7 degrés"), "il fait −7 degrés");
+        assert_eq!(clean("(\u{AD}3,5 %)"), "(−3,5 %)");
+        assert_eq!(clean("\u{AD}2 points"), "−2 points");
     }
 }

@@ -399,3 +399,17 @@ fn titles_in_lower_case_and_other_forms() {
         ("le chef de la Cie", "le chef de la Compagnie"),
     ]);
 }
+
+#[test]
+fn characters_that_stand_for_others() {
+    check(&[
+        ("il fait 38º dehors", "il fait trente-huit degrés dehors"),
+        ("une pente de 12,5º", "une pente de douze virgule cinq degrés"),
+        ("42ºC", "quarante-deux degrés Celsius"),
+        ("le nº 7 et le n° vert", "le numéro sept et le numéro vert"),
+        ("la Nº 5", "la numéro cinq"),
+        ("un angle en ° ou en º", "un angle en degrés ou en degrés"),
+        ("il fait \u{AD}4 °C", "il fait moins quatre degrés Celsius"),
+        ("anti\u{AD}constitutionnel\u{200B}lement 12\u{AD}3", "anticonstitutionnellement cent vingt-trois"),
+    ]);
+}
