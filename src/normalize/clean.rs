@@ -12,6 +12,8 @@ pub(super) fn clean(text: &str) -> String {
     while let Some(c) = chars.next() {
         if c == SOFT_HYPHEN && opens_number(&out, chars.peek().copied()) {
             out.push('−');
+        } else if c == 'º' && !makes_numero(&out, chars.peek().copied()) {
+            out.push('°');
         } else if c != '\t' && !is_emoji(c) && !is_invisible(c) {
             out.push(c);
         }
@@ -30,6 +32,15 @@ const SOFT_HYPHEN: char = '\u{AD}';
 fn opens_number(before: &str, next: Option<char>) -> bool {
     let spaced = before.chars().next_back().is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '['));
     spaced && next.is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Whether the ordinal indicator "º" between `before` and `next` makes the
+/// word "nº", numéro; anywhere else it stands for the degree sign it looks
+/// like ("35º à l'ombre").
+fn makes_numero(before: &str, next: Option<char>) -> bool {
+    let mut last = before.chars().rev();
+    let word_n = matches!(last.next(), Some('n' | 'N')) && !last.next().is_some_and(char::is_alphanumeric);
+    word_n && !next.is_some_and(char::is_alphanumeric)
 }
 
 /// Characters with no glyph and no sound: soft hyphens, zero-width spaces
@@ -76,6 +87,11 @@ mod tests {
     fn invisible_characters_are_removed() {
         assert_eq!(clean("consti\u{AD}tution\u{200B}nelle\u{FEFF}"), "constitutionnelle");
         assert_eq!(clean("de 12\u{AD}000 à\u{2060}14"), "de 12000 à14");
+    }
+
+    #[test]
+    fn the_ordinal_indicator_is_a_degree_sign_but_in_numero() {
+        assert_eq!(clean("35º, nº 4, Nº 5, unº, nºa"), "35°, nº 4, Nº 5, un°, n°a");
     }
 
     #[test]

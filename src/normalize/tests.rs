@@ -413,3 +413,68 @@ fn characters_that_stand_for_others() {
         ("anti\u{AD}constitutionnel\u{200B}lement 12\u{AD}3", "anticonstitutionnellement cent vingt-trois"),
     ]);
 }
+
+/// What must never be left in spoken text: a voice says nothing sensible
+/// for a figure or a symbol.
+const NEVER_SPOKEN: [char; 11] = ['%', '/', '°', 'º', '€', '$', '£', '+', '=', '‰', '§'];
+
+/// A piece of written news: a word, a number in one of its forms, a date,
+/// a symbol or a mark.
+fn news_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "le",
+            "Conseil",
+            "recherche",
+            "et",
+            "ou",
+            "Paris",
+            "mètres",
+            "euros",
+            "I",
+            "MIX",
+            "Vi",
+            "article",
+            "loi",
+            "n°",
+            "nº",
+            "tome",
+            "annexes",
+            "ISBN",
+            "SIRET",
+            "km",
+            "h",
+            "M.",
+            "mme",
+            "St",
+            "à",
+            "de",
+        ])
+        .prop_map(str::to_owned),
+        "[0-9]{1,14}",
+        "[0-9]{1,3}( [0-9]{3}){1,4}",
+        "[0-9]{1,4}[,.][0-9]{1,4}",
+        "[-+−][0-9]{1,4}",
+        "[0-3][0-9]/[01][0-9]/(19|20)[0-9]{2}",
+        "[0-9]{1,4}[-/][0-9]{1,4}([-/][0-9]{1,4})?",
+        "[0-9]{1,4} ?[%°º€$£‰]",
+        "[%°º€$£+=/‰§]",
+        "[a-zé]{1,8}/[a-zé]{1,8}",
+        "[A-Z][.-] ?[0-9]{1,4}",
+        "[,.;:!?()«»-]",
+        "[a-zA-Z]{1,4}[0-9]{1,4}|[0-9]{1,4}[a-zA-Z]{1,4}|[0-9]{1,2}h[0-9]{2}",
+        "[a-zA-Z0-9]{1,4}[%°º€$£+=/‰§][a-zA-Z0-9]{0,4}",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn no_figure_or_symbol_is_left_to_say(
+        pieces in prop::collection::vec((news_piece(), prop::sample::select(vec![" ", " ", " ", ""])), 1..10),
+    ) {
+        let text: String = pieces.iter().flat_map(|(piece, gap)| [piece.as_str(), gap]).collect();
+        let said = norm(&text);
+        let left = said.chars().find(|c| c.is_ascii_digit() || NEVER_SPOKEN.contains(c));
+        prop_assert!(left.is_none(), "{text:?} -> {said:?}");
+    }
+}
