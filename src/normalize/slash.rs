@@ -5,8 +5,12 @@
 //! 12/345"), read "barre" as a reader of such a text says it. A few set
 //! phrases are read as words (`data/fr/slash-phrases.tsv`: "et/ou").
 
+use super::number::say_digits;
 use super::tables;
+use super::words::Gender;
 use super::{Cursor, Reading};
+use regex::Regex;
+use std::sync::LazyLock;
 
 pub(super) fn slash(cursor: &Cursor) -> Option<Reading> {
     let rest = cursor.rest();
@@ -17,9 +21,25 @@ pub(super) fn slash(cursor: &Cursor) -> Option<Reading> {
     if !rest.starts_with('/') {
         return None;
     }
+    if let Some(reading) = out_of(cursor) {
+        return Some(reading);
+    }
     // "a//b": one "barre" for the run.
     let len = rest.len() - rest.trim_start_matches('/').len();
     Reading::new(len, "barre")
+}
+
+/// The figures a quantity was written with: "24" in "24h", "7" in "7 j".
+static QUANTITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^0-9])([0-9]+) ?[a-z]{1,3}$").unwrap());
+
+/// "24h/24", "7 j/7": so many out of as many, "sur".
+fn out_of(cursor: &Cursor) -> Option<Reading> {
+    let figures = QUANTITY.captures(cursor.written_before())?.get(1)?.as_str();
+    let after = cursor.rest()[1..].strip_prefix(figures)?;
+    if after.starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
+    Reading::new(1 + figures.len(), format!("sur {}", say_digits(figures, Gender::Masculine, cursor.style)))
 }
 
 #[cfg(test)]
@@ -59,5 +79,9 @@ mod tests {
         assert_eq!(norm("50 km/h"), "cinquante kilomètres par heure");
         assert_eq!(norm("2/3 des voix"), "deux tiers des voix");
         assert_eq!(norm("le 05/04/2023"), "le cinq avril deux mille vingt-trois");
+        assert_eq!(
+            norm("ouvert 24h/24 et 7 j/7"),
+            "ouvert vingt-quatre heures sur vingt-quatre et sept jours sur sept"
+        );
     }
 }
