@@ -26,8 +26,10 @@ struct Case {
 /// The share of the unseen corpus read right, acronyms aside (see
 /// [`acronyms_aside`]): 282 of 373 (75.6 %) on arrival, before any rule was
 /// changed for it (67.8 % compared exactly); 284 (76.1 %) once a year after
-/// a month counted nothing and "al." before a number was "alinéa".
-const UNSEEN_FLOOR: f64 = 0.761;
+/// a month counted nothing and "al." before a number was "alinéa"; 345
+/// (92.5 %) once references, slashes, codes, Roman numerals in lists, titles
+/// in lower case and "º" were read.
+const UNSEEN_FLOOR: f64 = 0.924;
 
 fn cases() -> Vec<Case> {
     cases_in("tests/corpus/normalize")
