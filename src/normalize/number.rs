@@ -459,7 +459,8 @@ pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
     if let Some(&(c, said)) = FRACTION_CHARACTERS.iter().find(|(c, _)| rest.starts_with(*c)) {
         return Reading::new(c.len_utf8(), said);
     }
-    if !cursor.at_digit() || cursor.continues(|c| c == '/') {
+    // "dossier 12/34", "n° 21/10": a reference, read part by part.
+    if !cursor.at_digit() || cursor.continues(|c| c == '/') || tables::numbers_identifiers(cursor.previous_word()) {
         return None;
     }
     let captures = FRACTION.captures(rest)?;

@@ -54,8 +54,11 @@ pub(super) fn reference(cursor: &Cursor) -> Option<Reading> {
     if !stands_alone(&rest[number.len()..]) {
         return None;
     }
+    // Only "cents" and "vingts" change: any other number keeps the number
+    // rule's reading, its agreement included.
     let said = say_digits(number, Gender::Masculine, style);
-    Reading::new(number.len(), invariable(&said))
+    let named = invariable(&said)?;
+    Reading::new(number.len(), named)
 }
 
 /// Whether a number followed by `after` is whole and measures nothing:
@@ -75,11 +78,10 @@ fn stands_alone(after: &str) -> bool {
 }
 
 /// "sept cents" -> "sept cent": a number that names takes no plural.
-fn invariable(said: &str) -> String {
-    match said.strip_suffix('s') {
-        Some(stem) if stem.ends_with("cent") || stem.ends_with("vingt") => stem.to_owned(),
-        _ => said.to_owned(),
-    }
+/// `None` when there is none to drop.
+fn invariable(said: &str) -> Option<String> {
+    let stem = said.strip_suffix('s')?;
+    (stem.ends_with("cent") || stem.ends_with("vingt")).then(|| stem.to_owned())
 }
 
 #[cfg(test)]
@@ -114,6 +116,7 @@ mod tests {
         assert_eq!(norm("l'article 58.1 de la loi"), "l'article cinquante-huit un de la loi");
         // Counting, it agrees.
         assert_eq!(norm("les 200 articles"), "les deux cents articles");
+        assert_eq!(norm("le dossier 21 pièces"), "le dossier vingt et une pièces");
         assert_eq!(norm("article 3 : 80 €"), "article trois : quatre-vingts euros");
     }
 }

@@ -60,6 +60,7 @@ mod tests {
     #[test]
     fn a_slash_in_a_reference_is_barre() {
         assert_eq!(norm("le dossier 14/678"), "le dossier quatorze barre six cent soixante-dix-huit");
+        assert_eq!(norm("l'affaire 12/34"), "l'affaire douze barre trente-quatre");
         assert_eq!(
             norm("la directive 2008/98/CE"),
             "la directive deux mille huit barre quatre-vingt-dix-huit barre C E"
