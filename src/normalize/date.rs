@@ -119,5 +119,10 @@ pub(super) fn decade(cursor: &Cursor) -> Option<Reading> {
     let said = cardinal(digits.parse().ok()?, Gender::Masculine, cursor.style);
     let said = said.strip_suffix("vingts").map(|head| format!("{head}vingt")).unwrap_or(said);
     let said = said.strip_suffix("cents").map(|head| format!("{head}cent")).unwrap_or(said);
-    Reading::new(len, said)
+    // "les années 1990-2000": from one decade to the other.
+    let after = &rest[len..];
+    match after.strip_prefix(['-', '–']).filter(|next| next.starts_with(|c: char| c.is_ascii_digit())) {
+        Some(next) => Reading::new(rest.len() - next.len(), format!("{said} à ")),
+        None => Reading::new(len, said),
+    }
 }

@@ -21,7 +21,7 @@ pub(super) fn slash(cursor: &Cursor) -> Option<Reading> {
     if !rest.starts_with('/') {
         return None;
     }
-    if let Some(reading) = out_of(cursor) {
+    if let Some(reading) = after_quantity(cursor) {
         return Some(reading);
     }
     // "a//b": one "barre" for the run.
@@ -32,14 +32,16 @@ pub(super) fn slash(cursor: &Cursor) -> Option<Reading> {
 /// The figures a quantity was written with: "24" in "24h", "7" in "7 j".
 static QUANTITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^0-9])([0-9]+) ?[a-z]{1,3}$").unwrap());
 
-/// "24h/24", "7 j/7": so many out of as many, "sur".
-fn out_of(cursor: &Cursor) -> Option<Reading> {
+/// After a quantity: "24h/24", "7 j/7" are so many out of as many, "sur";
+/// "1h/jour" is so much "par" day.
+fn after_quantity(cursor: &Cursor) -> Option<Reading> {
     let figures = QUANTITY.captures(cursor.written_before())?.get(1)?.as_str();
-    let after = cursor.rest()[1..].strip_prefix(figures)?;
-    if after.starts_with(|c: char| c.is_alphanumeric()) {
-        return None;
+    let after = &cursor.rest()[1..];
+    if after.strip_prefix(figures).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric)) {
+        let whole = say_digits(figures, Gender::Masculine, cursor.style);
+        return Reading::new(1 + figures.len(), format!("sur {whole}"));
     }
-    Reading::new(1 + figures.len(), format!("sur {}", say_digits(figures, Gender::Masculine, cursor.style)))
+    after.starts_with(char::is_lowercase).then(|| Reading { len: 1, spoken: "par".to_owned() })
 }
 
 #[cfg(test)]

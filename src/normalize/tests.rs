@@ -133,6 +133,8 @@ fn dates() {
         ("les années 80", "les années quatre-vingt"),
         ("les années 1980", "les années mille neuf cent quatre-vingt"),
         ("les années 2000", "les années deux mille"),
+        ("les années 1960-1970", "les années mille neuf cent soixante à mille neuf cent soixante-dix"),
+        ("les années 80-90", "les années quatre-vingt à quatre-vingt-dix"),
         ("le 24/11", "le vingt-quatre novembre"),
         ("02-03-2003", "deux mars deux mille trois"),
         ("le 17.06", "le dix-sept juin"),
