@@ -118,7 +118,7 @@ impl<'a> Cursor<'a> {
 type Rule = fn(&Cursor) -> Option<Reading>;
 
 /// In order: the first rule that recognises what starts at the cursor wins.
-const RULES: [(&str, Rule); 19] = [
+const RULES: [(&str, Rule); 20] = [
     ("url", symbol::url),
     ("email", symbol::email),
     ("phone", phone::phone),
@@ -128,6 +128,7 @@ const RULES: [(&str, Rule); 19] = [
     ("time", time::time),
     ("ordinal", ordinal::ordinal),
     ("roman", roman::roman),
+    ("roman list", roman::listed),
     ("reference", reference::reference),
     ("money", number::money_before),
     ("power", number::power),

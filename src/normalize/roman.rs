@@ -6,7 +6,7 @@
 
 use super::ordinal::{say as say_ordinal, suffix_at};
 use super::tables;
-use super::words::{cardinal, Gender};
+use super::words::{cardinal, Gender, Style};
 use super::{Cursor, Reading};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -103,11 +103,36 @@ pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
         return Reading::new(numeral.len(), said);
     }
     // "article L" is the letter of a code, not fifty.
-    if word_like || !(tables::counts_in_roman(previous) || continues_list(cursor.written_before())) {
+    if word_like || !tables::counts_in_roman(previous) {
         return None;
     }
+    say_counted(numeral, n, after, style)
+}
+
+/// A numeral that goes on a list or range of counted numerals: "II" and
+/// "III" in "tomes I, II et III", "VIII" in "chapitres VI-VIII".
+pub(super) fn listed(cursor: &Cursor) -> Option<Reading> {
+    if cursor.continues(|_| false) {
+        return None;
+    }
+    let rest = cursor.rest();
+    let numeral = NUMERAL.find(rest)?.as_str();
+    let after = &rest[numeral.len()..];
+    let word_like = matches!(numeral, "L" | "C" | "D" | "M") || tables::is_never_roman(numeral);
+    if word_like || after.starts_with(char::is_alphabetic) || is_letter_with_stop(numeral, after) {
+        return None;
+    }
+    let n = value(numeral)?;
+    if !continues_list(cursor.written_before()) {
+        return None;
+    }
+    say_counted(numeral, n, after, cursor.style)
+}
+
+/// A counted numeral as a cardinal; before a dash and another numeral,
+/// "à": "chapitres VI-VIII" -> "six à huit".
+fn say_counted(numeral: &str, n: u64, after: &str, style: &Style) -> Option<Reading> {
     let said = cardinal(n, Gender::Masculine, style);
-    // "chapitres VI-VIII": from one to the other.
     match after.strip_prefix(['-', '–']).and_then(|next| NUMERAL.find(next)) {
         Some(next) if value(next.as_str()).is_some() => Reading::new(numeral.len() + 1, format!("{said} à ")),
         _ => Reading::new(numeral.len(), said),

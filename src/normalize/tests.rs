@@ -480,3 +480,18 @@ proptest! {
         prop_assert!(left.is_none(), "{text:?} -> {said:?}");
     }
 }
+
+#[test]
+fn explain_names_the_rule_of_each_new_class() {
+    let (_, rewrites) = Normalizer::default().explain(
+        "Les tomes I et II, l'article L. 121-3, la loi 2016/679, et/ou, l'ISBN 978-2-07-036024-5, 4839201175.",
+    );
+    let rule = |written: &str| rewrites.iter().find(|r| r.written == written).map(|r| r.rule);
+    assert_eq!(rule("I"), Some("roman"));
+    assert_eq!(rule("II"), Some("roman list"));
+    assert_eq!(rule("L."), Some("reference"));
+    assert_eq!(rule("/"), Some("slash"));
+    assert_eq!(rule("et/ou"), Some("slash"));
+    assert_eq!(rule("978-2-07-036024-5"), Some("code"));
+    assert_eq!(rule("4839201175"), Some("code"));
+}
