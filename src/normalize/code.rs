@@ -72,11 +72,7 @@ fn say_groups(found: &str, reading: CodeReading, cursor: &Cursor) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Normalizer;
-
-    fn norm(text: &str) -> String {
-        Normalizer::default().normalize(text)
-    }
+    use super::super::tests::norm;
 
     #[test]
     fn isbn_and_issn_are_read_digit_by_digit_in_their_groups() {

@@ -86,11 +86,7 @@ fn invariable(said: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Normalizer;
-
-    fn norm(text: &str) -> String {
-        Normalizer::default().normalize(text)
-    }
+    use super::super::tests::norm;
 
     #[test]
     fn a_code_letter_is_said_without_its_stop() {

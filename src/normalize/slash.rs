@@ -46,11 +46,7 @@ fn after_quantity(cursor: &Cursor) -> Option<Reading> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::Normalizer;
-
-    fn norm(text: &str) -> String {
-        Normalizer::default().normalize(text)
-    }
+    use super::super::tests::norm;
 
     #[test]
     fn a_slash_between_words_is_barre() {

@@ -3,7 +3,8 @@
 use super::*;
 use proptest::prelude::*;
 
-fn norm(text: &str) -> String {
+/// The default reading: the module tests of each rule use it too.
+pub(super) fn norm(text: &str) -> String {
     Normalizer::default().normalize(text)
 }
 
