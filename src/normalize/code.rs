@@ -36,7 +36,7 @@ pub(super) fn code(cursor: &Cursor) -> Option<Reading> {
     if let Some(reading) = code_word_before(cursor.written_before()) {
         let found = GROUPS.find(rest)?.as_str().trim_end();
         let count = found.bytes().filter(u8::is_ascii_digit).count();
-        if count >= SHORTEST_CODE && ends(found.len()) {
+        if count >= SHORTEST_CODE && ends(found.len()) && !measures(&rest[found.len()..]) {
             return Reading::new(found.len(), say_groups(found, reading, cursor));
         }
     }
@@ -51,9 +51,16 @@ pub(super) fn code(cursor: &Cursor) -> Option<Reading> {
     None
 }
 
-/// How the code word in the clause before the cursor says its code.
+/// Whether a unit, a currency or a percent follows: "12 000 000 €".
+fn measures(after: &str) -> bool {
+    let next = after.trim_start_matches([' ', '\u{A0}', '\u{202F}']);
+    tables::unit_at(next).is_some() || tables::currency_at(next).is_some() || next.starts_with(['%', '‰'])
+}
+
+/// How the code word in the clause before the cursor says its code ("tél."
+/// keeps its clause: its full stop is no end).
 fn code_word_before(written: &str) -> Option<CodeReading> {
-    let clause = written.rsplit([',', ';', '(', ')', '.', '!', '?', '«', '»']).next().unwrap_or(written);
+    let clause = written.rsplit([',', ';', '(', ')', '!', '?', '«', '»']).next().unwrap_or(written);
     let words = clause.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty());
     words.rev().take(CODE_WORD_REACH).find_map(tables::code_reading)
 }
@@ -63,7 +70,9 @@ fn say_groups(found: &str, reading: CodeReading, cursor: &Cursor) -> String {
     let groups = found.split(|c: char| !c.is_ascii_digit()).filter(|g| !g.is_empty());
     let said: Vec<String> = groups
         .map(|group| match reading {
+            // "000" is three zeros, as written.
             CodeReading::Digits => digits(group, cursor.style),
+            CodeReading::Groups if group.bytes().all(|b| b == b'0') => digits(group, cursor.style),
             CodeReading::Groups => say_digits(group, Gender::Masculine, cursor.style),
         })
         .collect();
@@ -97,6 +106,13 @@ mod tests {
             norm("Le SIRET du siège est le 314 115 004 00061"),
             "Le Siret du siège est le trois cent quatorze, cent quinze, zéro zéro quatre, zéro zéro zéro soixante et un"
         );
+    }
+
+    #[test]
+    fn a_phone_number_not_in_pairs_is_read_in_its_groups() {
+        assert_eq!(norm("le tél. 0800 130 000"), "le téléphone zéro huit cents, cent trente, zéro zéro zéro");
+        // An amount after the word is no code.
+        assert_eq!(norm("fax et 12 000 000 €"), "fax et douze millions d'euros");
     }
 
     #[test]
