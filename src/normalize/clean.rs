@@ -14,6 +14,10 @@ pub(super) fn clean(text: &str) -> String {
             out.push('−');
         } else if c == 'º' && !makes_numero(&out, chars.peek().copied()) {
             out.push('°');
+        } else if matches!(c, '\u{2010}' | '\u{2011}') {
+            // Typographic hyphens, non-breaking or not, are the hyphen the
+            // rules know: a compound's, a code's or a sign.
+            out.push('-');
         } else if c != '\t' && !is_emoji(c) && !is_invisible(c) {
             out.push(c);
         }
@@ -99,5 +103,6 @@ mod tests {
         assert_eq!(clean("il fait \u{AD}7 degrés"), "il fait −7 degrés");
         assert_eq!(clean("(\u{AD}3,5 %)"), "(−3,5 %)");
         assert_eq!(clean("\u{AD}2 points"), "−2 points");
+        assert_eq!(clean("Jean\u{2011}Luc à \u{2010}3"), "Jean-Luc à -3");
     }
 }

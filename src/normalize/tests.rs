@@ -391,6 +391,7 @@ fn titles_in_lower_case_and_other_forms() {
         ("le dr Morel et le pr Girard", "le docteur Morel et le professeur Girard"),
         ("avec mgr Ricard", "avec monseigneur Ricard"),
         ("Mr Dubois", "Monsieur Dubois"),
+        ("AVEC MME DUPONT ET MGR DURAND", "AVEC madame DUPONT ET monseigneur DURAND"),
         ("à St-Nazaire et Ste-Maxime", "à Saint-Nazaire et Sainte-Maxime"),
         ("la basilique st Sernin", "la basilique saint Sernin"),
         ("la Cie du Mont-Blanc", "la Compagnie du Mont-Blanc"),
@@ -413,6 +414,7 @@ fn characters_that_stand_for_others() {
         ("la Nº 5", "la numéro cinq"),
         ("un angle en ° ou en º", "un angle en degrés ou en degrés"),
         ("il fait \u{AD}4 °C", "il fait moins quatre degrés Celsius"),
+        ("il fait \u{2011}2 °C", "il fait moins deux degrés Celsius"),
         ("anti\u{AD}constitutionnel\u{200B}lement 12\u{AD}3", "anticonstitutionnellement cent vingt-trois"),
     ]);
 }
@@ -467,6 +469,7 @@ fn news_piece() -> impl Strategy<Value = String> {
         "[,.;:!?()«»-]",
         "[a-zA-Z]{1,4}[0-9]{1,4}|[0-9]{1,4}[a-zA-Z]{1,4}|[0-9]{1,2}h[0-9]{2}",
         "[a-zA-Z0-9]{1,4}[%°º€$£+=/‰§][a-zA-Z0-9]{0,4}",
+        "[\u{AD}\u{2010}\u{2011}\u{200B}][0-9]{1,4}",
     ]
 }
 
