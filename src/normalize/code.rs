@@ -26,6 +26,8 @@ const LONGEST_NUMBER: usize = 9;
 /// How many words back a code word still announces the code ("le numéro
 /// SIRET de l'établissement est le ...").
 const CODE_WORD_REACH: usize = 6;
+/// How many bytes back those words are looked for.
+const CLAUSE_REACH: usize = 120;
 
 pub(super) fn code(cursor: &Cursor) -> Option<Reading> {
     if !cursor.at_digit() || cursor.continues(|c| matches!(c, '-' | '.' | ',' | '/')) {
@@ -33,7 +35,7 @@ pub(super) fn code(cursor: &Cursor) -> Option<Reading> {
     }
     let rest = cursor.rest();
     let ends = |len: usize| !rest[len..].starts_with(|c: char| c.is_alphanumeric());
-    if let Some(reading) = code_word_before(cursor.written_before()) {
+    if let Some(reading) = code_word_before(cursor.written_tail(CLAUSE_REACH)) {
         let found = GROUPS.find(rest)?.as_str().trim_end();
         let count = found.bytes().filter(u8::is_ascii_digit).count();
         if count >= SHORTEST_CODE && ends(found.len()) && !measures(&rest[found.len()..]) {

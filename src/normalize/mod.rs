@@ -92,6 +92,15 @@ impl<'a> Cursor<'a> {
         &self.text[..self.at]
     }
 
+    /// The last `bytes` or so of the text before the cursor: what a rule
+    /// that looks a few words back matches a pattern on, rather than the
+    /// whole text at every step.
+    fn written_tail(&self, bytes: usize) -> &'a str {
+        let written = self.written_before();
+        let start = (written.len().saturating_sub(bytes)..=written.len()).find(|&i| written.is_char_boundary(i));
+        &written[start.unwrap_or(written.len())..]
+    }
+
     /// Whether the cursor continues a word: what was said ends with a
     /// letter or digit, or with a character `joins` accepts.
     fn continues(&self, joins: impl Fn(char) -> bool) -> bool {

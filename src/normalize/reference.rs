@@ -33,7 +33,7 @@ pub(super) fn reference(cursor: &Cursor) -> Option<Reading> {
     let after_reference_word = tables::numbers_identifiers(cursor.previous_word());
     if let Some(found) = CODE_LETTER.captures(rest) {
         let number = rest[found[0].len() - 1..].trim_start();
-        if after_reference_word || NUMBERED.is_match(number) || LISTED.is_match(cursor.written_before()) {
+        if after_reference_word || NUMBERED.is_match(number) || LISTED.is_match(cursor.written_tail(8)) {
             return Reading::new(2, &found[1]);
         }
     }

@@ -35,7 +35,7 @@ static QUANTITY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^0-9])([0
 /// After a quantity: "24h/24", "7 j/7" are so many out of as many, "sur";
 /// "1h/jour" is so much "par" day.
 fn after_quantity(cursor: &Cursor) -> Option<Reading> {
-    let figures = QUANTITY.captures(cursor.written_before())?.get(1)?.as_str();
+    let figures = QUANTITY.captures(cursor.written_tail(24))?.get(1)?.as_str();
     let after = &cursor.rest()[1..];
     if after.strip_prefix(figures).is_some_and(|rest| !rest.starts_with(char::is_alphanumeric)) {
         let whole = say_digits(figures, Gender::Masculine, cursor.style);

@@ -499,3 +499,13 @@ fn explain_names_the_rule_of_each_new_class() {
     assert_eq!(rule("978-2-07-036024-5"), Some("code"));
     assert_eq!(rule("4839201175"), Some("code"));
 }
+
+#[test]
+fn rules_that_look_back_read_only_the_last_words() {
+    // Multibyte letters right before: the look-back cuts on a character.
+    let long = format!("{} 24h/24 et 1h/jour", "é".repeat(40));
+    assert_eq!(norm(&long), format!("{} vingt-quatre heures sur vingt-quatre et une heure par jour", "é".repeat(40)));
+    // A code word more than a clause's reach back announces nothing.
+    let far = format!("ISBN {} 12345678", "mot ".repeat(40));
+    assert!(norm(&far).ends_with("douze millions trois cent quarante-cinq mille six cent soixante-dix-huit"));
+}
