@@ -21,6 +21,9 @@ static MISGROUPED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]{1,3}(?
 /// The shortest code read as one: an ISSN or an EAN-8 has eight digits,
 /// fewer are a plain number even after "ISBN" ("l'ISBN de 2015").
 const SHORTEST_CODE: usize = 8;
+/// How many bytes the first eight digits of a code take at most, with
+/// their separators ("0-2-1-3-4-5-6-7" is fifteen).
+const CODE_SPAN: usize = 16;
 /// From ten digits unbroken, a string is a code wherever it stands.
 const LONGEST_NUMBER: usize = 9;
 /// How many words back a code word still announces the code ("le numéro
@@ -34,6 +37,11 @@ pub(super) fn code(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     let rest = cursor.rest();
+    // Every code has eight digits at least, written within a few bytes:
+    // the cheap test first, as most numbers are short.
+    if rest.bytes().take(CODE_SPAN).filter(u8::is_ascii_digit).count() < SHORTEST_CODE {
+        return None;
+    }
     let ends = |len: usize| !rest[len..].starts_with(|c: char| c.is_alphanumeric());
     if let Some(reading) = code_word_before(cursor.written_tail(CLAUSE_REACH)) {
         let found = GROUPS.find(rest)?.as_str().trim_end();

@@ -459,11 +459,14 @@ pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
     if let Some(&(c, said)) = FRACTION_CHARACTERS.iter().find(|(c, _)| rest.starts_with(*c)) {
         return Reading::new(c.len_utf8(), said);
     }
-    // "dossier 12/34", "n° 21/10": a reference, read part by part.
-    if !cursor.at_digit() || cursor.continues(|c| c == '/') || tables::numbers_identifiers(cursor.previous_word()) {
+    if !cursor.at_digit() || cursor.continues(|c| c == '/') {
         return None;
     }
     let captures = FRACTION.captures(rest)?;
+    // "dossier 12/34", "n° 21/10": a reference, read part by part.
+    if tables::numbers_identifiers(cursor.previous_word()) {
+        return None;
+    }
     let after = &rest[captures[0].len()..];
     if !ends_word(after)
         || after.starts_with(|c: char| c == '/' || c == '.' && after[1..].starts_with(|d: char| d.is_ascii_digit()))

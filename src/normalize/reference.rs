@@ -26,10 +26,13 @@ static LISTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9](?:,| et| ou
 static NUMBERED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[0-9]+[-/][0-9]").unwrap());
 
 pub(super) fn reference(cursor: &Cursor) -> Option<Reading> {
-    if cursor.continues(|_| false) {
+    let rest = cursor.rest();
+    // Only a capital glued to a stop or dash, or a digit, starts one: the
+    // cheap test first, as rules run at every word.
+    let letter = rest.as_bytes().get(..2).is_some_and(|b| b[0].is_ascii_uppercase() && matches!(b[1], b'.' | b'-'));
+    if !(letter || may_name(rest)) || cursor.continues(|_| false) {
         return None;
     }
-    let rest = cursor.rest();
     let after_reference_word = tables::numbers_identifiers(cursor.previous_word());
     if let Some(found) = CODE_LETTER.captures(rest) {
         let number = rest[found[0].len() - 1..].trim_start();
@@ -59,6 +62,15 @@ pub(super) fn reference(cursor: &Cursor) -> Option<Reading> {
     let said = say_digits(number, Gender::Masculine, style);
     let named = invariable(&said)?;
     Reading::new(number.len(), named)
+}
+
+/// Whether the digits starting `text` may be read otherwise after a
+/// reference word: followed by a point ("49.3"), or ending in "00" or "80",
+/// whose "cents" or "vingts" a reference drops.
+fn may_name(text: &str) -> bool {
+    let run = text.bytes().take_while(u8::is_ascii_digit).count();
+    let digits = &text[..run];
+    run > 0 && (text[run..].starts_with('.') || digits.ends_with("00") || digits.ends_with("80"))
 }
 
 /// Whether a number followed by `after` is whole and measures nothing:

@@ -112,10 +112,16 @@ pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
 /// A numeral that goes on a list or range of counted numerals: "II" and
 /// "III" in "tomes I, II et III", "VIII" in "chapitres VI-VIII".
 pub(super) fn listed(cursor: &Cursor) -> Option<Reading> {
-    if cursor.continues(|_| false) {
+    let rest = cursor.rest();
+    // The cheap test first, as rules run at every word: a list goes on
+    // with I, V or X, or with two numeral letters ("LX", "CC"), never with
+    // "Le" or "Des".
+    let numeral_letter = |b: Option<&u8>| b.is_some_and(|b| b"IVXLCDM".contains(b));
+    let bytes = rest.as_bytes();
+    let may_start = rest.starts_with(['I', 'V', 'X']) || numeral_letter(bytes.get(1)) && numeral_letter(bytes.first());
+    if !may_start || cursor.continues(|_| false) {
         return None;
     }
-    let rest = cursor.rest();
     let numeral = NUMERAL.find(rest)?.as_str();
     let after = &rest[numeral.len()..];
     let word_like = matches!(numeral, "L" | "C" | "D" | "M") || tables::is_never_roman(numeral);
