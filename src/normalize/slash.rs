@@ -12,16 +12,8 @@ use super::{Cursor, Reading};
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// How far into a set phrase its slash may stand ("et/ou": third byte).
-const PHRASE_REACH: usize = 8;
-
 pub(super) fn slash(cursor: &Cursor) -> Option<Reading> {
     let rest = cursor.rest();
-    // A slash right here or in the set phrase starting here: the cheap
-    // test first, as rules run at every word.
-    if !rest.bytes().take(PHRASE_REACH).any(|b| b == b'/') {
-        return None;
-    }
     if let Some((len, said)) = tables::slash_phrase_at(rest) {
         let whole = !cursor.continues(|_| false) && !rest[len..].starts_with(char::is_alphanumeric);
         return whole.then(|| Reading { len, spoken: said.to_owned() });

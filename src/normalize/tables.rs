@@ -332,8 +332,11 @@ static SLASH_PHRASES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::ne
 /// A set phrase with a slash starting `text`, in any case, its length and
 /// how it is said: "et/ou" -> "et ou".
 pub fn slash_phrase_at(text: &str) -> Option<(usize, &'static str)> {
+    // Most words start with no phrase's letter: the cheap test first.
+    let first = text.bytes().next()?.to_ascii_lowercase();
     SLASH_PHRASES
         .iter()
+        .filter(|(written, _)| written.as_bytes()[0] == first)
         .find(|(written, _)| text.get(..written.len()).is_some_and(|start| start.eq_ignore_ascii_case(written)))
         .map(|&(written, said)| (written.len(), said))
 }
