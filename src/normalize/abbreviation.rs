@@ -13,8 +13,10 @@ pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
     tables::abbreviations_at(rest).iter().find_map(|a| {
         let spoken = a.spoken?;
         let after = rest.strip_prefix(a.written)?;
-        // A whole word: "Me" is not the start of "Mesure", "M." not of "M.A.".
-        if after.starts_with(char::is_alphabetic) || (!a.written.ends_with('.') && after.starts_with('.')) {
+        // A whole word: "Me" is not the start of "Mesure", "M." not of
+        // "M.A."; "n°." ends a sentence.
+        let initials = a.written.ends_with(|c: char| c.is_ascii_alphabetic()) && after.starts_with('.');
+        if after.starts_with(char::is_alphabetic) || initials {
             return None;
         }
         if !allowed(a.condition, cursor, after) {

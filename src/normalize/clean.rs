@@ -4,9 +4,53 @@
 //! "[trente et un m" or as noise.
 
 /// The text without escape sequences, control characters (other than line
-/// breaks) and emoji.
+/// breaks), emoji and invisible characters.
 pub(super) fn clean(text: &str) -> String {
-    crate::controls::strip(text).chars().filter(|&c| c != '\t' && !is_emoji(c)).collect()
+    let stripped = crate::controls::strip(text);
+    let mut out = String::with_capacity(stripped.len());
+    let mut chars = stripped.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == SOFT_HYPHEN && opens_number(&out, chars.peek().copied()) {
+            out.push('−');
+        } else if c == 'º' && !makes_numero(&out, chars.peek().copied()) {
+            out.push('°');
+        } else if matches!(c, '\u{2010}' | '\u{2011}') {
+            // Typographic hyphens, non-breaking or not, are the hyphen the
+            // rules know: a compound's, a code's or a sign.
+            out.push('-');
+        } else if c != '\t' && !is_emoji(c) && !is_invisible(c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A soft hyphen is a hyphenation point, unseen; text converted from a
+/// word processor also leaves one where a minus sign was ("il fait \u{AD}5
+/// degrés").
+const SOFT_HYPHEN: char = '\u{AD}';
+
+/// Whether a mark between `before` and the character `next` starts a
+/// number of its own: a digit follows, and a space or an opening bracket
+/// comes before.
+fn opens_number(before: &str, next: Option<char>) -> bool {
+    let spaced = before.chars().next_back().is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '['));
+    spaced && next.is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Whether the ordinal indicator "º" between `before` and `next` makes the
+/// word "nº", numéro; anywhere else it stands for the degree sign it looks
+/// like ("35º à l'ombre").
+fn makes_numero(before: &str, next: Option<char>) -> bool {
+    let mut last = before.chars().rev();
+    let word_n = matches!(last.next(), Some('n' | 'N')) && !last.next().is_some_and(char::is_alphanumeric);
+    word_n && !next.is_some_and(char::is_alphanumeric)
+}
+
+/// Characters with no glyph and no sound: soft hyphens, zero-width spaces
+/// and joiners, direction marks, the byte order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, SOFT_HYPHEN | '\u{200B}' | '\u{200C}' | '\u{200E}' | '\u{200F}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Pictographs and the marks that build emoji sequences (joiners,
@@ -41,5 +85,24 @@ mod tests {
         assert_eq!(clean("👨‍👩‍👧 famille ❤️"), " famille ");
         assert_eq!(clean("a\u{0}b\u{7}c\nd"), "abc\nd");
         assert_eq!(clean("L'été à 30 °C, « déjà » — 1/2"), "L'été à 30 °C, « déjà » — 1/2");
+    }
+
+    #[test]
+    fn invisible_characters_are_removed() {
+        assert_eq!(clean("consti\u{AD}tution\u{200B}nelle\u{FEFF}"), "constitutionnelle");
+        assert_eq!(clean("de 12\u{AD}000 à\u{2060}14"), "de 12000 à14");
+    }
+
+    #[test]
+    fn the_ordinal_indicator_is_a_degree_sign_but_in_numero() {
+        assert_eq!(clean("35º, nº 4, Nº 5, unº, nºa"), "35°, nº 4, Nº 5, un°, n°a");
+    }
+
+    #[test]
+    fn a_soft_hyphen_opening_a_number_is_a_minus_sign() {
+        assert_eq!(clean("il fait \u{AD}7 degrés"), "il fait −7 degrés");
+        assert_eq!(clean("(\u{AD}3,5 %)"), "(−3,5 %)");
+        assert_eq!(clean("\u{AD}2 points"), "−2 points");
+        assert_eq!(clean("Jean\u{2011}Luc à \u{2010}3"), "Jean-Luc à -3");
     }
 }

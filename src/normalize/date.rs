@@ -116,5 +116,11 @@ pub(super) fn decade(cursor: &Cursor) -> Option<Reading> {
     if !matches!(len, 2 | 4) || !digits.ends_with('0') || rest[len..].starts_with(|c: char| c.is_alphanumeric()) {
         return None;
     }
-    Reading::new(len, nominal(digits.parse().ok()?, cursor.style))
+    let said = nominal(digits.parse().ok()?, cursor.style);
+    // "les années 1990-2000": from one decade to the other.
+    let after = &rest[len..];
+    match after.strip_prefix(['-', '–']).filter(|next| next.starts_with(|c: char| c.is_ascii_digit())) {
+        Some(next) => Reading::new(rest.len() - next.len(), format!("{said} à ")),
+        None => Reading::new(len, said),
+    }
 }

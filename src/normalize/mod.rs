@@ -10,13 +10,16 @@
 mod abbreviation;
 mod acronym;
 mod clean;
+mod code;
 mod date;
 mod elision;
 mod lexicon;
 mod number;
 mod ordinal;
 mod phone;
+mod reference;
 mod roman;
+mod slash;
 mod symbol;
 mod tables;
 mod time;
@@ -90,6 +93,15 @@ impl<'a> Cursor<'a> {
         &self.text[..self.at]
     }
 
+    /// The last `bytes` or so of the text before the cursor: what a rule
+    /// that looks a few words back matches a pattern on, rather than the
+    /// whole text at every step.
+    fn written_tail(&self, bytes: usize) -> &'a str {
+        let written = self.written_before();
+        let start = (written.len().saturating_sub(bytes)..=written.len()).find(|&i| written.is_char_boundary(i));
+        &written[start.unwrap_or(written.len())..]
+    }
+
     /// Whether the cursor continues a word: what was said ends with a
     /// letter or digit, or with a character `joins` accepts.
     fn continues(&self, joins: impl Fn(char) -> bool) -> bool {
@@ -116,15 +128,18 @@ impl<'a> Cursor<'a> {
 type Rule = fn(&Cursor) -> Option<Reading>;
 
 /// In order: the first rule that recognises what starts at the cursor wins.
-const RULES: [(&str, Rule); 20] = [
+const RULES: [(&str, Rule); 24] = [
     ("url", symbol::url),
     ("email", symbol::email),
     ("phone", phone::phone),
+    ("code", code::code),
     ("date", date::date),
     ("decade", date::decade),
     ("time", time::time),
     ("ordinal", ordinal::ordinal),
     ("roman", roman::roman),
+    ("roman list", roman::listed),
+    ("reference", reference::reference),
     ("money", number::money_before),
     ("power", number::power),
     ("fraction", number::fraction),
@@ -134,6 +149,7 @@ const RULES: [(&str, Rule); 20] = [
     ("half", number::half),
     ("number", number::number),
     ("elision", elision::elision),
+    ("slash", slash::slash),
     ("abbreviation", abbreviation::abbreviation),
     ("acronym", acronym::acronym),
     ("symbol", symbol::symbol),

@@ -98,7 +98,7 @@ fn is_sign(cursor: &Cursor, written: &Written) -> bool {
 
 /// Digits as a number, each leading zero said ("007" -> "zéro zéro sept"),
 /// digit by digit when too long for a number.
-fn say_digits(digits: &str, gender: Gender, style: &Style) -> String {
+pub(super) fn say_digits(digits: &str, gender: Gender, style: &Style) -> String {
     let significant = digits.trim_start_matches('0');
     if significant.len() > 15 {
         return words::digits(digits, style);
@@ -415,7 +415,6 @@ pub(super) fn range(cursor: &Cursor) -> Option<Reading> {
     let joiner = match pair_kind(cursor, &captures[1], &captures[2], after)? {
         Pair::Range => "à",
         Pair::Identifier => "tiret",
-        Pair::Span => return None,
     };
     let first = Written {
         sign: None,
@@ -434,9 +433,6 @@ enum Pair {
     Range,
     /// "L. 642-3", "642-3": a code, its dash said "tiret".
     Identifier,
-    /// "la saison 1974-1975", "(1901-1985)": two years read whole, the
-    /// dash kept as written ("à" would change the meaning).
-    Span,
 }
 
 fn is_year(digits: &str) -> bool {
@@ -459,21 +455,13 @@ fn pair_kind(cursor: &Cursor, first: &str, second: &str, after: &str) -> Option<
         .next()
         .is_some_and(|w| w.chars().count() == 1 && w.starts_with(|c: char| c.is_ascii_uppercase()));
     let numbered = tables::numbers_identifiers(cursor.previous_word());
-    if code_letter || numbered || a.zip(b).is_some_and(|(a, b)| a >= 100 && b < a && !is_year(first)) {
+    // "1990-95", "1974-1975": years, from one to the other; "1112-2" is an
+    // article's number.
+    let years = is_year(first) && matches!(second.len(), 2 | 4);
+    if code_letter || numbered || a.zip(b).is_some_and(|(a, b)| a >= 100 && b < a && !years) {
         return Some(Pair::Identifier);
     }
-    if is_year(first) {
-        let next_year = a.map(|a| a + 1);
-        let following = match second.len() {
-            4 => next_year == b,
-            2 => next_year.map(|y| y % 100) == b,
-            _ => false,
-        };
-        let bracketed = written.ends_with('(') && after.starts_with(')') && is_year(second);
-        if following || bracketed {
-            return Some(Pair::Span);
-        }
-    }
+    // Life dates "(1802-1885)", seasons "2025-2026", pages "12-15": "à".
     Some(Pair::Range)
 }
 
@@ -500,6 +488,10 @@ pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     let captures = FRACTION.captures(rest)?;
+    // "dossier 12/34", "n° 21/10": a reference, read part by part.
+    if tables::numbers_identifiers(cursor.previous_word()) {
+        return None;
+    }
     let after = &rest[captures[0].len()..];
     if !ends_word(after)
         || after.starts_with(|c: char| c == '/' || c == '.' && after[1..].starts_with(|d: char| d.is_ascii_digit()))

@@ -36,7 +36,8 @@ pub(super) fn phone(cursor: &Cursor) -> Option<Reading> {
     for pair in digits.as_bytes().chunks(2) {
         let pair = std::str::from_utf8(pair).ok()?;
         let said = cardinal(pair.parse().ok()?, Gender::Masculine, style);
-        groups.push(if pair.starts_with('0') && pair != "00" { format!("zéro {said}") } else { said });
+        // "00" is "zéro zéro", as it is written.
+        groups.push(if pair.starts_with('0') { format!("zéro {said}") } else { said });
     }
     Reading::new(len, groups.join(", "))
 }

@@ -6,7 +6,7 @@
 
 use super::ordinal::{say as say_ordinal, suffix_at};
 use super::tables;
-use super::words::{cardinal, Gender};
+use super::words::{cardinal, Gender, Style};
 use super::{Cursor, Reading};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -102,8 +102,86 @@ pub(super) fn roman(cursor: &Cursor) -> Option<Reading> {
         let said = if n == 1 { "premier".to_owned() } else { cardinal(n, Gender::Masculine, style) };
         return Reading::new(numeral.len(), said);
     }
-    if tables::counts_in_roman(previous) {
-        return Reading::new(numeral.len(), cardinal(n, Gender::Masculine, style));
+    // "article L" is the letter of a code, not fifty.
+    if word_like || !tables::counts_in_roman(previous) {
+        return None;
     }
-    None
+    say_counted(numeral, n, after, style)
+}
+
+/// A numeral that goes on a list or range of counted numerals: "II" and
+/// "III" in "tomes I, II et III", "VIII" in "chapitres VI-VIII".
+pub(super) fn listed(cursor: &Cursor) -> Option<Reading> {
+    let rest = cursor.rest();
+    // The cheap test first, as rules run at every word: a list goes on
+    // with I, V or X, or with two numeral letters ("LX", "CC"), never with
+    // "Le" or "Des".
+    let numeral_letter = |b: Option<&u8>| b.is_some_and(|b| b"IVXLCDM".contains(b));
+    let bytes = rest.as_bytes();
+    let may_start = rest.starts_with(['I', 'V', 'X']) || numeral_letter(bytes.get(1)) && numeral_letter(bytes.first());
+    if !may_start || cursor.continues(|_| false) {
+        return None;
+    }
+    let numeral = NUMERAL.find(rest)?.as_str();
+    let after = &rest[numeral.len()..];
+    let word_like = matches!(numeral, "L" | "C" | "D" | "M") || tables::is_never_roman(numeral);
+    if word_like || after.starts_with(char::is_alphabetic) || is_letter_with_stop(numeral, after) {
+        return None;
+    }
+    let n = value(numeral)?;
+    if !continues_list(cursor.written_before()) {
+        return None;
+    }
+    say_counted(numeral, n, after, cursor.style)
+}
+
+/// A counted numeral as a cardinal; before a dash and another numeral,
+/// "à": "chapitres VI-VIII" -> "six à huit".
+fn say_counted(numeral: &str, n: u64, after: &str, style: &Style) -> Option<Reading> {
+    let said = cardinal(n, Gender::Masculine, style);
+    match after.strip_prefix(['-', '–']).and_then(|next| NUMERAL.find(next)) {
+        Some(next) if value(next.as_str()).is_some() => Reading::new(numeral.len() + 1, format!("{said} à ")),
+        _ => Reading::new(numeral.len(), said),
+    }
+}
+
+/// Words and marks that join the numerals of a list or range.
+const LIST_JOINERS: [&str; 6] = [",", "et", "à", "ou", "-", "–"];
+
+/// Whether `before` ends with a Roman numeral that counts, and a joiner:
+/// "tomes I, II et" before "III", "annexes II à" before "V", "chapitres
+/// VI-" before "VIII". Single letters that are also words or initials (L,
+/// C, D, M) do not carry a list on.
+fn continues_list(before: &str) -> bool {
+    let mut text = before;
+    // A list of a dozen numerals at most: the walk back is bounded.
+    for _ in 0..12 {
+        let trimmed = text.trim_end();
+        let Some(joined) = LIST_JOINERS.iter().find_map(|j| strip_word(trimmed, j)) else { return false };
+        let joined = joined.trim_end();
+        let start = word_start(joined, |c| c.is_ascii_uppercase());
+        let numeral = &joined[start..];
+        if value(numeral).is_none() || tables::is_never_roman(numeral) || matches!(numeral, "L" | "C" | "D" | "M") {
+            return false;
+        }
+        let head = &joined[..start];
+        let head_trimmed = head.trim_end();
+        if tables::counts_in_roman(&head_trimmed[word_start(head_trimmed, char::is_alphabetic)..]) {
+            return true;
+        }
+        text = head;
+    }
+    false
+}
+
+/// Where the run of characters `belongs` accepts ends `text`.
+fn word_start(text: &str, belongs: fn(char) -> bool) -> usize {
+    text.char_indices().rfind(|&(_, c)| !belongs(c)).map_or(0, |(i, c)| i + c.len_utf8())
+}
+
+/// `text` without `joiner` at its end, a word joiner standing as a word.
+fn strip_word<'a>(text: &'a str, joiner: &str) -> Option<&'a str> {
+    let rest = text.strip_suffix(joiner)?;
+    let is_word = joiner.chars().all(char::is_alphabetic);
+    (!is_word || rest.ends_with(' ')).then_some(rest)
 }

@@ -101,9 +101,8 @@ pub(super) fn symbol(cursor: &Cursor) -> Option<Reading> {
     match rest.chars().next()? {
         // "3 x 4", "4x4": a times sign between numbers.
         'x' | 'X' if previous_is_digit && next_is_digit(1) => Reading::new(1, " fois "),
-        '+' if cursor.before().ends_with(char::is_whitespace) && rest[1..].starts_with(char::is_whitespace) => {
-            Reading::new(1, "plus")
-        }
+        // "2 + 2", "Canal+", "C++": what no sign rule took is "plus".
+        '+' => Reading::new(1, "plus"),
         // "#MeToo": a hashtag; "@Elysee": an account.
         '#' if rest[1..].starts_with(char::is_alphanumeric) => Reading::new(1, "hashtag "),
         '@' if rest[1..].starts_with(char::is_alphanumeric) => Reading::new(1, "arobase "),

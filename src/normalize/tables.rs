@@ -394,6 +394,55 @@ pub fn hundredths(unit: &Measure) -> Option<Hundredths> {
     HUNDREDTHS.get(unit.singular).copied()
 }
 
+static SLASH_PHRASES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    lines(include_str!("../../data/fr/slash-phrases.tsv"))
+        .map(|line| {
+            let f = fields(line, 2, "slash-phrases.tsv");
+            (f[0], f[1])
+        })
+        .collect()
+});
+
+/// A set phrase with a slash starting `text`, in any case, its length and
+/// how it is said: "et/ou" -> "et ou".
+pub fn slash_phrase_at(text: &str) -> Option<(usize, &'static str)> {
+    // Most words start with no phrase's letter: the cheap test first.
+    let first = text.bytes().next()?.to_ascii_lowercase();
+    SLASH_PHRASES
+        .iter()
+        .filter(|(written, _)| written.as_bytes()[0] == first)
+        .find(|(written, _)| text.get(..written.len()).is_some_and(|start| start.eq_ignore_ascii_case(written)))
+        .map(|&(written, said)| (written.len(), said))
+}
+
+/// How the digits after a code word are said (`data/fr/code-words.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeReading {
+    /// Digit by digit, group by group: an ISBN.
+    Digits,
+    /// Each group as a number: a SIRET.
+    Groups,
+}
+
+static CODE_WORDS: LazyLock<HashMap<&'static str, CodeReading>> = LazyLock::new(|| {
+    lines(include_str!("../../data/fr/code-words.tsv"))
+        .map(|line| {
+            let f = fields(line, 2, "code-words.tsv");
+            let reading = match f[1] {
+                "digits" => CodeReading::Digits,
+                "groups" => CodeReading::Groups,
+                other => panic!("data/fr/code-words.tsv: unknown reading {other:?}"),
+            };
+            (f[0], reading)
+        })
+        .collect()
+});
+
+/// How the code announced by `word` ("ISBN", "SIRET") is said.
+pub fn code_reading(word: &str) -> Option<CodeReading> {
+    CODE_WORDS.get(word).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

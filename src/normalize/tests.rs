@@ -3,7 +3,8 @@
 use super::*;
 use proptest::prelude::*;
 
-fn norm(text: &str) -> String {
+/// The default reading: the module tests of each rule use it too.
+pub(super) fn norm(text: &str) -> String {
     Normalizer::default().normalize(text)
 }
 
@@ -133,6 +134,8 @@ fn dates() {
         ("les années 80", "les années quatre-vingt"),
         ("les années 1980", "les années mille neuf cent quatre-vingt"),
         ("les années 2000", "les années deux mille"),
+        ("les années 1960-1970", "les années mille neuf cent soixante à mille neuf cent soixante-dix"),
+        ("les années 80-90", "les années quatre-vingt à quatre-vingt-dix"),
         ("le 24/11", "le vingt-quatre novembre"),
         ("02-03-2003", "deux mars deux mille trois"),
         ("le 17.06", "le dix-sept juin"),
@@ -144,7 +147,7 @@ fn dates() {
 #[test]
 fn ranges_and_scores() {
     check(&[
-        ("la saison 2012-2013", "la saison deux mille douze-deux mille treize"),
+        ("la saison 2012-2013", "la saison deux mille douze à deux mille treize"),
         ("1939-1945", "mille neuf cent trente-neuf à mille neuf cent quarante-cinq"),
         ("10-15 ans", "dix à quinze ans"),
         ("une victoire 3-1", "une victoire trois à un"),
@@ -358,4 +361,151 @@ proptest! {
         let once = norm(&text);
         prop_assert_eq!(norm(&once), once);
     }
+}
+
+#[test]
+fn roman_numerals_in_lists_and_ranges() {
+    check(&[
+        ("les livres II, VII et XI", "les livres deux, sept et onze"),
+        ("les parties III à VI", "les parties trois à six"),
+        ("les actes IV-V", "les actes quatre à cinq"),
+        ("le titre IX ou X", "le titre neuf ou dix"),
+        ("les sections XII–XIV", "les sections douze à quatorze"),
+        // Centuries and kings keep their reading.
+        ("du XVIIe au XIXe siècle", "du dix-septième au dix-neuvième siècle"),
+        ("Louis XIV et Louis XV", "Louis quatorze et Louis quinze"),
+        // Not numbers: words, an English "I", letters of a code.
+        ("les annexes MIX et CIVIL", "les annexes Mix et Civil"),
+        ("I think, et I know", "I think, et I know"),
+        ("l'article L. 12 et L. 14", "l'article L douze et L quatorze"),
+        ("les chapitres I, II et C", "les chapitres un, deux et C"),
+        ("Vi et Li", "Vi et Li"),
+    ]);
+}
+
+#[test]
+fn titles_in_lower_case_and_other_forms() {
+    check(&[
+        ("avec mme Rousseau", "avec madame Rousseau"),
+        ("mlle Perrin et mr Brown", "Mademoiselle Perrin et monsieur Brown"),
+        ("le dr Morel et le pr Girard", "le docteur Morel et le professeur Girard"),
+        ("avec mgr Ricard", "avec monseigneur Ricard"),
+        ("Mr Dubois", "Monsieur Dubois"),
+        ("AVEC MME DUPONT ET MGR DURAND", "AVEC madame DUPONT ET monseigneur DURAND"),
+        ("à St-Nazaire et Ste-Maxime", "à Saint-Nazaire et Sainte-Maxime"),
+        ("la basilique st Sernin", "la basilique saint Sernin"),
+        ("la Cie du Mont-Blanc", "la Compagnie du Mont-Blanc"),
+        ("Lefort & Cie", "Lefort et Compagnie"),
+        // Not titles: no name follows, or an acronym.
+        ("mme et mr", "mme et mr"),
+        ("le ST Microelectronics", "le S T Microelectronics"),
+        ("dr", "dr"),
+        ("le chef de la Cie", "le chef de la Compagnie"),
+    ]);
+}
+
+#[test]
+fn characters_that_stand_for_others() {
+    check(&[
+        ("il fait 38º dehors", "il fait trente-huit degrés dehors"),
+        ("une pente de 12,5º", "une pente de douze virgule cinq degrés"),
+        ("42ºC", "quarante-deux degrés Celsius"),
+        ("le nº 7 et le n° vert", "le numéro sept et le numéro vert"),
+        ("la Nº 5", "la numéro cinq"),
+        ("un angle en ° ou en º", "un angle en degrés ou en degrés"),
+        ("il fait \u{AD}4 °C", "il fait moins quatre degrés Celsius"),
+        ("il fait \u{2011}2 °C", "il fait moins deux degrés Celsius"),
+        ("anti\u{AD}constitutionnel\u{200B}lement 12\u{AD}3", "anticonstitutionnellement cent vingt-trois"),
+    ]);
+}
+
+/// What must never be left in spoken text: a voice says nothing sensible
+/// for a figure or a symbol.
+const NEVER_SPOKEN: [char; 11] = ['%', '/', '°', 'º', '€', '$', '£', '+', '=', '‰', '§'];
+
+/// A piece of written news: a word, a number in one of its forms, a date,
+/// a symbol or a mark.
+fn news_piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "le",
+            "Conseil",
+            "recherche",
+            "et",
+            "ou",
+            "Paris",
+            "mètres",
+            "euros",
+            "I",
+            "MIX",
+            "Vi",
+            "article",
+            "loi",
+            "n°",
+            "nº",
+            "tome",
+            "annexes",
+            "ISBN",
+            "SIRET",
+            "km",
+            "h",
+            "M.",
+            "mme",
+            "St",
+            "à",
+            "de",
+        ])
+        .prop_map(str::to_owned),
+        "[0-9]{1,14}",
+        "[0-9]{1,3}( [0-9]{3}){1,4}",
+        "[0-9]{1,4}[,.][0-9]{1,4}",
+        "[-+−][0-9]{1,4}",
+        "[0-3][0-9]/[01][0-9]/(19|20)[0-9]{2}",
+        "[0-9]{1,4}[-/][0-9]{1,4}([-/][0-9]{1,4})?",
+        "[0-9]{1,4} ?[%°º€$£‰]",
+        "[%°º€$£+=/‰§]",
+        "[a-zé]{1,8}/[a-zé]{1,8}",
+        "[A-Z][.-] ?[0-9]{1,4}",
+        "[,.;:!?()«»-]",
+        "[a-zA-Z]{1,4}[0-9]{1,4}|[0-9]{1,4}[a-zA-Z]{1,4}|[0-9]{1,2}h[0-9]{2}",
+        "[a-zA-Z0-9]{1,4}[%°º€$£+=/‰§][a-zA-Z0-9]{0,4}",
+        "[\u{AD}\u{2010}\u{2011}\u{200B}][0-9]{1,4}",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn no_figure_or_symbol_is_left_to_say(
+        pieces in prop::collection::vec((news_piece(), prop::sample::select(vec![" ", " ", " ", ""])), 1..10),
+    ) {
+        let text: String = pieces.iter().flat_map(|(piece, gap)| [piece.as_str(), gap]).collect();
+        let said = norm(&text);
+        let left = said.chars().find(|c| c.is_ascii_digit() || NEVER_SPOKEN.contains(c));
+        prop_assert!(left.is_none(), "{text:?} -> {said:?}");
+    }
+}
+
+#[test]
+fn explain_names_the_rule_of_each_new_class() {
+    let (_, rewrites) = Normalizer::default().explain(
+        "Les tomes I et II, l'article L. 121-3, la loi 2016/679, et/ou, l'ISBN 978-2-07-036024-5, 4839201175.",
+    );
+    let rule = |written: &str| rewrites.iter().find(|r| r.written == written).map(|r| r.rule);
+    assert_eq!(rule("I"), Some("roman"));
+    assert_eq!(rule("II"), Some("roman list"));
+    assert_eq!(rule("L."), Some("reference"));
+    assert_eq!(rule("/"), Some("slash"));
+    assert_eq!(rule("et/ou"), Some("slash"));
+    assert_eq!(rule("978-2-07-036024-5"), Some("code"));
+    assert_eq!(rule("4839201175"), Some("code"));
+}
+
+#[test]
+fn rules_that_look_back_read_only_the_last_words() {
+    // Multibyte letters right before: the look-back cuts on a character.
+    let long = format!("{} 24h/24 et 1h/jour", "é".repeat(40));
+    assert_eq!(norm(&long), format!("{} vingt-quatre heures sur vingt-quatre et une heure par jour", "é".repeat(40)));
+    // A code word more than a clause's reach back announces nothing.
+    let far = format!("ISBN {} 12345678", "mot ".repeat(40));
+    assert!(norm(&far).ends_with("douze millions trois cent quarante-cinq mille six cent soixante-dix-huit"));
 }
