@@ -13,14 +13,9 @@
 set -euo pipefail
 count=${1:-20000}
 cd "$(dirname "$0")/.."
-lexique=${BRIEFING_LEXIQUE:-$(bash scripts/fetch-lexique.sh)}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 scripts/pronunciation.py words "$lexique" "$count" "$work/words.tsv"
-cut -f1 "$work/words.tsv" > "$work/words.txt"
-bin=${BRIEFING_BIN:-target/release/briefing}
-[ -x "$bin" ] || cargo build --release --quiet
-"$bin" phonemes --no-normalize "$work/words.txt" > "$work/briefing.txt"
+bash scripts/lexique-words.sh "$count" "$work"
 python3 scripts/pronunciation.py compare "$work/words.tsv" "$work/briefing.txt" briefing
 if command -v espeak-ng >/dev/null; then
     # A full stop after each word, so that C says each one as its own sentence, one line each.
