@@ -153,8 +153,9 @@ pub fn open(voice: &str, options: &VoiceOptions) -> Result<Piper> {
         intra_threads,
         missing: Mutex::new(BTreeSet::new()),
     };
-    let sessions = engine.load_sessions(&piper.onnxruntime, options.concurrency.max(1))?;
-    engine.idle.lock().expect("no panic holds it").extend(sessions);
+    // Load one session now, so a broken model is reported before any work.
+    let session = engine.new_session(&piper.onnxruntime)?;
+    engine.idle.lock().expect("no panic holds it").push(session);
     Ok(engine)
 }
 
@@ -225,22 +226,6 @@ impl Piper {
         // 15.0 s of CPU instead of 9.0 s and 15.9 s).
         let mut builder = builder.with_intra_op_spinning(false).map_err(|e| failed(e.into()))?;
         builder.commit_from_file(&self.model).map_err(failed)
-    }
-
-    /// One session per sentence made at once, loaded now, so that a broken
-    /// model is reported before any work, and all at once, each on its own
-    /// thread: a load takes about a second of one core, and the other cores
-    /// would otherwise wait for the first load before any sentence starts.
-    fn load_sessions(&self, onnxruntime: &Option<PathBuf>, count: usize) -> Result<Vec<Session>> {
-        std::thread::scope(|scope| {
-            let loading: Vec<_> = (0..count).map(|_| scope.spawn(|| self.new_session(onnxruntime))).collect();
-            let loaded = loading.into_iter().map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|_| Err(Error::engine(&self.name, "ONNX Runtime crashed loading the model")))
-            });
-            loaded.collect()
-        })
     }
 
     /// Phoneme ids as the voice was trained on them. Phonemes the voice does
@@ -426,14 +411,5 @@ mod tests {
         // "ã" decomposes (NFD) into "a" and a combining tilde, each a phoneme.
         assert_eq!(piper.phoneme_ids("ˈbã z"), [1, 0, 7, 0, 5, 0, 4, 0, 6, 0, 3, 0, 2]);
         assert_eq!(piper.warnings(), ["test: phonemes the voice does not know were skipped: 'z'"]);
-    }
-
-    #[test]
-    #[ignore = "needs the Piper test voice and ONNX Runtime"]
-    fn a_session_per_concurrent_sentence_is_loaded_when_the_voice_opens() {
-        let voice = std::env::var("BRIEFING_TEST_VOICE").expect("BRIEFING_TEST_VOICE: run scripts/fetch-test-voice.sh");
-        let piper = open(&voice, &VoiceOptions { concurrency: 3, ..VoiceOptions::default() }).unwrap();
-        assert_eq!(piper.idle.lock().unwrap().len(), 3);
-        assert_eq!(piper.intra_threads, (std::thread::available_parallelism().unwrap().get() / 3).max(1));
     }
 }
