@@ -310,3 +310,33 @@ fn voices_lists_the_system_s_french_voices() {
     );
     assert!(listed.lines().any(|l| l.starts_with("fr-FR\t")), "our voices are listed too");
 }
+
+/// `speak` with a Piper voice: the first sentence is heard within half a
+/// second of the voice being ready. Before that, ONNX Runtime loads the
+/// model (about a second of one core, more on a busy machine), which no
+/// work of ours can shorten: the report tells the two apart.
+#[cfg(feature = "playback")]
+#[test]
+#[ignore = "needs pulseaudio, the Piper test voice and ONNX Runtime"]
+fn a_piper_voice_is_heard_within_half_a_second_of_loading() {
+    let (voice, runtime) = piper_test_voice();
+    let tmp = TempDir::new().unwrap();
+    let _sound = NullSound::start(tmp.path());
+    let input = article(tmp.path(), "court.txt", b"Un titre\n\nUne phrase courte. Une autre phrase.");
+    let output = briefing()
+        .env("HOME", tmp.path())
+        .args(["speak", "--no-cache", "--json", "--voice"])
+        .arg(&voice)
+        .arg("--onnxruntime")
+        .arg(&runtime)
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let (first, loaded) = (report["first_sound"].as_f64().unwrap(), report["voice_loaded"].as_f64().unwrap());
+    eprintln!("voice loaded after {loaded:.2} s, first sound after {first:.2} s");
+    assert!(loaded > 0.0 && first > loaded, "{report}");
+    assert!(first - loaded <= 0.5, "first sound {:.2} s after the voice was ready: {report}", first - loaded);
+    assert_eq!(report["sentences"], 3, "{report}");
+}

@@ -67,6 +67,10 @@ pub struct SpeakReport {
     /// Seconds from the start of the run until the device took the first
     /// sound (its own output latency comes on top).
     pub first_sound: Option<f64>,
+    /// Seconds from the start of the run until the voice was ready to speak:
+    /// with a Piper voice, ONNX Runtime's load of the model, which is most
+    /// of the wait for the first sound (none for the system's voice).
+    pub voice_loaded: Option<f64>,
     pub wall_time: f64,
 }
 
@@ -99,6 +103,7 @@ pub fn speak(
         VoiceOptions { concurrency: threads.min(segments.len()).max(1), ..options.voice_options.clone() };
     crate::catalog::provide(&options.voice, &voice_options, observer)?;
     let engine = synth::voice(&options.voice, &voice_options, |_| rate)?;
+    let voice_loaded = started.elapsed().as_secs_f64();
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let voicing = Voicing::new(&options.master, rate, cache.keeps());
     let mut level = LiveLevel::new(&options.master, rate);
@@ -109,7 +114,7 @@ pub fn speak(
     let finish: Finish<Speech> = Arc::new(move |prepared: &str, synthesize: &dyn Fn() -> Result<Vec<f32>>| {
         voicing.make(&kept, &key, prepared, synthesize)
     });
-    let mut report = SpeakReport::default();
+    let mut report = SpeakReport { voice_loaded: Some(voice_loaded), ..SpeakReport::default() };
     let mut at = 0;
     'bulletin: while at < segments.len() {
         let texts = segments[at..].iter().map(|(_, s)| s.spoken.as_str());
