@@ -345,7 +345,10 @@ fn an_interrupted_download_leaves_nothing() {
         common::Happened::Ended(ended) => status = ended.code(),
         common::Happened::Created(_) => {}
     });
-    assert_eq!(status, Some(130), "interrupted while downloading");
+    // 130 from the interruption's handler; 1 when the signal ends the
+    // socket's read first (a read with a timeout is not restarted), and the
+    // download fails on that: either way nothing is left.
+    assert!(matches!(status, Some(130) | Some(1)), "interrupted while downloading: {status:?}");
     assert!(setup.files().is_empty(), "{:?}", setup.files());
 }
 
