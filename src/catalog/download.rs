@@ -73,11 +73,16 @@ pub fn voice(catalog: &Catalog, name: &str, observer: &mut dyn Observer) -> Resu
     for (suffix, place) in [(".onnx", &model), (".onnx.json", &config)] {
         if !place.is_file() {
             let (path, facts) = file_ending(entry.files.iter(), name, suffix)?;
-            let url = format!("{}/{path}", catalog.base.trim_end_matches('/'));
+            let url = url(&catalog.base, path);
             fetch(&url, facts, place, observer)?;
         }
     }
     Ok(model)
+}
+
+/// The address of `path` under a download base, with or without its final `/`.
+pub(super) fn url(base: &str, path: &str) -> String {
+    format!("{}/{path}", base.trim_end_matches('/'))
 }
 
 /// The catalogue file of voice `name` that ends with `suffix`.

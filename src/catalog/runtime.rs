@@ -116,11 +116,11 @@ impl Builds {
 /// which says if it is missing; else the installed one, else it is
 /// downloaded unless `offline`.
 pub fn provide(chosen: Option<&Path>, offline: bool, observer: &mut dyn Observer) -> Result<()> {
-    if chosen.is_some() || crate::paths::onnxruntime_library().is_file() {
+    let place = crate::paths::onnxruntime_library();
+    if chosen.is_some() || place.is_file() {
         return Ok(());
     }
     if offline {
-        let place = crate::paths::onnxruntime_library();
         return Err(Error::engine(
             "piper",
             format!(
@@ -135,13 +135,13 @@ pub fn provide(chosen: Option<&Path>, offline: bool, observer: &mut dyn Observer
 /// Downloads the pinned build for this platform into the data folder,
 /// unless it is there; returns the library. Under the folder's lock, so a
 /// second process waits and then finds it in place.
-pub fn install(observer: &mut dyn Observer) -> Result<PathBuf> {
+fn install(observer: &mut dyn Observer) -> Result<PathBuf> {
     let builds = Builds::load()?;
     let build = builds.for_platform(&platform())?;
     let place = crate::paths::onnxruntime_library();
     let _lock = download::hold(place.parent().expect("the library is in a folder"))?;
     if !place.is_file() {
-        let url = format!("{}/{}", builds.base.trim_end_matches('/'), build.archive);
+        let url = download::url(&builds.base, &build.archive);
         fetch(&url, build, &place, observer)?;
     }
     Ok(place)
@@ -154,11 +154,11 @@ fn fetch(url: &str, build: &Build, place: &Path, observer: &mut dyn Observer) ->
     let (mut archive, _registered) = download::stage(place)?;
     let mut response = agent()?.get(url).call().map_err(|e| failure(url, e))?;
     let mut reader = response.body_mut().as_reader();
-    let (label, shown) = (build.archive.rsplit('/').next().unwrap_or(&build.archive).to_owned(), place.display());
-    let shown = shown.to_string();
+    let label = build.archive.rsplit('/').next().unwrap_or(&build.archive);
+    let shown = place.display().to_string();
     let (bytes, digest) =
         download::copy::<Sha256>(&mut reader, archive.as_file_mut(), build.size, (url, &shown), |done| {
-            observer.download(&label, done, build.size)
+            observer.download(label, done, build.size)
         })?;
     let expected = Expected { bytes: build.size, digest: &build.sha256, algorithm: "SHA-256", source: "the pin" };
     expected.check(url, bytes, &digest)?;
