@@ -155,6 +155,19 @@ fn ends_with_large_noun(said: &str) -> bool {
     LARGE_NOUNS.iter().any(|noun| said.ends_with(noun))
 }
 
+/// A unit counted in millions or billions, said in words too: "9 millions
+/// de km²" -> "neuf millions de kilomètres carrés". The length of the
+/// large noun, "de" and the unit, and what is said.
+fn large_unit(number: &Written, text: &str, style: &Style) -> Option<(usize, String)> {
+    let (noun, after) =
+        LARGE_NOUNS.iter().find_map(|noun| Some((noun, text.strip_prefix(*noun)?.strip_prefix(' ')?)))?;
+    let unit_text = ["de ", "d'", "d’"].iter().find_map(|de| after.strip_prefix(de))?;
+    let unit = tables::unit_at(unit_text)?;
+    let len = text.len() - unit_text.len() + unit.symbol.len();
+    let said = say_number(number, Gender::Masculine, style);
+    Some((len, format!("{said} {noun} {}{}", de(unit.plural), unit.plural)))
+}
+
 /// Spaces French puts between a number and its unit.
 fn skip_spaces(text: &str) -> (usize, &str) {
     let trimmed = text.trim_start_matches([' ', '\u{A0}', '\u{202F}']);
@@ -182,7 +195,12 @@ pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
     if let Some(unit) = tables::unit_at(unit_text) {
         let name = unit.name(number.is_plural());
         let said = say_number(&number, unit.gender, style);
-        return per(number.len + space + unit.symbol.len(), format!("{said} {name}"), cursor);
+        let stop =
+            if unit.symbol.ends_with('.') && unit_text[unit.symbol.len()..].trim().is_empty() { "." } else { "" };
+        return per(number.len + space + unit.symbol.len(), format!("{said} {name}{stop}"), cursor);
+    }
+    if let Some((len, said)) = large_unit(&number, unit_text, style) {
+        return per(number.len + space + len, said, cursor);
     }
     if !ends_word(after) {
         // "5G", "3D": the number alone; the letters stay.
@@ -276,9 +294,13 @@ fn counted_noun<'a>(cursor: &Cursor<'a>, len: usize) -> Option<&'a str> {
 
 /// The noun the last number of the clause ending `before` counted: "312
 /// voix contre", not across a comma ("En 24 heures, 21 ont été
-/// interpellés").
+/// interpellés") but after "dont".
 fn earlier_noun(before: &str) -> Option<&str> {
-    let clause = before.rsplit(['.', ',', ';', ':', '!', '?', '(', ')']).next().unwrap_or("");
+    let mut clauses = before.rsplit(['.', ',', ';', ':', '!', '?', '(', ')']);
+    let clause = clauses.next().unwrap_or("");
+    // "231 licences, dont 81 à des jeunes filles": "dont" takes up the
+    // noun of the clause before.
+    let clause = if clause.trim() == "dont" { clauses.next().unwrap_or("") } else { clause };
     let words: Vec<&str> = clause.split_whitespace().collect();
     let counted = words.windows(2).rev().find(|pair| pair[0].bytes().all(|b| b.is_ascii_digit()));
     counted.map(|pair| pair[1])
