@@ -224,23 +224,17 @@ pub fn ffmpeg_loudness(wav: &Path) -> (f64, f64) {
 }
 
 /// The words of `sentence` that our pronunciation lexicon
-/// (`data/fr/pronunciations.tsv`) gives the voice as phonemes, and the
-/// homographs it may give so (`data/fr/homographs.tsv`): where the voice
-/// now says what Lexique 3.83 says rather than what espeak-ng's rules (and
-/// so the C espeak-ng and piper-tts) say. As the layer finds them: in
+/// (`data/fr/pronunciations.tsv`) gives the voice as phonemes: where the
+/// voice now says what Lexique 3.83 says rather than what espeak-ng's rules
+/// (and so the C espeak-ng and piper-tts) say. As the layer finds them: in
 /// lower case, after an elision, or first with a capital.
 pub fn lexicon_words(sentence: &str) -> Vec<String> {
     static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> = std::sync::OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fr");
-        let listed = fs::read_to_string(data.join("pronunciations.tsv")).unwrap();
-        let homographs = fs::read_to_string(data.join("homographs.tsv")).unwrap();
-        let homographs =
-            homographs.lines().filter(|l| !l.starts_with('@') && l.split('\t').nth(2).is_some_and(|p| p != "-"));
-        listed
-            .lines()
+        let data =
+            fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("data/fr/pronunciations.tsv")).unwrap();
+        data.lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
-            .chain(homographs.filter(|l| !l.starts_with('#')))
             .map(|l| l.split('\t').next().unwrap().to_owned())
             .collect()
     });
