@@ -31,15 +31,23 @@ pub fn one_line(text: &str) -> String {
     strip(text).split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// A name (a file's, an input's) as messages show it: every control
-/// character written out (`\u{1b}`, `\n`), the rest as it is.
+/// A name (a file's, an input's) as messages show it: every control or
+/// invisible character written out (`\u{1b}`, `\n`, `\u{ad}`), the rest as
+/// it is.
 pub fn shown(name: impl Display) -> String {
     let name = name.to_string();
-    if !name.chars().any(char::is_control) {
+    let hidden = |c: char| c.is_control() || is_invisible(c);
+    if !name.chars().any(hidden) {
         return name;
     }
-    let escaped = name.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() });
+    let escaped = name.chars().map(|c| if hidden(c) { c.escape_debug().to_string() } else { c.to_string() });
     escaped.collect()
+}
+
+/// Characters with no glyph and no sound: soft hyphens, zero-width spaces
+/// and joiners, direction marks, the byte order mark.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{AD}' | '\u{200B}' | '\u{200C}' | '\u{200E}' | '\u{200F}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// C0 and C1 controls, noncharacters (U+FDD0 to U+FDEF, and the last two
@@ -96,5 +104,6 @@ mod tests {
         assert_eq!(shown("a\u{1B}[31mb\nc\u{7}.txt"), "a\\u{1b}[31mb\\nc\\u{7}.txt");
         assert_eq!(shown(std::path::Path::new("/tmp/été.txt").display()), "/tmp/été.txt");
         assert_eq!(shown(shown("\u{9B}")), "\\u{9b}", "shown twice is shown once");
+        assert_eq!(shown("un\u{AD}deux\u{200B}"), "un\\u{ad}deux\\u{200b}");
     }
 }

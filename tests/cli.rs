@@ -378,7 +378,9 @@ fn normalize_explains_every_rewrite_with_its_rule() {
         .args(["normalize", "--explain"])
         .env("XDG_CONFIG_HOME", home.path())
         .env("XDG_CACHE_HOME", home.path())
-        .write_stdin("Rendez-vous à 14h30 avec M. Dupont.\nRien ici.\n")
+        .write_stdin(
+            "Rendez-vous à 14h30 avec M. Dupont.\nRien ici.\n31 licences, nº 5, 35º, \u{AD}2 et in\u{200B}dex\n",
+        )
         .assert()
         .success()
         .stdout(concat!(
@@ -386,6 +388,16 @@ fn normalize_explains_every_rewrite_with_its_rule() {
             "  14h30 → quatorze heures trente [time]\n",
             "  M. → monsieur [abbreviation]\n",
             "Rien ici.\n",
+            "trente et une licences, numéro cinq, trente-cinq degrés, moins deux et index\n",
+            "  º → ° [stand-in]\n",
+            "  º → ° [stand-in]\n",
+            "  \\u{ad} → − [stand-in]\n",
+            "  \\u{200b} →  [invisible]\n",
+            "  31 → trente et une [noun gender]\n",
+            "  n° → numéro [abbreviation]\n",
+            "  5 → cinq [named]\n",
+            "  35° → trente-cinq degrés [number]\n",
+            "  −2 → moins deux [number]\n",
         ));
 }
 

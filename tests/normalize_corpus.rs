@@ -34,8 +34,10 @@ struct Case {
 /// as said, and numbers that name: 687 of 794 (86.5 %). Then references,
 /// slashes, codes, Roman numerals in lists, titles in lower case and "º": 786
 /// of 794 (99.0 %). Set 2's misses were seen while these rules were written:
-/// it is unseen no more, its arrival figure stands.
-const UNSEEN_FLOOR: f64 = 0.989;
+/// it is unseen no more, its arrival figure stands. Then "hab." as a unit,
+/// units after "millions de" and "dont" taking up the noun of the clause
+/// before: 790 of 794 (99.5 %).
+const UNSEEN_FLOOR: f64 = 0.994;
 
 fn cases() -> Vec<Case> {
     cases_in("tests/corpus/normalize")

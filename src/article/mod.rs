@@ -11,7 +11,7 @@ use decode::SourceEncoding;
 use serde::Deserialize;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 pub use text::paragraphs;
 
@@ -213,7 +213,12 @@ fn decode_text(name: &str, bytes: &[u8], warnings: &mut Vec<String>) -> Result<S
     if encoding == SourceEncoding::Windows1252 {
         warnings.push(format!("{name}: not valid UTF-8, read as Windows-1252 (Latin-1)"));
     }
-    let text = crate::controls::strip(&text.nfc().collect::<String>());
+    // Most text is composed already: the quick check spares recomposing it.
+    let composed = match is_nfc_quick(text.chars()) {
+        IsNormalized::Yes => text,
+        _ => text.nfc().collect(),
+    };
+    let text = crate::controls::strip(&composed);
     if text.trim().is_empty() {
         return Err(Error::input(name, "empty article"));
     }

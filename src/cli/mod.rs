@@ -316,7 +316,7 @@ fn print_normalized(args: &NormalizeCommand) -> Result<()> {
     }
     print_lines(text.lines().map(|line| {
         let (said, rewrites) = normalizer.explain(line);
-        let spans = rewrites.iter().map(|r| format!("\n  {} → {} [{}]", r.written, r.spoken, r.rule));
+        let spans = rewrites.iter().map(|r| format!("\n  {} → {} [{}]", briefing::shown(&r.written), r.spoken, r.rule));
         said + &spans.collect::<String>()
     }))
 }

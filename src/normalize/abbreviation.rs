@@ -28,7 +28,7 @@ pub(super) fn abbreviation(cursor: &Cursor) -> Option<Reading> {
         if a.stop == Stop::MayEnd && a.written.ends_with('.') && ends_text(after) {
             spoken.push('.');
         }
-        Some(Reading { len: a.written.len(), spoken })
+        Reading::new(a.written.len(), spoken)
     })
 }
 

@@ -1,25 +1,39 @@
 //! What no newsreader says: terminal escape sequences, control characters
 //! and emoji, removed before any rule sees the text. Text pasted from a
 //! terminal or a social network carries them; read aloud they come out as
-//! "[trente et un m" or as noise.
+//! "[trente et un m" or as noise. Characters that stand for others are
+//! replaced by them here, so that the rules know one form of each.
+
+use super::Rewrite;
 
 /// The text without escape sequences, control characters (other than line
-/// breaks), emoji and invisible characters.
-pub(super) fn clean(text: &str) -> String {
+/// breaks), emoji and invisible characters, and with the characters that
+/// stand for others replaced. What was replaced or removed is logged when
+/// asked for, named "stand-in" or "invisible": `--explain` shows it too.
+pub(super) fn clean(text: &str, mut log: Option<&mut Vec<Rewrite>>) -> String {
     let stripped = crate::controls::strip(text);
     let mut out = String::with_capacity(stripped.len());
     let mut chars = stripped.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == SOFT_HYPHEN && opens_number(&out, chars.peek().copied()) {
-            out.push('−');
-        } else if c == 'º' && !makes_numero(&out, chars.peek().copied()) {
-            out.push('°');
-        } else if matches!(c, '\u{2010}' | '\u{2011}') {
+        let (said, rule) = match c {
+            SOFT_HYPHEN if opens_number(&out, chars.peek().copied()) => ("−", "stand-in"),
+            // "35º", "nº": the ordinal indicator stands for the degree sign
+            // it looks like, which "n°" (numéro) is written with too.
+            'º' => ("°", "stand-in"),
             // Typographic hyphens, non-breaking or not, are the hyphen the
             // rules know: a compound's, a code's or a sign.
-            out.push('-');
-        } else if c != '\t' && !is_emoji(c) && !is_invisible(c) {
-            out.push(c);
+            '\u{2010}' | '\u{2011}' => ("-", "stand-in"),
+            _ if crate::controls::is_invisible(c) => ("", "invisible"),
+            _ => {
+                if c != '\t' && !is_emoji(c) {
+                    out.push(c);
+                }
+                continue;
+            }
+        };
+        out.push_str(said);
+        if let Some(log) = log.as_deref_mut() {
+            log.push(Rewrite { written: c.to_string(), spoken: said.to_owned(), rule });
         }
     }
     out
@@ -36,21 +50,6 @@ const SOFT_HYPHEN: char = '\u{AD}';
 fn opens_number(before: &str, next: Option<char>) -> bool {
     let spaced = before.chars().next_back().is_none_or(|c| c.is_whitespace() || matches!(c, '(' | '['));
     spaced && next.is_some_and(|c| c.is_ascii_digit())
-}
-
-/// Whether the ordinal indicator "º" between `before` and `next` makes the
-/// word "nº", numéro; anywhere else it stands for the degree sign it looks
-/// like ("35º à l'ombre").
-fn makes_numero(before: &str, next: Option<char>) -> bool {
-    let mut last = before.chars().rev();
-    let word_n = matches!(last.next(), Some('n' | 'N')) && !last.next().is_some_and(char::is_alphanumeric);
-    word_n && !next.is_some_and(char::is_alphanumeric)
-}
-
-/// Characters with no glyph and no sound: soft hyphens, zero-width spaces
-/// and joiners, direction marks, the byte order mark.
-fn is_invisible(c: char) -> bool {
-    matches!(c, SOFT_HYPHEN | '\u{200B}' | '\u{200C}' | '\u{200E}' | '\u{200F}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// Pictographs and the marks that build emoji sequences (joiners,
@@ -72,7 +71,11 @@ fn is_emoji(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::clean;
+    use super::Rewrite;
+
+    fn clean(text: &str) -> String {
+        super::clean(text, None)
+    }
 
     #[test]
     fn escape_sequences_are_removed() {
@@ -94,8 +97,20 @@ mod tests {
     }
 
     #[test]
-    fn the_ordinal_indicator_is_a_degree_sign_but_in_numero() {
-        assert_eq!(clean("35º, nº 4, Nº 5, unº, nºa"), "35°, nº 4, Nº 5, un°, n°a");
+    fn the_ordinal_indicator_is_a_degree_sign() {
+        assert_eq!(clean("35º, nº 4, Nº 5, unº, nºa"), "35°, n° 4, N° 5, un°, n°a");
+    }
+
+    #[test]
+    fn what_is_replaced_or_removed_is_logged_by_name() {
+        let mut log = Vec::new();
+        assert_eq!(super::clean("nº 3 \u{AD}5 in\u{200B}visible 👏", Some(&mut log)), "n° 3 −5 invisible ");
+        let rewrite =
+            |written: &str, spoken: &str, rule| Rewrite { written: written.into(), spoken: spoken.into(), rule };
+        assert_eq!(
+            log,
+            [rewrite("º", "°", "stand-in"), rewrite("\u{AD}", "−", "stand-in"), rewrite("\u{200B}", "", "invisible")]
+        );
     }
 
     #[test]

@@ -95,7 +95,7 @@ impl Lexicon {
         let first = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
         [whole, first].into_iter().filter(|&len| len > 0).find_map(|len| {
             let word = rest[..len].trim_end_matches('-');
-            self.lookup(word).map(|spoken| Reading { len: word.len(), spoken })
+            self.lookup(word).and_then(|spoken| Reading::new(word.len(), spoken))
         })
     }
 

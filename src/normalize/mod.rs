@@ -50,11 +50,19 @@ pub struct Normalizer {
 struct Reading {
     len: usize,
     spoken: String,
+    /// A finer name than the rule's for `--explain`, when one of its
+    /// classes decided the reading ("noun gender" within "number").
+    class: Option<&'static str>,
 }
 
 impl Reading {
     fn new(len: usize, spoken: impl Into<String>) -> Option<Self> {
-        Some(Reading { len, spoken: spoken.into() })
+        Some(Reading { len, spoken: spoken.into(), class: None })
+    }
+
+    /// The reading, explained under the name of the class that decided it.
+    fn named(self, class: &'static str) -> Self {
+        Reading { class: Some(class), ..self }
     }
 }
 
@@ -188,7 +196,8 @@ impl Normalizer {
     /// The spoken form of `text`, the rewrites logged only when asked for:
     /// plain normalizing keeps no copy of each span.
     fn run(&self, text: &str, mut rewrites: Option<&mut Vec<Rewrite>>) -> String {
-        let text = collapse_spaces(&clean::clean(&text.replace('\t', " ")));
+        let text = collapse_spaces(&clean::clean(&text.replace('\t', " "), rewrites.as_deref_mut()));
+        let cleaned = rewrites.as_deref().map_or(0, Vec::len);
         let guessed_acronyms = Cell::new(0);
         let said = self.say(&text, false, &guessed_acronyms, rewrites.as_deref_mut());
         if guessed_acronyms.get() < acronym::HEADLINE_CAPITALS {
@@ -196,7 +205,7 @@ impl Normalizer {
         }
         // Many unknown words in capitals: a headline written in capitals.
         if let Some(log) = rewrites.as_deref_mut() {
-            log.clear();
+            log.truncate(cleaned);
         }
         self.say(&text, true, &guessed_acronyms, rewrites)
     }
@@ -206,7 +215,12 @@ impl Normalizer {
         if let Some(reading) = self.lexicon.replace(cursor) {
             return Some((reading, "lexicon"));
         }
-        RULES.iter().find_map(|(name, rule)| rule(cursor).map(|reading| (reading, *name)))
+        RULES.iter().find_map(|(name, rule)| {
+            rule(cursor).map(|reading| {
+                let name = reading.class.unwrap_or(name);
+                (reading, name)
+            })
+        })
     }
 
     fn say(

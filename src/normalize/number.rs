@@ -155,6 +155,19 @@ fn ends_with_large_noun(said: &str) -> bool {
     LARGE_NOUNS.iter().any(|noun| said.ends_with(noun))
 }
 
+/// A unit counted in millions or billions, said in words too: "9 millions
+/// de km²" -> "neuf millions de kilomètres carrés". The length of the
+/// large noun, "de" and the unit, and what is said.
+fn large_unit(number: &Written, text: &str, style: &Style) -> Option<(usize, String)> {
+    let (noun, after) =
+        LARGE_NOUNS.iter().find_map(|noun| Some((noun, text.strip_prefix(*noun)?.strip_prefix(' ')?)))?;
+    let unit_text = ["de ", "d'", "d’"].iter().find_map(|de| after.strip_prefix(de))?;
+    let unit = tables::unit_at(unit_text)?;
+    let len = text.len() - unit_text.len() + unit.symbol.len();
+    let said = say_number(number, Gender::Masculine, style);
+    Some((len, format!("{said} {noun} {}{}", de(unit.plural), unit.plural)))
+}
+
 /// Spaces French puts between a number and its unit.
 fn skip_spaces(text: &str) -> (usize, &str) {
     let trimmed = text.trim_start_matches([' ', '\u{A0}', '\u{202F}']);
@@ -182,19 +195,32 @@ pub(super) fn number(cursor: &Cursor) -> Option<Reading> {
     if let Some(unit) = tables::unit_at(unit_text) {
         let name = unit.name(number.is_plural());
         let said = say_number(&number, unit.gender, style);
-        return per(number.len + space + unit.symbol.len(), format!("{said} {name}"), cursor);
+        let stop =
+            if unit.symbol.ends_with('.') && unit_text[unit.symbol.len()..].trim().is_empty() { "." } else { "" };
+        return per(number.len + space + unit.symbol.len(), format!("{said} {name}{stop}"), cursor);
+    }
+    if let Some((len, said)) = large_unit(&number, unit_text, style) {
+        return per(number.len + space + len, said, cursor);
     }
     if !ends_word(after) {
         // "5G", "3D": the number alone; the letters stay.
         return Reading::new(number.len, say_number(&number, Gender::Masculine, style));
     }
     let next = cursor.next_word(number.len);
-    let gender = counted_gender(cursor, number.len);
-    let said = say_number(&number, gender, style);
+    let noun = counted_noun(cursor, number.len);
+    let said = say_number(&number, noun.map_or(Gender::Masculine, noun_gender), style);
     if number.fraction.is_none() && ends_with_large_noun(&said) && takes_de(next) {
         return Reading::new(number.len + space, format!("{said} {}", de(next)));
     }
-    Reading::new(number.len, said)
+    let by_lexicon = noun.is_some_and(|noun| tables::lexicon_gender(noun).is_some()) && agrees(&said);
+    let reading = Reading::new(number.len, said)?;
+    Some(if by_lexicon { reading.named("noun gender") } else { reading })
+}
+
+/// Whether a number said `said` agrees with its noun: it ends in "un" or
+/// "une" ("vingt et une", not "vingt-deux").
+fn agrees(said: &str) -> bool {
+    matches!(said.rsplit([' ', '-']).next(), Some("un" | "une"))
 }
 
 /// A quantity, and "par" what follows a slash: "10 €/mois" -> "dix euros
@@ -229,45 +255,55 @@ fn takes_de(next: &str) -> bool {
 }
 
 /// The gender of the noun counted by the number ending `len` bytes after
-/// the cursor, skipping one adjective ("21 nouvelles personnes"). Before a
-/// word that is no noun, or none, it counts again the noun an earlier
-/// number of its clause counted ("par 312 voix contre 241", "une personne
-/// est décédée et 21 ont été blessées"), else nothing ("3-1 face à Lens").
-/// Four digits after a month's name are a year, which counts nothing: "le
-/// 24 septembre 2021 précise" keeps "vingt et un".
+/// the cursor (see `counted_noun`).
 fn counted_gender(cursor: &Cursor, len: usize) -> Gender {
+    counted_noun(cursor, len).map_or(Gender::Masculine, noun_gender)
+}
+
+fn noun_gender(noun: &str) -> Gender {
+    if tables::is_feminine_noun(noun) {
+        Gender::Feminine
+    } else {
+        Gender::Masculine
+    }
+}
+
+/// The noun counted by the number ending `len` bytes after the cursor,
+/// skipping one adjective ("21 nouvelles personnes"). Before a word that
+/// is no noun, or none, it is the noun an earlier number of its clause
+/// counted ("par 312 voix contre 241", "une personne est décédée et 21 ont
+/// été blessées"), else none ("3-1 face à Lens"). Four digits after a
+/// month's name are a year, which counts nothing: "le 24 septembre 2021
+/// précise" keeps "vingt et un".
+fn counted_noun<'a>(cursor: &Cursor<'a>, len: usize) -> Option<&'a str> {
     let written = &cursor.rest()[..len];
     if written.len() == 4 && written.bytes().all(|b| b.is_ascii_digit()) && tables::is_month(cursor.previous_word()) {
-        return Gender::Masculine;
+        return None;
     }
     let next = cursor.next_word(len);
     if next.is_empty() || tables::is_not_noun(next) {
-        return earlier_noun_gender(cursor.written_before());
+        return earlier_noun(cursor.written_before());
     }
-    if tables::is_feminine_noun(next) {
-        return Gender::Feminine;
-    }
-    if tables::is_adjective_before_noun(next) {
+    if !tables::is_feminine_noun(next) && tables::is_adjective_before_noun(next) {
         let rest = &cursor.rest()[len..];
         let after_adjective = rest.find(next).map_or(len, |i| len + i + next.len());
-        if tables::is_feminine_noun(cursor.next_word(after_adjective)) {
-            return Gender::Feminine;
-        }
+        return Some(cursor.next_word(after_adjective));
     }
-    Gender::Masculine
+    Some(next)
 }
 
-/// The gender of the noun the last number of the clause ending `before`
-/// counted: "312 voix contre", not across a comma ("En 24 heures, 21 ont
-/// été interpellés").
-fn earlier_noun_gender(before: &str) -> Gender {
-    let clause = before.rsplit(['.', ',', ';', ':', '!', '?', '(', ')']).next().unwrap_or("");
+/// The noun the last number of the clause ending `before` counted: "312
+/// voix contre", not across a comma ("En 24 heures, 21 ont été
+/// interpellés") but after "dont".
+fn earlier_noun(before: &str) -> Option<&str> {
+    let mut clauses = before.rsplit(['.', ',', ';', ':', '!', '?', '(', ')']);
+    let clause = clauses.next().unwrap_or("");
+    // "231 licences, dont 81 à des jeunes filles": "dont" takes up the
+    // noun of the clause before.
+    let clause = if clause.trim() == "dont" { clauses.next().unwrap_or("") } else { clause };
     let words: Vec<&str> = clause.split_whitespace().collect();
     let counted = words.windows(2).rev().find(|pair| pair[0].bytes().all(|b| b.is_ascii_digit()));
-    match counted {
-        Some(pair) if tables::is_feminine_noun(pair[1]) => Gender::Feminine,
-        _ => Gender::Masculine,
-    }
+    counted.map(|pair| pair[1])
 }
 
 fn percent(text: &str) -> Option<(usize, &'static str)> {

@@ -16,7 +16,7 @@ pub(super) fn slash(cursor: &Cursor) -> Option<Reading> {
     let rest = cursor.rest();
     if let Some((len, said)) = tables::slash_phrase_at(rest) {
         let whole = !cursor.continues(|_| false) && !rest[len..].starts_with(char::is_alphanumeric);
-        return whole.then(|| Reading { len, spoken: said.to_owned() });
+        return if whole { Reading::new(len, said) } else { None };
     }
     if !rest.starts_with('/') {
         return None;
@@ -41,7 +41,11 @@ fn after_quantity(cursor: &Cursor) -> Option<Reading> {
         let whole = say_digits(figures, Gender::Masculine, cursor.style);
         return Reading::new(1 + figures.len(), format!("sur {whole}"));
     }
-    after.starts_with(char::is_lowercase).then(|| Reading { len: 1, spoken: "par".to_owned() })
+    if after.starts_with(char::is_lowercase) {
+        Reading::new(1, "par")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -44,6 +44,12 @@ static FEMININE_ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 static NOUN_GENDERS: LazyLock<HashMap<&'static str, &'static str>> =
     LazyLock::new(|| field_map(include_str!("../../data/fr/noun-genders.tsv"), "noun-genders.tsv"));
 
+/// The one gender Lexique gives `word`, if it gives one: what `--explain`
+/// names apart from the lists and endings that decide the rest.
+pub fn lexicon_gender(word: &str) -> Option<Gender> {
+    NOUN_GENDERS.get(word).map(|&said| gender(said))
+}
+
 /// Whether a number before `word` takes the feminine ("une heure"). A
 /// lower-case word is looked up in the lexicon first, which knows most
 /// nouns ("41 initiatives", not "21 atomes"); then come the lists, kept
@@ -51,8 +57,8 @@ static NOUN_GENDERS: LazyLock<HashMap<&'static str, &'static str>> =
 /// both genders), and last a feminine ending that is not a listed
 /// masculine noun ("requêtes", "joueuses", not "musées").
 pub fn is_feminine_noun(word: &str) -> bool {
-    if let Some(&said) = NOUN_GENDERS.get(word) {
-        return gender(said) == Gender::Feminine;
+    if let Some(said) = lexicon_gender(word) {
+        return said == Gender::Feminine;
     }
     let lower = word.to_lowercase();
     if FEMININE.contains(word) || FEMININE.contains(lower.as_str()) {

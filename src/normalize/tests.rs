@@ -501,6 +501,26 @@ fn explain_names_the_rule_of_each_new_class() {
 }
 
 #[test]
+fn explain_names_the_lexicon_s_gender_and_the_stand_in_characters() {
+    let (said, rewrites) = Normalizer::default()
+        .explain("41 initiatives, 21 atomes, 22 voix, 21 ont voté, 35º, nº 4, \u{AD}3 et in\u{AD}visible");
+    assert_eq!(
+        said,
+        "quarante et une initiatives, vingt et un atomes, vingt-deux voix, vingt et un ont voté, \
+         trente-cinq degrés, numéro quatre, moins trois et invisible"
+    );
+    let rule = |written: &str| rewrites.iter().find(|r| r.written == written).map(|r| r.rule);
+    assert_eq!(rule("41"), Some("noun gender"));
+    assert_eq!(rule("21"), Some("noun gender"), "the masculine too");
+    assert_eq!(rule("22"), Some("number"), "no agreement, no gender to explain");
+    assert_eq!(rule("º"), Some("stand-in"));
+    assert_eq!(rule("\u{AD}"), Some("stand-in"), "{rewrites:?}");
+    assert_eq!(rewrites.iter().filter(|r| r.rule == "stand-in").count(), 3, "{rewrites:?}");
+    assert_eq!(rewrites.iter().filter(|r| r.rule == "invisible").count(), 1, "{rewrites:?}");
+    assert_eq!(rewrites.iter().filter(|r| r.written == "21").count(), 2);
+}
+
+#[test]
 fn rules_that_look_back_read_only_the_last_words() {
     // Multibyte letters right before: the look-back cuts on a character.
     let long = format!("{} 24h/24 et 1h/jour", "é".repeat(40));

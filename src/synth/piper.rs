@@ -347,7 +347,7 @@ impl Engine for Piper {
         let config = PathBuf::from(format!("{}.json", self.name));
         let (scales, speaker) = (self.scales, self.speaker);
         format!(
-            "piper {} {} scales={scales:?} speaker={speaker:?} piece={LONGEST_PIECE_CHARS} phonemes=piper-tts-1.8.0 shields=5",
+            "piper {} {} scales={scales:?} speaker={speaker:?} piece={LONGEST_PIECE_CHARS} phonemes=piper-tts-1.8.0 shields=6",
             stamp(&self.model),
             stamp(&config)
         )

@@ -3,6 +3,7 @@
 //! of neural voices trained on espeak-ng phonemes.
 
 mod english;
+mod homograph;
 mod piper_ipa;
 mod pronounce;
 mod respell;
@@ -248,7 +249,7 @@ impl Engine for Espeak {
         let p = &self.params;
         let (voice, gap, word_gap) = (self.voice, self.clause_gap, self.word_gap);
         format!(
-            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=5",
+            "espeak-ng 0.2.0 {voice} wpm={} pitch={} gap={gap} word-gap={word_gap} piece={LONGEST_PIECE_CHARS} shields=6",
             p.user_rate_wpm, p.user_pitch
         )
     }

@@ -10,7 +10,10 @@
 //! which run after, never see them, then written out as phonemes.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::LazyLock;
+
+use super::homograph::{self, Context, Reading};
 
 const WORDS_TSV: &str = include_str!("../../../data/fr/pronunciations.tsv");
 const ELISIONS_TSV: &str = include_str!("../../../data/fr/elisions.tsv");
@@ -53,33 +56,51 @@ pub(super) fn is_mark(c: char) -> bool {
 
 /// `text` (a sentence) with each listed word hidden behind its mark: in
 /// lower case, after an elision too, or as the sentence's first word with a
-/// capital (elsewhere a capital makes a name: "Jean", "Marin"). The text's
-/// own marks are dropped.
+/// capital (elsewhere a capital makes a name: "Jean", "Marin"). A homograph
+/// is hidden with the reading its context decides, if any. The text's own
+/// marks are dropped.
 pub(super) fn hide(text: &str) -> String {
+    let text: String = text.chars().filter(|&c| !is_mark(c)).collect();
+    let words = word_spans(&text);
     let mut out = String::with_capacity(text.len());
-    let (mut word, mut first) = (String::new(), true);
-    for c in text.chars().filter(|&c| !is_mark(c)).chain(std::iter::once(' ')) {
-        if c.is_alphabetic() || ((c == '\'' || c == '-') && !word.is_empty()) {
-            word.push(c);
-            continue;
-        }
-        if !word.is_empty() {
-            hide_word(&word, first, &mut out);
-            first = false;
-        }
-        word.clear();
-        out.push(c);
+    let mut last = 0;
+    for (n, span) in words.iter().enumerate() {
+        out.push_str(&text[last..span.start]);
+        hide_word(&text, &words, n, &mut out);
+        last = span.end;
     }
-    out.pop();
+    out.push_str(&text[last..]);
     out
 }
 
-fn hide_word(word: &str, first: bool, out: &mut String) {
+/// Where the words of `text` are: letters, with the apostrophes and
+/// hyphens inside them.
+fn word_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans: Vec<Range<usize>> = Vec::new();
+    let mut open: Option<usize> = None;
+    for (at, c) in text.char_indices().chain(std::iter::once((text.len(), ' '))) {
+        if c.is_alphabetic() || (open.is_some() && (c == '\'' || c == '-')) {
+            open.get_or_insert(at);
+        } else if let Some(start) = open.take() {
+            spans.push(start..at);
+        }
+    }
+    spans
+}
+
+fn hide_word(text: &str, words: &[Range<usize>], n: usize, out: &mut String) {
+    let word = &text[words[n].clone()];
     let (elided, rest) = match word.find('\'') {
         Some(at) if ELISIONS.contains_key(word[..=at].to_lowercase().as_str()) => word.split_at(at + 1),
         _ => ("", word),
     };
-    match entry(rest, first && elided.is_empty()) {
+    let lower = rest.to_lowercase();
+    let index = match homograph::is_homograph(&lower).then(|| homograph::reading(&lower, &context(text, words, n))) {
+        Some(Some(Reading::Engine)) => None,
+        Some(Some(Reading::Rule(rule))) => Some(WORDS.len() + rule),
+        _ => entry(rest, n == 0 && elided.is_empty()),
+    };
+    match index {
         Some(index) => {
             out.push_str(elided);
             out.push(HIDDEN_START);
@@ -87,6 +108,35 @@ fn hide_word(word: &str, first: bool, out: &mut String) {
             out.push(HIDDEN_END);
         }
         None => out.push_str(word),
+    }
+}
+
+/// The words around the `n`th of `words` in `text` that only spaces part
+/// from it, in lower case (an elided word before it is the nearest), and
+/// what follows it.
+fn context(text: &str, words: &[Range<usize>], n: usize) -> Context {
+    let spaced = |from: usize, to: usize| text[from..to].chars().all(|c| c == ' ');
+    let lower = |span: &Range<usize>| text[span.clone()].to_lowercase();
+    let mut before: Vec<String> = Vec::new();
+    let mut at = n;
+    while at > 0 && spaced(words[at - 1].end, words[at].start) && before.len() < 3 {
+        at -= 1;
+        before.insert(0, lower(&words[at]));
+    }
+    let word = lower(&words[n]);
+    if let Some((elided, _)) = word.split_once('\'').filter(|(e, _)| ELISIONS.contains_key(format!("{e}'").as_str())) {
+        before.push(format!("{elided}'"));
+    }
+    let after = (n + 1..words.len().min(n + 4))
+        .take_while(|&next| spaced(words[next - 1].end, words[next].start))
+        .map(|next| lower(&words[next]))
+        .collect();
+    let following = text[words[n].end..].trim_start_matches(' ');
+    Context {
+        before,
+        after,
+        ends_clause: !following.starts_with(char::is_alphanumeric),
+        figures_after: following.starts_with(|c: char| c.is_ascii_digit()),
     }
 }
 
@@ -113,7 +163,7 @@ pub(super) fn phonemes(hidden: &str) -> String {
         out.push_str(before);
         out.push_str("[[");
         out.push_str(consonant);
-        out.push_str(WORDS[index].1);
+        out.push_str(WORDS.get(index).map_or_else(|| homograph::phonemes(index - WORDS.len()), |word| word.1));
         out.push_str("]]");
         rest = &after[end + HIDDEN_END.len_utf8()..];
     }
@@ -176,6 +226,30 @@ mod tests {
         let phonemizer = super::super::Phonemizer::new("fr").unwrap();
         let said = phonemizer.phonemes(&phonemizer.prepare("Le respect, jadis.")).unwrap();
         assert_eq!(said.replace(['ˈ', 'ˌ'], ""), "lə- ʁɛspɛ, ʒadis.");
+    }
+
+    #[test]
+    fn a_homograph_is_said_as_the_words_around_it_decide() {
+        use crate::synth::Engine;
+        let said = |text: &str| {
+            let voice = super::super::open("fr-FR", &Default::default()).unwrap().unwrap();
+            voice.phonemes(&voice.prepare(text)).unwrap().replace(['ˈ', 'ˌ'], "")
+        };
+        assert_eq!(said("Le fils de Paul"), "lə- fis də- pɔl");
+        assert_eq!(said("des fils électriques"), "de- filz elɛktʁik", "the engine's, liaison kept");
+        assert_eq!(said("Ils président. Le président."), "il pʁezid lə- pʁezidɑ̃");
+        assert_eq!(said("Il vient de l'est, il l'est"), "il vjɛ̃ də- lɛst il lɛ");
+        assert_eq!(said("Nous portions les portions"), "nu pɔʁtjɔ̃ le- pɔʁsjɔ̃");
+        assert_eq!(said("De plus, deux plus deux"), "də- plys dø plys dø");
+        assert_eq!(said("de plus en plus"), "də- plyz ɑ̃ ply");
+        assert_eq!(said("Ils président, président"), "il pʁezid pʁezidɑ̃", "a comma breaks the context");
+    }
+
+    #[test]
+    fn piper_voices_get_the_homographs_reading_too() {
+        let phonemizer = super::super::Phonemizer::new("fr").unwrap();
+        let said = phonemizer.phonemes(&phonemizer.prepare("Son fils est à l'est.")).unwrap();
+        assert_eq!(said.replace(['ˈ', 'ˌ'], ""), "sɔ̃ fis ɛt a lɛst.");
     }
 
     #[test]
