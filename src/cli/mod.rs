@@ -153,7 +153,14 @@ fn build(args: &BuildArgs) -> Result<()> {
         for (name, bytes) in &report.cut_short {
             warn(&format!("{name}: the reader stopped after {bytes} bytes; the rest of the bulletin was dropped"));
         }
-        if !quiet && report.cut_short.is_empty() {
+        if !quiet && args.warm_cache {
+            eprintln!(
+                "briefing: the cache holds {} ({} already there, {} synthesized)",
+                count(report.sentences, "sentence"),
+                report.cache_hits,
+                report.synthesized
+            );
+        } else if !quiet && report.cut_short.is_empty() && !report.files.is_empty() {
             eprintln!(
                 "briefing: wrote {} ({:.1} s, {}, {}, {} from the cache)",
                 report.files.join(", "),
@@ -162,6 +169,9 @@ fn build(args: &BuildArgs) -> Result<()> {
                 count(report.sentences, "sentence"),
                 report.cache_hits,
             );
+        }
+        if !quiet && !report.kept.is_empty() {
+            eprintln!("briefing: kept {} made from the same input and options", count(report.kept.len(), "bulletin"));
         }
         Ok(())
     }
