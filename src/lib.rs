@@ -40,6 +40,7 @@ mod cache;
 mod catalog;
 mod controls;
 mod error;
+mod gather;
 mod language_data;
 mod manifest;
 mod master;
@@ -69,6 +70,7 @@ pub use catalog::{
 };
 pub use controls::shown;
 pub use error::{line_of, Cause, Error, Result};
+pub use gather::{gather, Gathered, Index as GatheredIndex, Totals as GatheredTotals};
 pub use manifest::{Failure, Loudness, Manifest, ManifestPart, ManifestSentence, Span};
 pub use master::{Bed, LoudnessTarget, MasterOptions};
 pub use normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};

@@ -44,6 +44,19 @@ pub(crate) enum Command {
     Voices(VoicesArgs),
     /// What the sentence cache holds, and trimming it.
     Cache(CacheArgs),
+    /// Index the bulletins build --each wrote into a folder (by one or many
+    /// processes) as index.json, print the totals; exit 1 if any article failed.
+    Gather(GatherArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GatherArgs {
+    /// The folder build --each wrote into.
+    #[arg(value_name = "OUTPUT_DIR")]
+    pub(crate) folder: PathBuf,
+    /// Print the index as JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// `briefing voices`: the list, one voice's speakers, or a download.
