@@ -93,12 +93,15 @@ fn shards_together_make_the_bulletins_of_one_run_and_gather_lists_them() {
     briefing().arg("gather").arg(&shared).assert().success();
 }
 
+/// Flags, environment, and the start of the one line told.
+type Misuse<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn misused_batch_options_exit_2_with_one_line() {
     let tmp = TempDir::new().unwrap();
     let input = articles(tmp.path(), 1);
     let out = tmp.path().join("out");
-    let cases: [(&[&str], &[(&str, &str)], &str); 9] = [
+    let cases: [Misuse; 9] = [
         (
             &["--each", "--shard", "0/4"],
             &[],
