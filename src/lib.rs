@@ -50,6 +50,8 @@ mod pipeline;
 pub mod podcast;
 mod schedule;
 mod script;
+#[cfg(feature = "serve")]
+mod serve;
 pub mod speak;
 mod split;
 mod synth;
@@ -74,6 +76,8 @@ pub use output::{AudioFormat, Encoding, Subtitles, Tags, SAMPLE_RATES};
 pub use paths::{config_dir, remove_staging};
 pub use pipeline::{build, plan, BuildOptions, Bulletin, Observer, Output, Report, Stage};
 pub use script::{Options as ScriptOptions, PartKind, Pauses, Script, Segment, SegmentKind};
+#[cfg(feature = "serve")]
+pub use serve::{serve, ServeOptions, Stop as ServeStop};
 pub use split::sentences;
 pub use synth::{
     system_voice, voices, PiperOptions, PiperSpeech, VoiceInfo, VoiceOptions, VoicePhonemes, DEFAULT_VOICE,
