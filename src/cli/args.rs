@@ -741,6 +741,7 @@ impl ServeArgs {
         options.listen = self.listen;
         options.api_key = self.api_key_file.as_deref().map(api_key).transpose()?;
         options.voice_map = self.voice_map.clone().unwrap_or_default();
+        options.dialect_of_voice = self.reading.dialect.is_none();
         options.max_concurrent = usize::from(self.max_concurrent);
         options.queue = usize::from(self.queue);
         options.max_input_chars = self.max_input_chars as usize;

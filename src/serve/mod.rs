@@ -42,6 +42,9 @@ pub struct ServeOptions {
     /// Voice names clients send (OpenAI's `alloy`, `nova`...) read by one of
     /// ours; OpenAI's names not given here are read by `build.voice`.
     pub voice_map: BTreeMap<String, String>,
+    /// Numbers are read in the region of each request's voice (`fr-BE`
+    /// says "septante"), as `build --voice` does without `--dialect`.
+    pub dialect_of_voice: bool,
     /// Syntheses at once; others wait in a queue of `queue` places.
     pub max_concurrent: usize,
     pub queue: usize,
@@ -68,6 +71,7 @@ impl ServeOptions {
             listen: SocketAddr::from(([127, 0, 0, 1], 8880)),
             api_key: None,
             voice_map: BTreeMap::new(),
+            dialect_of_voice: true,
             max_concurrent: 2,
             queue: 16,
             max_input_chars: 4096,

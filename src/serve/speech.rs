@@ -138,6 +138,10 @@ fn job(shared: &Shared, request: SpeechRequest) -> Result<(BuildOptions, Format)
     build.inputs = vec![Input::Memory { name: "input".into(), text: request.input }];
     build.format = TextFormat::Text;
     build.script.announcements = None;
+    if options.dialect_of_voice {
+        let dialect = crate::normalize::Dialect::of_voice(&voice);
+        build.script.normalizer = build.script.normalizer.map(|n| n.with_dialect(dialect));
+    }
     build.voice = voice;
     build.voice_options.rate = (build.voice_options.rate * speed).clamp(*RATES.start(), *RATES.end());
     build.voice_options.offline = true;
