@@ -65,7 +65,7 @@ impl Server {
     }
 
     fn get(&self, path: &str, headers: &str) -> Reply {
-        self.send(&format!("GET {path} HTTP/1.1\r\n{headers}").trim_end().to_owned(), b"")
+        self.send(format!("GET {path} HTTP/1.1\r\n{headers}").trim_end(), b"")
     }
 
     fn speech(&self, request: &Value, headers: &str) -> Reply {
