@@ -398,14 +398,7 @@ fn a_signal_stops_taking_requests_and_finishes_those_under_way() {
 /// `BRIEFING_OPENAI_PYTHON`, else where `scripts/install-openai-client.sh`
 /// puts it.
 fn openai_python() -> PathBuf {
-    let python = std::env::var_os("BRIEFING_OPENAI_PYTHON").map(PathBuf::from).unwrap_or_else(|| {
-        let cache = std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
-        cache.join("briefing/openai-client/bin/python")
-    });
-    assert!(python.is_file(), "this test needs OpenAI's Python client: run scripts/install-openai-client.sh");
-    python
+    installed("BRIEFING_OPENAI_PYTHON", "openai-client/bin/python", "scripts/install-openai-client.sh")
 }
 
 /// Each format asked of the service by OpenAI's client, whole
