@@ -219,6 +219,32 @@ fn wav_and_pcm_are_as_long_as_build_makes_the_text() {
 }
 
 #[test]
+fn a_bulletin_of_articles_is_read_as_build_reads_them() {
+    let tmp = TempDir::new().unwrap();
+    let articles = serde_json::json!([
+        { "title": "Le marché", "body": "Le marché ouvre samedi. Il y aura 40 exposants." },
+        { "title": "La piscine", "body": "La piscine ferme pour travaux jusqu'au 12 janvier." },
+    ]);
+    let file = article(tmp.path(), "articles.json", articles.to_string().as_bytes());
+    let (spec, samples, _) = build(&["--no-cache", file.to_str().unwrap()], &tmp.path().join("built.wav"));
+    let server = Server::start(&[]);
+    let post = |announce: bool| {
+        let request = serde_json::json!({ "articles": articles, "announce": announce, "response_format": "pcm" });
+        let reply = server.send("POST /v1/bulletins HTTP/1.1", request.to_string().as_bytes());
+        assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
+        reply.body.len() as f64 / 2.0 / 24_000.0
+    };
+    let (plain, theirs) = (post(false), samples.len() as f64 / f64::from(spec.sample_rate));
+    assert!((plain - theirs).abs() < 0.001, "{plain} s streamed, {theirs} s built");
+    // The opening, titles and closing come on top.
+    assert!(post(true) > plain + 3.0);
+    let bad = serde_json::json!({ "articles": 3 });
+    server.send("POST /v1/bulletins HTTP/1.1", bad.to_string().as_bytes()).assert_error(400, "invalid_articles");
+    let bad = serde_json::json!({ "articles": [{ "title": "Sans corps" }] });
+    server.send("POST /v1/bulletins HTTP/1.1", bad.to_string().as_bytes()).assert_error(400, "cannot_speak");
+}
+
+#[test]
 fn bad_requests_get_openai_errors_never_a_500() {
     let server = Server::start(&["--max-input-chars", "200"]);
     let post = |body: &[u8]| server.send("POST /v1/audio/speech HTTP/1.1\r\nContent-Type: application/json", body);

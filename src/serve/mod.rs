@@ -1,5 +1,6 @@
 //! `briefing serve`: French speech over HTTP, compatible with OpenAI's
-//! speech API (`POST /v1/audio/speech`), with `/v1/models`, `/v1/voices`,
+//! speech API (`POST /v1/audio/speech`), bulletins of articles (`POST
+//! /v1/bulletins`), with `/v1/models`, `/v1/voices`,
 //! `/healthz` and Prometheus' `/metrics`. A request is read as `speak`
 //! reads a bulletin (the plan of `build`, its voice, its level) and its
 //! audio streamed as each sentence is made.
@@ -194,6 +195,7 @@ async fn run(options: ServeOptions, stop: Stop, ready: impl FnOnce(SocketAddr)) 
 fn routes(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/audio/speech", post(speech::speech))
+        .route("/v1/bulletins", post(speech::bulletin))
         .route("/v1/models", get(models))
         .route("/v1/voices", get(voices))
         .route("/metrics", get(metrics))
@@ -288,14 +290,18 @@ async fn counted(State(shared): State<Arc<Shared>>, request: Request, next: Next
 /// A route's name for the metrics: one of ours, or "other" (the label's
 /// values stay few whatever clients ask).
 fn route(path: &str) -> &'static str {
-    ["/v1/audio/speech", "/v1/models", "/v1/voices", "/healthz", "/metrics"]
+    ["/v1/audio/speech", "/v1/bulletins", "/v1/models", "/v1/voices", "/healthz", "/metrics"]
         .into_iter()
         .find(|r| *r == path)
         .unwrap_or("other")
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such route: see /v1/audio/speech, /v1/models, /v1/voices")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no such route: see /v1/audio/speech, /v1/bulletins, /v1/models, /v1/voices",
+    )
 }
 
 async fn healthz(State(shared): State<Arc<Shared>>) -> Response {

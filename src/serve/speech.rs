@@ -1,6 +1,7 @@
-//! `POST /v1/audio/speech`: a text read as `speak` reads a bulletin (the
-//! plan of `build`: cleaning, sentences, normalization, pauses, its level),
-//! encoded and sent as each sentence is made. The synthesis runs on a
+//! `POST /v1/audio/speech` and `POST /v1/bulletins`: a text, or articles,
+//! read as `speak` reads a bulletin (the plan of `build`: cleaning,
+//! sentences, normalization, announcements, pauses, its level), encoded
+//! and sent as each sentence is made. The synthesis runs on a
 //! thread of its own, holding one of the service's slots; it stops when
 //! its client goes away or stops reading.
 
@@ -36,14 +37,36 @@ const CHUNKS: usize = 16;
 /// How often a synthesis looks again at a client that is not reading.
 const SEND_POLL: Duration = Duration::from_millis(5);
 
-/// A request as OpenAI's clients send it; other fields are ignored.
+/// How a request asks to be read: OpenAI's fields (others are ignored).
 #[derive(Debug, Deserialize)]
-struct SpeechRequest {
-    input: String,
+struct Asked {
     voice: Option<String>,
     response_format: Option<String>,
     speed: Option<f32>,
 }
+
+/// `POST /v1/audio/speech`, as OpenAI's clients send it.
+#[derive(Debug, Deserialize)]
+struct SpeechRequest {
+    input: String,
+    #[serde(flatten)]
+    asked: Asked,
+}
+
+/// `POST /v1/bulletins`: articles as the command line's JSON input takes
+/// them (a list, or one), read as a bulletin, with the announcements if
+/// asked.
+#[derive(Debug, Deserialize)]
+struct BulletinRequest {
+    articles: serde_json::Value,
+    #[serde(default)]
+    announce: bool,
+    #[serde(flatten)]
+    asked: Asked,
+}
+
+/// How a request's body becomes what is read, and how.
+type Job = fn(&Shared, &[u8]) -> Result<(BuildOptions, Format), ApiError>;
 
 /// What goes down the channel to the response.
 enum Chunk {
@@ -53,18 +76,17 @@ enum Chunk {
 }
 
 pub(super) async fn speech(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    match respond(shared, request).await {
-        Ok(response) => response,
-        Err(error) => error.into_response(),
-    }
+    respond(shared, request, speech_job).await.unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn respond(shared: Arc<Shared>, request: Request) -> Result<Response, ApiError> {
+pub(super) async fn bulletin(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    respond(shared, request, bulletin_job).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn respond(shared: Arc<Shared>, request: Request, job: Job) -> Result<Response, ApiError> {
     let started = Instant::now();
     let body = read_body(request, &shared).await?;
-    let request: SpeechRequest = serde_json::from_slice(&body)
-        .map_err(|e| ApiError::bad("invalid_json", format!("the body is not a speech request: {e}")))?;
-    let (build, format) = job(&shared, request)?;
+    let (build, format) = job(&shared, &body)?;
     let permit = admit(&shared).await?;
     let (sender, mut receiver) = mpsc::channel(CHUNKS);
     let (options, deadline) = (Arc::clone(&shared), started + shared.options.request_timeout);
@@ -109,34 +131,63 @@ async fn read_body(request: Request, shared: &Shared) -> Result<Vec<u8>, ApiErro
     }
 }
 
-/// The options a request is read with, and its format: only names from
-/// the lists, never a path.
-fn job(shared: &Shared, request: SpeechRequest) -> Result<(BuildOptions, Format), ApiError> {
-    let options = &shared.options;
+fn parsed<'a, T: Deserialize<'a>>(body: &'a [u8], what: &str) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad("invalid_json", format!("the body is not {what}: {e}")))
+}
+
+fn speech_job(shared: &Shared, body: &[u8]) -> Result<(BuildOptions, Format), ApiError> {
+    let request: SpeechRequest = parsed(body, "a speech request")?;
     if request.input.trim().is_empty() {
         return Err(ApiError::bad("empty_input", "input is empty: give the text to read"));
     }
-    let chars = request.input.chars().count();
+    job(shared, request.asked, ("input", request.input), TextFormat::Text)
+}
+
+fn bulletin_job(shared: &Shared, body: &[u8]) -> Result<(BuildOptions, Format), ApiError> {
+    let request: BulletinRequest = parsed(body, "a bulletin request")?;
+    if !(request.articles.is_array() || request.articles.is_object()) {
+        return Err(ApiError::bad("invalid_articles", "articles: a list of articles ({\"title\", \"body\"}), or one"));
+    }
+    let articles = ("articles", request.articles.to_string());
+    let (mut build, format) = job(shared, request.asked, articles, TextFormat::Json)?;
+    if request.announce {
+        let now = chrono::Local::now().naive_local();
+        let announcements = crate::announce::Announcements::new(crate::announce::Templates::default(), now)
+            .map_err(|e| ApiError::bad("invalid_announcements", e.to_string()))?;
+        build.script.announcements = Some(announcements);
+    }
+    Ok((build, format))
+}
+
+/// The options the `input` (its name in messages, and its text, written
+/// as `written`) is read with, and the response's format: only names from
+/// the lists, never a path; no announcements unless the caller adds them.
+fn job(
+    shared: &Shared,
+    asked: Asked,
+    (name, input): (&str, String),
+    written: TextFormat,
+) -> Result<(BuildOptions, Format), ApiError> {
+    let options = &shared.options;
+    let chars = input.chars().count();
     if chars > options.max_input_chars {
-        let message = format!("input is {chars} characters; this service reads at most {}", options.max_input_chars);
+        let message = format!("the text is {chars} characters; this service reads at most {}", options.max_input_chars);
         return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "input_too_long", message));
     }
-    let name = request.response_format.as_deref().unwrap_or("mp3");
-    let format = Format::parse(name).ok_or_else(|| {
-        ApiError::bad(
-            "invalid_response_format",
-            format!("response_format {name:?}: choose among {}", Format::NAMES.join(", ")),
-        )
+    let asked_format = asked.response_format.as_deref().unwrap_or("mp3");
+    let format = Format::parse(asked_format).ok_or_else(|| {
+        let message = format!("response_format {asked_format:?}: choose among {}", Format::NAMES.join(", "));
+        ApiError::bad("invalid_response_format", message)
     })?;
-    let speed = request.speed.unwrap_or(1.0);
+    let speed = asked.speed.unwrap_or(1.0);
     if !SPEEDS.contains(&speed) {
         let message = format!("speed {speed}: must be between {} and {}", SPEEDS.start(), SPEEDS.end());
         return Err(ApiError::bad("invalid_speed", message));
     }
-    let voice = voice(options, request.voice.as_deref().unwrap_or(&options.build.voice))?;
+    let voice = voice(options, asked.voice.as_deref().unwrap_or(&options.build.voice))?;
     let mut build = options.build.clone();
-    build.inputs = vec![Input::Memory { name: "input".into(), text: request.input }];
-    build.format = TextFormat::Text;
+    build.inputs = vec![Input::Memory { name: name.to_owned(), text: input }];
+    build.format = written;
     build.script.announcements = None;
     if options.dialect_of_voice {
         let dialect = crate::normalize::Dialect::of_voice(&voice);
@@ -218,7 +269,7 @@ fn synthesize(
     permit: OwnedSemaphorePermit,
 ) {
     let metrics = &shared.metrics;
-    metrics.running.fetch_add(1, Ordering::SeqCst);
+    let _running = Running::count(&metrics.running);
     let mut stream = Stream::new(format, sender, deadline, shared.options.stall_timeout);
     let (_, commands) = std::sync::mpsc::channel();
     let spoken = match stream.problem.take() {
@@ -235,8 +286,23 @@ fn synthesize(
             }
         }
     }
-    metrics.running.fetch_sub(1, Ordering::SeqCst);
     drop(permit);
+}
+
+/// Counts a synthesis under way for as long as it lives, a panic included.
+struct Running<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> Running<'a> {
+    fn count(running: &'a std::sync::atomic::AtomicUsize) -> Self {
+        running.fetch_add(1, Ordering::SeqCst);
+        Running(running)
+    }
+}
+
+impl Drop for Running<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// The client's end of a synthesis, as `speak`'s player: samples are
