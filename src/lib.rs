@@ -6,8 +6,9 @@
 //! what was made. [`voices`] lists the voices, [`voice_catalog`] and
 //! [`installed_voices`] the Piper voices by name, [`download_voice`] installs
 //! one; [`podcast`] publishes a bulletin as an episode of a feed, [`speak`]
-//! reads one aloud. The command line (`src/main.rs`, `src/cli/`) is one user
-//! of this surface.
+//! reads one aloud, [`serve`] (feature `serve`) answers over HTTP as
+//! OpenAI's speech API does. The command line (`src/main.rs`, `src/cli/`)
+//! is one user of this surface.
 //!
 //! ```no_run
 //! let options = briefing::BuildOptions::new(["examples/articles"], briefing::Output::File("bulletin.mp3".into()))

@@ -44,7 +44,7 @@ pub(crate) enum Command {
     Voices(VoicesArgs),
     /// What the sentence cache holds, and trimming it.
     Cache(CacheArgs),
-    /// Speak over HTTP: OpenAI's speech API (POST /v1/audio/speech), /v1/voices, /healthz, /metrics.
+    /// Speak over HTTP: OpenAI's speech API (POST /v1/audio/speech), bulletins (POST /v1/bulletins), /v1/voices, /healthz, /metrics.
     Serve(Box<ServeArgs>),
 }
 
