@@ -6,8 +6,9 @@
 //! what was made. [`voices`] lists the voices, [`voice_catalog`] and
 //! [`installed_voices`] the Piper voices by name, [`download_voice`] installs
 //! one; [`podcast`] publishes a bulletin as an episode of a feed, [`speak`]
-//! reads one aloud. The command line (`src/main.rs`, `src/cli/`) is one user
-//! of this surface.
+//! reads one aloud, [`serve`] (feature `serve`) answers over HTTP as
+//! OpenAI's speech API does. The command line (`src/main.rs`, `src/cli/`)
+//! is one user of this surface.
 //!
 //! ```no_run
 //! let options = briefing::BuildOptions::new(["examples/articles"], briefing::Output::File("bulletin.mp3".into()))
@@ -52,6 +53,8 @@ pub mod podcast;
 mod resume;
 mod schedule;
 mod script;
+#[cfg(feature = "serve")]
+mod serve;
 mod shard;
 pub mod speak;
 mod split;
@@ -78,6 +81,8 @@ pub use output::{AudioFormat, Encoding, Subtitles, Tags, SAMPLE_RATES};
 pub use paths::{config_dir, remove_staging};
 pub use pipeline::{build, plan, BuildOptions, Bulletin, Observer, Output, Report, Stage};
 pub use script::{Options as ScriptOptions, PartKind, Pauses, Script, Segment, SegmentKind};
+#[cfg(feature = "serve")]
+pub use serve::{serve, ServeOptions, Stop as ServeStop};
 pub use shard::Shard;
 pub use split::sentences;
 pub use synth::{

@@ -34,14 +34,7 @@ fn published(feed: &Path, date: &str) {
 /// feedparser: `BRIEFING_PODCAST_PYTHON`, else where
 /// `scripts/install-podcast-clients.sh` puts it.
 fn podcast_python() -> PathBuf {
-    let python = std::env::var_os("BRIEFING_PODCAST_PYTHON").map(PathBuf::from).unwrap_or_else(|| {
-        let cache = std::env::var_os("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
-        cache.join("briefing/podcast-clients/bin/python")
-    });
-    assert!(python.is_file(), "this test needs podcastparser and feedparser: run scripts/install-podcast-clients.sh");
-    python
+    installed("BRIEFING_PODCAST_PYTHON", "podcast-clients/bin/python", "scripts/install-podcast-clients.sh")
 }
 
 /// What podcastparser and feedparser read of the feed, side by side.

@@ -37,11 +37,14 @@ pub enum Format {
     Json,
 }
 
-/// Where an article comes from: a file, a folder of them, or `-` for stdin.
+/// Where an article comes from: a file, a folder of them, `-` for stdin,
+/// or text already in memory (what `briefing serve` is sent), with the
+/// name messages give it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
     Path(PathBuf),
     Stdin,
+    Memory { name: String, text: String },
 }
 
 impl From<&str> for Input {
@@ -89,7 +92,7 @@ pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
     let mut skipped = Vec::new();
     for input in inputs {
         let outcome = match input {
-            Input::Stdin => {
+            Input::Stdin | Input::Memory { .. } => {
                 read_input(input).and_then(|(name, bytes)| load_bytes(&name, None, &bytes, format, &mut loaded))
             }
             Input::Path(path) if path.is_dir() => folder_articles(path).map(|files| {
@@ -128,6 +131,7 @@ pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
 fn display_input(input: &Input) -> String {
     match input {
         Input::Stdin => "stdin".to_owned(),
+        Input::Memory { name, .. } => crate::controls::shown(name),
         Input::Path(p) => crate::controls::shown(p.display()),
     }
 }
@@ -187,6 +191,7 @@ fn read_input(input: &Input) -> Result<(String, Vec<u8>)> {
     let bytes = match input {
         Input::Stdin => read_bounded(&name, std::io::stdin().lock()),
         Input::Path(path) => read_bounded(&name, std::fs::File::open(path).map_err(|e| Error::reading(&name, e))?),
+        Input::Memory { text, .. } => read_bounded(&name, text.as_bytes()),
     }?;
     Ok((name, bytes))
 }

@@ -4,8 +4,8 @@
 use briefing::podcast::{Channel, PodcastOptions};
 use briefing::{
     Announcements, AudioFormat, Bed, BuildOptions, Dialect, Encoding, Error, Format, Input, Lexicon, LoudnessTarget,
-    MasterOptions, NormalizeOptions, Normalizer, Output, Pauses, PiperOptions, Result, ScriptOptions as Options, Shard,
-    Spelling, Subtitles, Tags, Templates, VoiceOptions, SAMPLE_RATES,
+    MasterOptions, NormalizeOptions, Normalizer, Output, Pauses, PiperOptions, Result, ScriptOptions as Options,
+    ServeOptions, Shard, Spelling, Subtitles, Tags, Templates, VoiceOptions, SAMPLE_RATES,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -44,6 +44,8 @@ pub(crate) enum Command {
     Voices(VoicesArgs),
     /// What the sentence cache holds, and trimming it.
     Cache(CacheArgs),
+    /// Speak over HTTP: OpenAI's speech API (POST /v1/audio/speech), bulletins (POST /v1/bulletins), /v1/voices, /healthz, /metrics.
+    Serve(Box<ServeArgs>),
     /// Index the bulletins build --each wrote into a folder (by one or many
     /// processes) as index.json, print the totals; exit 1 if any article failed.
     Gather(GatherArgs),
@@ -649,7 +651,7 @@ impl BulletinArgs {
             offline,
             ..VoiceOptions::default()
         };
-        let cache = (!self.no_cache).then(|| self.cache_dir.clone().unwrap_or_else(briefing::default_cache_dir));
+        let cache = sentence_cache(self.no_cache, &self.cache_dir);
         Ok(options
             .script(script)
             .jobs(usize::from(self.jobs))
@@ -658,6 +660,12 @@ impl BulletinArgs {
             .cache(cache)
             .master(self.level.master(self.volume / 100.0)))
     }
+}
+
+/// The sentence cache's folder: `--cache-dir`, else the briefing cache
+/// folder; none with `--no-cache`.
+fn sentence_cache(no_cache: bool, dir: &Option<PathBuf>) -> Option<PathBuf> {
+    (!no_cache).then(|| dir.clone().unwrap_or_else(briefing::default_cache_dir))
 }
 
 /// The options of a written bulletin (`build`, `podcast`): the shared
@@ -719,4 +727,94 @@ mod tests {
             assert!(parse_size(wrong).unwrap_err().contains("is not a size like 500M"), "{wrong:?}");
         }
     }
+}
+
+/// `briefing serve`: the service's bounds, and how every request is read
+/// (a request chooses only the voice, the format and the speed).
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address and port to listen on; any but loopback needs --api-key-file.
+    #[arg(long, default_value = "127.0.0.1:8880", value_name = "ADDR:PORT")]
+    pub(crate) listen: std::net::SocketAddr,
+    /// A file holding the key clients must send (Authorization: Bearer KEY).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) api_key_file: Option<PathBuf>,
+    /// The default voice, which also reads OpenAI's voice names (alloy, nova...).
+    #[arg(long, default_value = briefing::DEFAULT_VOICE)]
+    pub(crate) voice: String,
+    /// Voice names clients send read by other voices: "alloy=fr-BE,nova=fr-CH".
+    #[arg(long, value_name = "NAME=VOICE,...", value_parser = parse_voice_map)]
+    pub(crate) voice_map: Option<std::collections::BTreeMap<String, String>>,
+    /// Syntheses at once.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) max_concurrent: u16,
+    /// Requests that may wait for a synthesis; more are refused (429).
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub(crate) queue: u16,
+    /// Characters of text a request may send; more are refused (413).
+    #[arg(long, value_name = "N", default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) max_input_chars: u32,
+    /// Where synthesized sentences are kept (default: the briefing cache folder).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+    /// Synthesize every sentence, neither reading nor filling the cache.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    #[command(flatten)]
+    pub(crate) reading: ReadingArgs,
+    #[command(flatten)]
+    pub(crate) pauses: PauseArgs,
+    #[command(flatten)]
+    pub(crate) level: LevelArgs,
+    #[command(flatten)]
+    pub(crate) piper: PiperArgs,
+}
+
+impl ServeArgs {
+    pub(crate) fn options(&self) -> Result<ServeOptions> {
+        let script = Options {
+            pauses: self.pauses.pauses(),
+            normalizer: Some(self.reading.normalizer(&self.voice)?),
+            announcements: None,
+        };
+        let voice_options = VoiceOptions { piper: self.piper.options(), offline: true, ..VoiceOptions::default() };
+        let build = BuildOptions::default()
+            .script(script)
+            .voice(self.voice.clone())
+            .voice_options(voice_options)
+            .cache(sentence_cache(self.no_cache, &self.cache_dir))
+            .master(self.level.master(1.0));
+        let mut options = ServeOptions::new(build);
+        options.listen = self.listen;
+        options.api_key = self.api_key_file.as_deref().map(api_key).transpose()?;
+        options.voice_map = self.voice_map.clone().unwrap_or_default();
+        options.dialect_of_voice = self.reading.dialect.is_none();
+        options.max_concurrent = usize::from(self.max_concurrent);
+        options.queue = usize::from(self.queue);
+        options.max_input_chars = self.max_input_chars as usize;
+        Ok(options)
+    }
+}
+
+/// The key in `path`: its first line, which must not be empty.
+fn api_key(path: &Path) -> Result<String> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| Error::reading(&name, e))?;
+    let key = text.lines().next().unwrap_or_default().trim();
+    if key.is_empty() {
+        return Err(Error::Usage(format!("{name}: --api-key-file holds no key on its first line")));
+    }
+    Ok(key.to_owned())
+}
+
+fn parse_voice_map(text: &str) -> std::result::Result<std::collections::BTreeMap<String, String>, String> {
+    text.split(',')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((name, voice)) if !name.trim().is_empty() && !voice.trim().is_empty() => {
+                Ok((name.trim().to_owned(), voice.trim().to_owned()))
+            }
+            _ => Err(format!("{pair:?} is not NAME=VOICE")),
+        })
+        .collect()
 }

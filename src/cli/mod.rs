@@ -11,7 +11,7 @@ mod voices;
 
 use args::{
     BuildArgs, CacheAction, CacheArgs, Cli, Command, GatherArgs, NormalizeCommand, PhonemesArgs, PodcastArgs,
-    SpeakArgs, SplitArgs,
+    ServeArgs, SpeakArgs, SplitArgs,
 };
 use briefing::{Error, Input, Observer, PartKind, Result, Script, SegmentKind};
 use progress::Progress;
@@ -51,6 +51,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Voices(args) => voices::run(&args),
         Command::Cache(args) => cache(&args),
         Command::Gather(args) => gather(&args),
+        Command::Serve(args) => serve(&args),
     }
 }
 
@@ -77,6 +78,32 @@ fn gather(args: &GatherArgs) -> Result<()> {
         0 => Ok(()),
         n => Err(Error::input(args.folder.display().to_string(), format!("{} failed", count(n, "article")))),
     }
+}
+
+/// The running service, for the signal handler.
+static SERVING: std::sync::OnceLock<briefing::ServeStop> = std::sync::OnceLock::new();
+
+/// Asks a running `serve` to stop (the first signal): it finishes the
+/// responses under way and returns. False if none runs, or it was asked
+/// already: the signal then ends the process.
+pub fn stop_serving() -> bool {
+    SERVING.get().is_some_and(|stop| {
+        !stop.asked() && {
+            stop.stop();
+            true
+        }
+    })
+}
+
+/// `briefing serve`: runs until a signal.
+fn serve(args: &ServeArgs) -> Result<()> {
+    let options = args.options()?;
+    let stop = SERVING.get_or_init(briefing::ServeStop::new);
+    briefing::serve(options, stop, |address| {
+        eprintln!("briefing: serving on http://{address} (POST /v1/audio/speech; stop with Ctrl-C)");
+    })?;
+    eprintln!("briefing: stopped");
+    Ok(())
 }
 
 /// `briefing cache stats` and `briefing cache prune`.

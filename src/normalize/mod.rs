@@ -180,6 +180,13 @@ impl Normalizer {
         Normalizer { style: Style { dialect: options.dialect, spelling: options.spelling }, lexicon }
     }
 
+    /// The same normalizer reading numbers as `dialect` says them: for a
+    /// service whose requests each choose their voice, and so its region.
+    pub fn with_dialect(mut self, dialect: Dialect) -> Self {
+        self.style.dialect = dialect;
+        self
+    }
+
     /// The spoken form of `text`.
     pub fn normalize(&self, text: &str) -> String {
         self.run(text, None)

@@ -11,6 +11,10 @@ mod opus;
 mod sidecar;
 
 pub use guard::check_inputs;
+#[cfg(feature = "serve")]
+pub(crate) use mp3::DEFAULT_BITRATE as MP3_BITRATE;
+#[cfg(feature = "serve")]
+pub(crate) use opus::{COMPLEXITY as OPUS_COMPLEXITY, DEFAULT_BITRATE as OPUS_BITRATE};
 pub use sidecar::{Json, PodcastChapters, Sidecar, Subtitles};
 
 use crate::audio::Pcm16Source;

@@ -21,7 +21,7 @@ pub const RATES: [u32; 5] = [8000, 12000, 16000, 24000, 48000];
 /// The encoder's effort, 0 to 10: 5 encodes four times as fast as its
 /// default 9 (a bulletin at about 500 times real time on one core, against
 /// 120), for speech that sounds the same at these rates.
-const COMPLEXITY: i32 = 5;
+pub(crate) const COMPLEXITY: i32 = 5;
 
 /// Opus counts time at 48 kHz whatever the rate it encodes.
 const GRANULE_RATE: u64 = 48_000;

