@@ -40,6 +40,7 @@ mod cache;
 mod catalog;
 mod controls;
 mod error;
+mod gather;
 mod language_data;
 mod manifest;
 mod master;
@@ -48,8 +49,10 @@ mod output;
 mod paths;
 mod pipeline;
 pub mod podcast;
+mod resume;
 mod schedule;
 mod script;
+mod shard;
 pub mod speak;
 mod split;
 mod synth;
@@ -67,13 +70,15 @@ pub use catalog::{
 };
 pub use controls::shown;
 pub use error::{line_of, Cause, Error, Result};
-pub use manifest::{Loudness, Manifest, ManifestPart, ManifestSentence, Span};
+pub use gather::{gather, Gathered, Index as GatheredIndex, Totals as GatheredTotals};
+pub use manifest::{Failure, Loudness, Manifest, ManifestPart, ManifestSentence, Span};
 pub use master::{Bed, LoudnessTarget, MasterOptions};
 pub use normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
 pub use output::{AudioFormat, Encoding, Subtitles, Tags, SAMPLE_RATES};
 pub use paths::{config_dir, remove_staging};
 pub use pipeline::{build, plan, BuildOptions, Bulletin, Observer, Output, Report, Stage};
 pub use script::{Options as ScriptOptions, PartKind, Pauses, Script, Segment, SegmentKind};
+pub use shard::Shard;
 pub use split::sentences;
 pub use synth::{
     system_voice, voices, PiperOptions, PiperSpeech, VoiceInfo, VoiceOptions, VoicePhonemes, DEFAULT_VOICE,

@@ -37,6 +37,20 @@ pub struct Manifest {
     pub closing: Option<ManifestPart>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outro: Option<Span>,
+    /// With `build --each`: a digest of the input and options that made
+    /// the bulletin, so that a run again finds it made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digest: Option<String>,
+}
+
+/// An article that could not be made into its bulletin, and why: written
+/// beside the bulletins by `build --each`, read by `gather`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Failure {
+    /// The article's file.
+    pub source: String,
+    /// The problem, on one line.
+    pub reason: String,
 }
 
 impl Manifest {
@@ -159,6 +173,7 @@ impl Manifest {
             articles: parts,
             closing: None,
             outro: None,
+            digest: None,
         }
     }
 }

@@ -115,6 +115,21 @@ impl<T: Send + 'static> Synthesis<T> {
         }
     }
 
+    /// How many sentences were handed out.
+    pub(crate) fn position(&self) -> usize {
+        self.next
+    }
+
+    /// Drops the sentences before `position` still to be handed out: the
+    /// rest of a bulletin that failed, so that the next one starts at its
+    /// own first sentence.
+    pub(crate) fn skip_to(&mut self, position: usize) {
+        while self.next < position.min(self.texts.len()) {
+            // Made or failed, it is not wanted.
+            let _ = self.next();
+        }
+    }
+
     /// The next sentence in order: what the engine was sent, and the sentence.
     pub(crate) fn next(&mut self) -> Result<(String, T)> {
         let i = self.next;

@@ -7,6 +7,7 @@ mod markdown;
 mod text;
 
 use crate::error::{Error, Result};
+use crate::manifest::Failure;
 use decode::SourceEncoding;
 use serde::Deserialize;
 use std::io::Read;
@@ -70,6 +71,8 @@ impl From<&Path> for Input {
 pub struct Loaded {
     pub articles: Vec<Article>,
     pub warnings: Vec<String>,
+    /// The articles skipped, and why: `build --each` records them.
+    pub failed: Vec<Failure>,
 }
 
 /// Extensions read when a folder is given.
@@ -97,6 +100,8 @@ pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
                 for file in files {
                     if let Err(problem) = load_file(&file, format, &mut loaded) {
                         loaded.warnings.push(format!("{problem} (skipped)"));
+                        let source = crate::controls::shown(file.display());
+                        loaded.failed.push(Failure { source, reason: problem.to_string() });
                         skipped.push(problem);
                     }
                 }
@@ -231,7 +236,9 @@ fn load_bytes(name: &str, path: Option<&Path>, bytes: &[u8], format: Format, loa
         if is_speakable(&article) {
             loaded.articles.push(article);
         } else {
-            loaded.warnings.push(format!("{}: no speakable text, skipped", article.source));
+            let reason = format!("{}: no speakable text", article.source);
+            loaded.warnings.push(format!("{reason}, skipped"));
+            loaded.failed.push(Failure { source: article.source, reason });
         }
     }
     Ok(())

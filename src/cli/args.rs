@@ -4,7 +4,7 @@
 use briefing::podcast::{Channel, PodcastOptions};
 use briefing::{
     Announcements, AudioFormat, Bed, BuildOptions, Dialect, Encoding, Error, Format, Input, Lexicon, LoudnessTarget,
-    MasterOptions, NormalizeOptions, Normalizer, Output, Pauses, PiperOptions, Result, ScriptOptions as Options,
+    MasterOptions, NormalizeOptions, Normalizer, Output, Pauses, PiperOptions, Result, ScriptOptions as Options, Shard,
     Spelling, Subtitles, Tags, Templates, VoiceOptions, SAMPLE_RATES,
 };
 use clap::{Args, Parser, Subcommand};
@@ -44,6 +44,19 @@ pub(crate) enum Command {
     Voices(VoicesArgs),
     /// What the sentence cache holds, and trimming it.
     Cache(CacheArgs),
+    /// Index the bulletins build --each wrote into a folder (by one or many
+    /// processes) as index.json, print the totals; exit 1 if any article failed.
+    Gather(GatherArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct GatherArgs {
+    /// The folder build --each wrote into.
+    #[arg(value_name = "OUTPUT_DIR")]
+    pub(crate) folder: PathBuf,
+    /// Print the index as JSON on stdout.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 /// `briefing voices`: the list, one voice's speakers, or a download.
@@ -258,6 +271,22 @@ pub(crate) struct BuildArgs {
     /// Print what would be read instead of speaking it.
     #[arg(long)]
     pub(crate) dry_run: bool,
+    /// Do only the K-th of N parts (K from 1 to N), for N processes on a
+    /// cluster: with --each, of the articles (one in N, by sorted name);
+    /// with --warm-cache, of the sentences. `auto`: from a Slurm job array
+    /// (SLURM_ARRAY_TASK_ID) or a Kubernetes indexed Job
+    /// (JOB_COMPLETION_INDEX, with BRIEFING_SHARDS for N).
+    #[arg(long, value_name = "K/N|auto")]
+    pub(crate) shard: Option<String>,
+    /// Only synthesize the sentences (of the --shard) into the cache, and
+    /// write no bulletin: a plain build with the same options then
+    /// assembles the bulletin from the cache.
+    #[arg(long)]
+    pub(crate) warm_cache: bool,
+    /// With --each, make again the bulletins whose audio and manifest are
+    /// there from the same input and options (kept by default).
+    #[arg(long)]
+    pub(crate) force: bool,
     /// Report on stderr how long each stage took.
     #[arg(long)]
     pub(crate) timings: bool,
@@ -656,7 +685,25 @@ impl BuildArgs {
             (None, false) => Output::File(PathBuf::from(DEFAULT_OUTPUT)),
             (folder, true) => Output::Each(folder.clone().unwrap_or_else(|| PathBuf::from("output"))),
         };
-        Ok(written(&self.bulletin, &self.sound, &self.encode)?.output(output).subtitles(self.subtitles))
+        Ok(written(&self.bulletin, &self.sound, &self.encode)?
+            .output(output)
+            .subtitles(self.subtitles)
+            .shard(self.shard()?)
+            .warm_cache(self.warm_cache)
+            .force(self.force))
+    }
+
+    /// `--shard K/N`, or with `auto` the scheduler's, said on stderr.
+    fn shard(&self) -> Result<Option<Shard>> {
+        match self.shard.as_deref() {
+            None => Ok(None),
+            Some("auto") => {
+                let (shard, said) = Shard::from_env(|name| std::env::var(name).ok())?;
+                eprintln!("briefing: {said}");
+                Ok(Some(shard))
+            }
+            Some(text) => Shard::parse(text).map(Some),
+        }
     }
 }
 

@@ -10,7 +10,8 @@ mod terminal;
 mod voices;
 
 use args::{
-    BuildArgs, CacheAction, CacheArgs, Cli, Command, NormalizeCommand, PhonemesArgs, PodcastArgs, SpeakArgs, SplitArgs,
+    BuildArgs, CacheAction, CacheArgs, Cli, Command, GatherArgs, NormalizeCommand, PhonemesArgs, PodcastArgs,
+    SpeakArgs, SplitArgs,
 };
 use briefing::{Error, Input, Observer, PartKind, Result, Script, SegmentKind};
 use progress::Progress;
@@ -49,6 +50,32 @@ fn run(cli: Cli) -> Result<()> {
         Command::Phonemes(args) => print_phonemes(&args),
         Command::Voices(args) => voices::run(&args),
         Command::Cache(args) => cache(&args),
+        Command::Gather(args) => gather(&args),
+    }
+}
+
+/// `briefing gather`: the index written, the totals told, every failure
+/// listed (and then an error, so that a batch's last step fails).
+fn gather(args: &GatherArgs) -> Result<()> {
+    let index = briefing::gather(&args.folder)?;
+    if args.json {
+        print_lines([serde_json::to_string(&index).expect("an index serializes")])?;
+    }
+    let totals = &index.totals;
+    eprintln!(
+        "briefing: {} ({:.1} s, {}) and {} in {}",
+        count(totals.bulletins, "bulletin"),
+        totals.duration,
+        size(totals.bytes),
+        count(totals.failures, "failure"),
+        args.folder.join("index.json").display()
+    );
+    for failure in &index.failures {
+        eprintln!("briefing: failed: {}", failure.reason);
+    }
+    match totals.failures {
+        0 => Ok(()),
+        n => Err(Error::input(args.folder.display().to_string(), format!("{} failed", count(n, "article")))),
     }
 }
 
@@ -153,7 +180,14 @@ fn build(args: &BuildArgs) -> Result<()> {
         for (name, bytes) in &report.cut_short {
             warn(&format!("{name}: the reader stopped after {bytes} bytes; the rest of the bulletin was dropped"));
         }
-        if !quiet && report.cut_short.is_empty() {
+        if !quiet && args.warm_cache {
+            eprintln!(
+                "briefing: the cache holds {} ({} already there, {} synthesized)",
+                count(report.sentences, "sentence"),
+                report.cache_hits,
+                report.synthesized
+            );
+        } else if !quiet && report.cut_short.is_empty() && !report.files.is_empty() {
             eprintln!(
                 "briefing: wrote {} ({:.1} s, {}, {}, {} from the cache)",
                 report.files.join(", "),
@@ -162,6 +196,9 @@ fn build(args: &BuildArgs) -> Result<()> {
                 count(report.sentences, "sentence"),
                 report.cache_hits,
             );
+        }
+        if !quiet && !report.kept.is_empty() {
+            eprintln!("briefing: kept {} made from the same input and options", count(report.kept.len(), "bulletin"));
         }
         Ok(())
     }

@@ -78,6 +78,7 @@ mod tests {
             articles: vec![part("Un", 100), part("Deux", (1 << 32) + 100)],
             closing: None,
             outro: None,
+            digest: None,
         };
         let chunks = chunks(&manifest);
         assert_eq!(&chunks[..4], b"cue ");

@@ -249,6 +249,16 @@ pub fn write(
     Ok(Written { beside: sidecar_paths, cut_short: None })
 }
 
+/// Writes a small file (a failure record, an index) staged beside `path`
+/// and published by rename: a reader never sees it half-written.
+pub fn write_small(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path.display().to_string();
+    let folder = prepare_folder(path)?;
+    let staged = staged(&folder, &name, |file| file.write_all(bytes).map_err(|e| Error::writing(&name, e)))?;
+    let StagedFile { file, registered: _registered } = staged;
+    publish_all(vec![(file.into_temp_path(), path.to_path_buf())])
+}
+
 /// Writes the audio into a stream (stdout, a device, a FIFO), which cannot
 /// go back: an MP3 keeps its placeholder Info frame. Nothing goes beside it.
 fn stream(

@@ -1,0 +1,136 @@
+//! Resume: `build --each` run again (a node died, a task was cancelled, the
+//! job was resubmitted) keeps the bulletins already made from the same
+//! input and options, told by a digest of both kept in each manifest, and
+//! makes the rest. The articles that could not be made are recorded beside
+//! the bulletins (`NAME.failed`, read by `gather`); a record goes once its
+//! article is made.
+
+use crate::error::{Error, Result};
+use crate::manifest::Failure;
+use crate::output::{AudioFormat, Encoding};
+use crate::pipeline::BuildOptions;
+use crate::script::Script;
+use crate::synth::Engine;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// The extension of a failure record.
+pub const FAILED: &str = "failed";
+
+/// What shapes every bulletin of a run, hashed once: the program's
+/// version (a release may change the sound), the engine as the sentence
+/// cache names it (voice and its options), the rate, the mastering and the
+/// bytes of its music, the files written beside. Not the threads: they
+/// change no byte.
+pub struct Fingerprint {
+    run: Sha256,
+}
+
+impl Fingerprint {
+    pub fn of_run(options: &BuildOptions, engine: &dyn Engine) -> Result<Self> {
+        let mut run = Sha256::new();
+        run.update(format!(
+            "briefing {} | {} | {} Hz | {:?} | {:?} | {:?} | {}",
+            env!("CARGO_PKG_VERSION"),
+            engine.cache_key(),
+            engine.sample_rate(),
+            options.master,
+            options.sample_rate,
+            options.subtitles,
+            options.podcast_chapters
+        ));
+        let bed = options.master.bed.as_ref().map(|b| &b.path);
+        for path in options.master.intro.iter().chain(&options.master.outro).chain(bed) {
+            let bytes = std::fs::read(path).map_err(|e| Error::reading(path.display().to_string(), e))?;
+            run.update((bytes.len() as u64).to_le_bytes());
+            run.update(bytes);
+        }
+        Ok(Fingerprint { run })
+    }
+
+    /// The digest of one bulletin: the run's, its encoding (with its tags
+    /// and bitrate, which a WAV does not hold) and everything it says.
+    pub fn of(&self, script: &Script, encoding: Encoding, audio: &AudioFormat) -> String {
+        let mut digest = self.run.clone();
+        digest.update(format!(" | {encoding:?}"));
+        if encoding != Encoding::Wav {
+            digest.update(format!(" | {audio:?}"));
+        }
+        digest.update(format!(" | {script:?}"));
+        digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// Whether a bulletin was made with `digest`: its audio and every file
+/// beside it are there (`paths`: the audio, then the manifest, then the
+/// others), and its manifest names this audio and this digest. Files are
+/// only ever published whole, so being there is being finished.
+pub fn made(paths: &[PathBuf], digest: &str) -> bool {
+    let [audio, manifest, ..] = paths else { return false };
+    let read = || -> Option<bool> {
+        let value: serde_json::Value = serde_json::from_slice(&std::fs::read(manifest).ok()?).ok()?;
+        let named = audio.file_name()?.to_str()? == value.get("audio")?.as_str()?;
+        Some(named && value.get("digest")?.as_str()? == digest)
+    };
+    paths.iter().all(|p| p.is_file()) && read() == Some(true)
+}
+
+/// The name an article's file gives its failure record and its part of
+/// the shards: the file's stem.
+pub fn stem(source: &str) -> String {
+    let stem = Path::new(source).file_stem().map(|s| s.to_string_lossy().into_owned());
+    stem.filter(|s| !s.is_empty() && s != "-").unwrap_or_else(|| "stdin".into())
+}
+
+fn record_path(folder: &Path, source: &str) -> PathBuf {
+    folder.join(format!("{}.{FAILED}", stem(source)))
+}
+
+/// Records, beside the bulletins, that `failure`'s article was not made.
+pub fn record(folder: &Path, failure: &Failure) -> Result<()> {
+    let mut json = serde_json::to_string_pretty(failure).expect("a failure serializes");
+    json.push('\n');
+    crate::output::write_small(&record_path(folder, &failure.source), json.as_bytes())
+}
+
+/// Removes the failure record of `source`'s article, now made, if any.
+pub fn clear(folder: &Path, source: &str) -> Result<()> {
+    let path = record_path(folder, source);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::writing(path.display().to_string(), e)),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bulletin_is_made_when_its_files_are_there_and_its_manifest_has_the_digest() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = [dir.path().join("a.wav"), dir.path().join("a.json")];
+        assert!(!made(&paths, "d1"));
+        std::fs::write(&paths[0], b"RIFF").unwrap();
+        std::fs::write(&paths[1], br#"{"audio": "a.wav", "digest": "d1"}"#).unwrap();
+        assert!(made(&paths, "d1"));
+        assert!(!made(&paths, "d2"), "another input or option");
+        std::fs::write(&paths[1], br#"{"audio": "b.wav", "digest": "d1"}"#).unwrap();
+        assert!(!made(&paths, "d1"), "another audio's manifest");
+        std::fs::write(&paths[1], br#"{"audio": "a.wav", "#).unwrap();
+        assert!(!made(&paths, "d1"), "a manifest that does not read");
+    }
+
+    #[test]
+    fn a_failure_record_is_named_after_the_file_and_cleared_once_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let failure = Failure { source: "in/feed.json".into(), reason: "in/feed.json: invalid JSON".into() };
+        record(dir.path(), &failure).unwrap();
+        let written: Failure = serde_json::from_slice(&std::fs::read(dir.path().join("feed.failed")).unwrap()).unwrap();
+        assert_eq!(written, failure);
+        assert_eq!(stem("in/feed.json#2"), "feed", "an article of the file");
+        clear(dir.path(), "in/feed.json#2").unwrap();
+        clear(dir.path(), "in/feed.json#2").unwrap();
+        assert!(!dir.path().join("feed.failed").exists());
+    }
+}
