@@ -5,6 +5,10 @@
 //! was finished) and holds a small description (read first, on its own)
 //! and the samples (read only when the bulletin is written). Entries are
 //! written atomically and carry checksums: a damaged one is made again.
+//! Many runs on many machines may share one folder (NFS, Lustre, a mounted
+//! bucket): an entry is published whole in one atomic step, never replaced
+//! once sound, so concurrent writers of one entry are harmless and no lock
+//! (`flock` is unreliable there) is needed.
 
 use crate::error::{io_problem, Error, Result};
 use sha2::{Digest, Sha256};
@@ -149,10 +153,14 @@ impl Cache {
             let (mut file, _registered) = crate::paths::Staging::create(make, tempfile::NamedTempFile::path)?;
             file.write_all(&header)?;
             file.write_all(body)?;
-            file.persist(&path).map(drop).map_err(|e| e.error)
+            publish(file, &path)
         });
         match written {
-            Ok(()) => Some(Body { path, offset: header.len() as u64, len: body.len() as u64, checksum: body_checksum }),
+            Ok(true) => {
+                Some(Body { path, offset: header.len() as u64, len: body.len() as u64, checksum: body_checksum })
+            }
+            // Another run's: the sentence keeps its own samples.
+            Ok(false) => None,
             Err(e) => {
                 lock(&self.write_failure).get_or_insert_with(|| {
                     let dir = self.dir.as_deref().unwrap_or(folder).display();
@@ -186,6 +194,26 @@ impl Cache {
         let name: String = digest.finalize().iter().map(|b| format!("{b:02x}")).collect();
         Some(dir.join(&name[..2]).join(name))
     }
+}
+
+/// Publishes a staged entry at `path`, unless a sound entry is there
+/// already (another run's, perhaps on another machine sharing the folder):
+/// a sound entry never changes under a run that found it and reads its
+/// samples later, even from an engine whose samples vary from run to run.
+/// Whether ours was published. A damaged entry, or one of another layout,
+/// is replaced. Both ways are one atomic step (a rename, a link): no lock
+/// is needed, and a reader sees a whole entry or none. Where the file
+/// system cannot refuse to replace (no hard links: some mounted buckets),
+/// the rename replaces.
+fn publish(file: tempfile::NamedTempFile, path: &Path) -> std::io::Result<bool> {
+    let refused = match file.persist_noclobber(path) {
+        Ok(_) => return Ok(true),
+        Err(refused) => refused,
+    };
+    if refused.error.kind() == std::io::ErrorKind::AlreadyExists && matches!(read_entry(path), Lookup::Sound(_)) {
+        return Ok(false);
+    }
+    refused.file.persist(path).map(|_| true).map_err(|e| e.error)
 }
 
 /// The lock, even if a thread panicked holding it: what it guards is only
@@ -511,6 +539,14 @@ mod tests {
         cache.put("un", b"units", b"samples of the sentence").unwrap();
         assert_eq!(cache.get("un").unwrap().body.read().unwrap(), b"samples of the sentence");
         assert_eq!(cache.counts(), (1, 1));
+    }
+
+    #[test]
+    fn the_first_sound_entry_stays_for_the_runs_reading_it() {
+        let (_dir, cache, _path) = one_entry();
+        let found = cache.get("un").unwrap();
+        assert_eq!(cache.put("un", b"units", b"other samples, same key"), None, "not kept: another run's is there");
+        assert_eq!(found.body.read().unwrap(), b"samples of the sentence", "what the first run found, unchanged");
     }
 
     #[test]

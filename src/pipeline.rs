@@ -377,10 +377,23 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
     let chosen = |own: u32| options.sample_rate.unwrap_or_else(|| encodings.iter().fold(own, |r, e| e.rate_for(r)));
     crate::catalog::provide(&options.voice, &voice_options, observer)?;
     let engine = synth::voice(&options.voice, &voice_options, chosen)?;
-    let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let rate = engine.sample_rate();
     encodings.iter().try_for_each(|e| e.check_rate(rate))?;
     encodings.iter().try_for_each(|e| e.check_bitrate(rate, options.audio.bitrate))?;
+    build_with(options, (bulletins, failed), engine, observer, clock)
+}
+
+/// The run once the voice is open (the fake engine, in the unit tests):
+/// the cache warmed, or each bulletin made unless already made.
+fn build_with(
+    options: &BuildOptions,
+    (bulletins, failed): (Vec<Bulletin>, Vec<Failure>),
+    engine: Arc<dyn synth::Engine>,
+    observer: &mut dyn Observer,
+    mut clock: Stopwatch,
+) -> Result<Report> {
+    let (sidecars, rate) = (sidecars(options), engine.sample_rate());
+    let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let voicing = Voicing::new(&options.master, rate, cache.keeps());
     let (key, kept) = (engine.cache_key(), Arc::clone(&cache));
     let finish: schedule::Finish<Speech> =
@@ -601,5 +614,84 @@ impl Stopwatch {
 
     fn total(&self) -> f64 {
         self.laps.iter().map(|(_, d)| d.as_secs_f64()).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::fake::Fake;
+
+    /// Three articles of a few sentences in `dir`/in; the second says
+    /// `second`.
+    fn articles(dir: &Path, second: &str) -> PathBuf {
+        let folder = dir.join("in");
+        std::fs::create_dir_all(&folder).unwrap();
+        let texts = [
+            "Premier titre\n\nUne phrase. Une autre phrase. Encore une.",
+            second,
+            "Troisième titre\n\nLe marché ouvre. Il ferme tard.",
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            std::fs::write(folder.join(format!("{}.txt", i + 1)), text).unwrap();
+        }
+        folder
+    }
+
+    /// Options with the level left as the fake engine makes it (its 10 Hz
+    /// are no rate to measure loudness at).
+    fn options(input: &Path, output: Output) -> BuildOptions {
+        BuildOptions::new([input], output).master(MasterOptions { loudness: None, ..MasterOptions::default() })
+    }
+
+    fn run(options: &BuildOptions) -> Report {
+        let planned = planned(options, &mut ()).unwrap();
+        build_with(options, planned, Arc::new(Fake::new("counting")), &mut (), Stopwatch::start()).unwrap()
+    }
+
+    #[test]
+    fn a_bulletin_assembled_from_a_cache_warmed_in_shards_is_the_one_made_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = articles(dir.path(), "Deuxième titre\n\nLa fin. Vraiment la fin.");
+        let (alone, shared, cache) =
+            (dir.path().join("alone.wav"), dir.path().join("shared.wav"), dir.path().join("c"));
+        let made = run(&options(&input, Output::File(alone.clone())));
+        let shared_options = options(&input, Output::File(shared.clone())).cache(Some(cache));
+        let mut warmed = 0;
+        for k in 1..=3 {
+            let shard = Some(Shard::new(k, 3).unwrap());
+            let report = run(&shared_options.clone().warm_cache(true).shard(shard));
+            assert!(report.files.is_empty() && !shared.exists(), "no bulletin from a warm-up");
+            assert_eq!(report.synthesized, report.sentences, "each sentence in one shard only");
+            warmed += report.sentences;
+        }
+        assert_eq!(warmed, made.sentences);
+        let assembled = run(&shared_options);
+        assert_eq!((assembled.cache_hits, assembled.synthesized), (made.sentences, 0));
+        assert!(std::fs::read(&alone).unwrap() == std::fs::read(&shared).unwrap(), "byte-identical");
+    }
+
+    #[test]
+    fn an_article_that_fails_is_recorded_and_the_others_made_then_it_alone_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let input = articles(dir.path(), "Un titre\n\nIl dit boom. Puis rien.");
+        let report = run(&options(&input, Output::Each(out.clone())));
+        assert_eq!(report.failed.len(), 1, "{:?}", report.failed);
+        assert!(report.failed[0].reason.contains("cannot say boom"), "{:?}", report.failed);
+        assert!(out.join("2.failed").is_file() && !out.join("2.wav").exists());
+        let third = std::fs::read(out.join("3.wav")).unwrap();
+
+        // The bulletin after a failed one starts at its own sentences.
+        let alone = dir.path().join("3.wav");
+        run(&options(&input.join("3.txt"), Output::File(alone.clone())));
+        assert!(std::fs::read(&alone).unwrap() == third);
+
+        articles(dir.path(), "Un titre\n\nIl dit bonjour. Puis rien.");
+        let report = run(&options(&input, Output::Each(out.clone())));
+        assert_eq!(report.kept.len(), 2, "{:?}", report.kept);
+        assert!(report.failed.is_empty() && out.join("2.wav").is_file() && !out.join("2.failed").exists());
+        let report = run(&options(&input, Output::Each(out.clone())).force(true));
+        assert_eq!((report.kept.len(), report.articles), (0, 3), "--force makes them all");
     }
 }

@@ -1,0 +1,242 @@
+//! Batches over many processes (issue 23), through the binary: `build
+//! --each --shard K/N` made by parts equals one run, a re-run keeps what
+//! is made, `--warm-cache` in shards then one assembly equals one build,
+//! many processes share one cache, and `gather` indexes the folder.
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+use tempfile::TempDir;
+
+mod common;
+
+use common::*;
+
+/// `count` short articles in `dir`/in, each its own sentences.
+fn articles(dir: &Path, count: usize) -> PathBuf {
+    let folder = dir.join("in");
+    fs::create_dir_all(&folder).unwrap();
+    for i in 1..=count {
+        let text = format!("Titre {i}\n\nVoici la nouvelle numéro {i}. La nouvelle numéro {i} tient en deux phrases.");
+        article(&folder, &format!("n{i:02}.txt"), text.as_bytes());
+    }
+    folder
+}
+
+/// Every file in `dir` with its bytes.
+fn contents(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    names(dir).into_iter().map(|n| (n.clone(), fs::read(dir.join(&n)).unwrap())).collect()
+}
+
+fn modified(dir: &Path) -> BTreeMap<String, SystemTime> {
+    names(dir).into_iter().map(|n| (n.clone(), fs::metadata(dir.join(&n)).unwrap().modified().unwrap())).collect()
+}
+
+fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+fn each(input: &Path, out: &Path, more: &[&str]) -> std::process::Output {
+    let output = briefing().args(["build", "--each"]).arg(input).arg("-o").arg(out).args(more).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    output
+}
+
+#[test]
+fn shards_together_make_the_bulletins_of_one_run_and_gather_lists_them() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 6);
+    article(&input, "vide.txt", b"");
+    let (alone, shared) = (tmp.path().join("alone"), tmp.path().join("shared"));
+    each(&input, &alone, &[]);
+    let mut made_by = Vec::new();
+    for k in 1..=3 {
+        let before = if shared.exists() { names(&shared).len() } else { 0 };
+        each(&input, &shared, &["--shard", &format!("{k}/3")]);
+        made_by.push(names(&shared).len() - before);
+    }
+    assert_eq!(contents(&shared), contents(&alone), "the same files, byte for byte");
+    assert_eq!(made_by, [5, 4, 4], "one in three of n01..n06 and vide (its record), by sorted name");
+    let failed: Value = serde_json::from_slice(&fs::read(shared.join("vide.failed")).unwrap()).unwrap();
+    assert!(failed["reason"].as_str().unwrap().ends_with("vide.txt: empty article"), "{failed}");
+
+    // The files named in another order on another machine (an empty one
+    // named on its own would stop the run): the same part.
+    let mut listed: Vec<PathBuf> = names(&input).iter().filter(|n| *n != "vide.txt").map(|n| input.join(n)).collect();
+    listed.sort();
+    listed.reverse();
+    let part = tmp.path().join("part");
+    let output =
+        briefing().args(["build", "--each", "--shard", "2/3", "-o"]).arg(&part).args(&listed).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(names(&part).len(), 4);
+    assert!(names(&part).iter().all(|n| fs::read(part.join(n)).unwrap() == fs::read(shared.join(n)).unwrap()));
+
+    let gathered = briefing().arg("gather").arg(&shared).output().unwrap();
+    assert_eq!(gathered.status.code(), Some(1), "an article failed: {}", stderr(&gathered));
+    let told = stderr(&gathered);
+    assert!(told.starts_with("briefing: 6 bulletins ("), "{told}");
+    assert!(told.contains("briefing: failed: ") && told.contains("vide.txt: empty article"), "{told}");
+    assert!(told.ends_with("1 article failed\n"), "{told}");
+    let index: Value = serde_json::from_slice(&fs::read(shared.join("index.json")).unwrap()).unwrap();
+    let audio: Vec<&str> =
+        index["bulletins"].as_array().unwrap().iter().map(|b| b["audio"].as_str().unwrap()).collect();
+    assert_eq!(audio, ["n01.wav", "n02.wav", "n03.wav", "n04.wav", "n05.wav", "n06.wav"]);
+    let bytes: u64 = audio.iter().map(|a| fs::metadata(shared.join(a)).unwrap().len()).sum();
+    assert_eq!(index["totals"]["bytes"].as_u64(), Some(bytes));
+    assert!(index["totals"]["duration"].as_f64().unwrap() > 6.0);
+    assert_eq!(index["failures"][0]["source"].as_str(), Some(input.join("vide.txt").to_str().unwrap()));
+
+    fs::remove_file(shared.join("vide.failed")).unwrap();
+    briefing().arg("gather").arg(&shared).assert().success();
+}
+
+/// Flags, environment, and the start of the one line told.
+type Misuse<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
+#[test]
+fn misused_batch_options_exit_2_with_one_line() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 1);
+    let out = tmp.path().join("out");
+    let cases: [Misuse; 9] = [
+        (
+            &["--each", "--shard", "0/4"],
+            &[],
+            "--shard 0/4: K counts from 1 to N (1/4 is the first shard, 4/4 the last)",
+        ),
+        (&["--each", "--shard", "5/4"], &[], "--shard 5/4: K counts from 1 to N"),
+        (&["--each", "--shard", "half"], &[], "--shard \"half\": not K/N (like 1/4) nor auto"),
+        (&["--each", "--shard", "auto"], &[], "--shard auto: neither SLURM_ARRAY_TASK_ID"),
+        (
+            &["--each", "--shard", "auto"],
+            &[("SLURM_ARRAY_TASK_ID", "4"), ("SLURM_ARRAY_TASK_MIN", "0"), ("SLURM_ARRAY_TASK_MAX", "3")],
+            "--shard auto: inconsistent: SLURM_ARRAY_TASK_ID=4 is not one of 0 to 3",
+        ),
+        (&["--shard", "1/2"], &[], "--shard shares out the articles of build --each"),
+        (&["--warm-cache", "--no-cache"], &[], "--warm-cache fills the sentence cache: drop --no-cache"),
+        (&["--warm-cache", "--each"], &[], "--warm-cache fills the cache for one bulletin: drop --each"),
+        (&["--force"], &[], "--force makes again the bulletins build --each finds made: it needs --each"),
+    ];
+    for (flags, vars, expected) in cases {
+        let mut command = briefing();
+        command.arg("build").args(flags).arg(&input).arg("-o").arg(&out);
+        for name in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_MIN", "SLURM_ARRAY_TASK_MAX", "JOB_COMPLETION_INDEX"] {
+            command.env_remove(name);
+        }
+        let output = command.envs(vars.iter().copied()).output().unwrap();
+        let told = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{flags:?}: {told}");
+        assert!(told.starts_with(&format!("briefing: error: {expected}")), "{flags:?}: {told}");
+        assert_eq!(told.lines().count(), 1, "{flags:?}: {told}");
+        assert!(!out.exists(), "{flags:?}: nothing written");
+    }
+}
+
+#[test]
+fn a_rerun_keeps_finished_bulletins_and_makes_again_what_changed() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 3);
+    let out = tmp.path().join("out");
+    each(&input, &out, &[]);
+    let first = modified(&out);
+
+    let again = each(&input, &out, &[]);
+    assert_eq!(modified(&out), first, "nothing made again");
+    assert!(stderr(&again).contains("briefing: kept 3 bulletins made from the same input and options"));
+
+    // A changed article, and a bulletin lost with its node: those two only.
+    article(&input, "n02.txt", "Titre 2\n\nLa nouvelle a changé.".as_bytes());
+    fs::remove_file(out.join("n03.wav")).unwrap();
+    each(&input, &out, &[]);
+    let second = modified(&out);
+    let changed: Vec<&String> = second.keys().filter(|n| second[*n] != first[*n]).collect();
+    assert_eq!(changed, ["n02.json", "n02.wav", "n03.json", "n03.wav"]);
+
+    // A changed option: all of them; --force: all of them.
+    each(&input, &out, &["--volume", "90"]);
+    let third = modified(&out);
+    assert!(third.keys().all(|n| third[n] != second[n]), "{third:?}");
+    each(&input, &out, &["--volume", "90", "--force"]);
+    let fourth = modified(&out);
+    assert!(fourth.keys().all(|n| fourth[n] != third[n]), "{fourth:?}");
+    assert!(leftovers(&out).iter().all(|n| !n.starts_with(".briefing-")), "no staging file left");
+}
+
+/// Builds `input` into `out` with `args`; the JSON summary.
+fn summary(input: &Path, out: &Path, args: &[&str]) -> Value {
+    let output = briefing().arg("build").arg(input).arg("-o").arg(out).arg("--json").args(args).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn a_cache_warmed_in_shards_gives_the_bulletin_of_one_machine() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 3);
+    let (alone, assembled) = (tmp.path().join("alone.wav"), tmp.path().join("assembled.wav"));
+    let whole = summary(&input, &alone, &["--no-cache"]);
+    let cache = tmp.path().join("cache");
+    let cached = ["--cache-dir", cache.to_str().unwrap()];
+    let mut warmed = 0;
+    for k in 1..=4 {
+        let shard = format!("{k}/4");
+        let part = summary(&input, &assembled, &[&cached[..], &["--warm-cache", "--shard", &shard]].concat());
+        assert_eq!(part["synthesized"], part["sentences"], "{shard}: {part}");
+        warmed += part["sentences"].as_u64().unwrap();
+        assert!(!assembled.exists(), "a warm-up writes no bulletin");
+    }
+    assert_eq!(Some(warmed), whole["sentences"].as_u64());
+    let last = summary(&input, &assembled, &cached);
+    assert_eq!((last["cache_hits"].as_u64(), last["synthesized"].as_u64()), (Some(warmed), Some(0)));
+    assert!(fs::read(&alone).unwrap() == fs::read(&assembled).unwrap(), "byte-identical");
+}
+
+/// The entries of the cache in `dir`, and any other file in its folders.
+fn cache_files(dir: &Path) -> Vec<PathBuf> {
+    let folders = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir());
+    let mut files: Vec<PathBuf> = folders.flat_map(|f| fs::read_dir(f).unwrap().map(|e| e.unwrap().path())).collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn processes_filling_one_cache_at_once_agree_and_a_torn_entry_is_made_again() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 2);
+    let cache = tmp.path().join("cache");
+    let alone = tmp.path().join("alone.wav");
+    let whole = summary(&input, &alone, &["--no-cache"]);
+    let sentences = whole["sentences"].as_u64().unwrap();
+    let writers: Vec<std::process::Child> = (0..4)
+        .map(|i| {
+            let out = tmp.path().join(format!("w{i}.wav"));
+            let home = briefing();
+            let mut command = std::process::Command::new(home.get_program());
+            command.envs(home.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))));
+            command.arg("build").arg(&input).arg("-o").arg(&out).args(["--warm-cache", "--quiet", "--cache-dir"]);
+            command.arg(&cache).spawn().unwrap()
+        })
+        .collect();
+    for mut writer in writers {
+        assert!(writer.wait().unwrap().success());
+    }
+    let entries = cache_files(&cache);
+    assert!(entries.iter().all(|e| !e.file_name().unwrap().to_string_lossy().starts_with('.')), "{entries:?}");
+    assert_eq!(entries.len() as u64, sentences, "one entry a sentence, whoever wrote it");
+
+    // Cut short, as a copy stopped half-way leaves it.
+    let torn = &entries[0];
+    let bytes = fs::read(torn).unwrap();
+    fs::write(torn, &bytes[..bytes.len() / 2]).unwrap();
+    let out = tmp.path().join("out.wav");
+    let cached = ["--cache-dir", cache.to_str().unwrap()];
+    let healed = summary(&input, &out, &cached);
+    assert_eq!((healed["cache_hits"].as_u64(), healed["synthesized"].as_u64()), (Some(sentences - 1), Some(1)));
+    assert_eq!(fs::read(torn).unwrap(), bytes, "the entry written again whole");
+    assert!(fs::read(&out).unwrap() == fs::read(&alone).unwrap());
+    let last = summary(&input, &out, &cached);
+    assert_eq!(last["synthesized"].as_u64(), Some(0));
+}
