@@ -251,7 +251,7 @@ fn a_cancelled_task_resubmitted_alone_redoes_only_what_it_had_not_published() {
 fn a_long_bulletin_warmed_by_four_tasks_is_the_one_machine_makes() {
     let _turn = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
     let batch = Batch::new(cluster(), ARTICLES);
-    let bulletin = batch.path("bulletin.wav");
+    let bulletin = batch.path("bulletin.mp3");
     let (array, assembly) = batch.submit(|submit| {
         submit.env("BRIEFING_BULLETIN", &bulletin);
     });
@@ -263,11 +263,11 @@ fn a_long_bulletin_warmed_by_four_tasks_is_the_one_machine_makes() {
     assert!(sentences >= 2 * ARTICLES && cached == sentences, "the assembly synthesizes nothing: {log}");
     // The same name in another folder, for the manifests to be alike.
     fs::create_dir(batch.path("local")).unwrap();
-    let one_machine = batch.path("local/bulletin.wav");
+    let one_machine = batch.path("local/bulletin.mp3");
     let build = ["build", "-q", "--no-cache", "articles", "-o"];
     briefing().current_dir(batch.dir.path()).args(build).arg(&one_machine).assert().success();
     assert!(fs::read(&bulletin).unwrap() == fs::read(&one_machine).unwrap(), "{log}");
-    let manifest = |wav: &Path| fs::read(wav.with_extension("json")).unwrap();
+    let manifest = |audio: &Path| fs::read(audio.with_extension("json")).unwrap();
     assert_eq!(manifest(&bulletin), manifest(&one_machine));
 }
 
