@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 use tempfile::TempDir;
 
@@ -53,6 +53,14 @@ fn cluster() -> PathBuf {
         String::from_utf8_lossy(&sinfo.stderr)
     );
     conf
+}
+
+/// The cluster, when the other tests are done with it, and a batch of
+/// articles for it (dropped first: its jobs are cancelled before the next
+/// test's turn).
+fn turn() -> (MutexGuard<'static, ()>, Batch) {
+    let turn = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
+    (turn, Batch::new(cluster(), ARTICLES))
 }
 
 /// A folder the jobs share: the articles in `articles`, the cache in
@@ -194,8 +202,7 @@ fn modified(path: &Path) -> SystemTime {
 #[test]
 #[ignore = "needs slurm"]
 fn an_array_of_four_makes_what_one_machine_makes_and_gather_reports_the_bad_article() {
-    let _turn = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
-    let batch = Batch::new(cluster(), ARTICLES);
+    let (_turn, batch) = turn();
     let expected = local(&batch).clone();
     article(&batch.path("articles"), "article-020b.json", b"{\"title\": ");
     let (array, gather) = batch.submit(|_| ());
@@ -220,8 +227,7 @@ fn an_array_of_four_makes_what_one_machine_makes_and_gather_reports_the_bad_arti
 #[test]
 #[ignore = "needs slurm"]
 fn a_cancelled_task_resubmitted_alone_redoes_only_what_it_had_not_published() {
-    let _turn = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
-    let batch = Batch::new(cluster(), ARTICLES);
+    let (_turn, batch) = turn();
     let expected = local(&batch).clone();
     // Task 2 is shard 3/4: the articles at positions 2, 6, 10... of the list.
     let third: Vec<String> =
@@ -249,8 +255,7 @@ fn a_cancelled_task_resubmitted_alone_redoes_only_what_it_had_not_published() {
 #[test]
 #[ignore = "needs slurm"]
 fn a_long_bulletin_warmed_by_four_tasks_is_the_one_machine_makes() {
-    let _turn = CLUSTER.lock().unwrap_or_else(|e| e.into_inner());
-    let batch = Batch::new(cluster(), ARTICLES);
+    let (_turn, batch) = turn();
     let bulletin = batch.path("bulletin.mp3");
     let (array, assembly) = batch.submit(|submit| {
         submit.env("BRIEFING_BULLETIN", &bulletin);
