@@ -98,14 +98,15 @@ start_daemons() {
     fi
 }
 
-# Waits until the node takes jobs; shows the logs if it never does.
+# Waits until the node takes jobs (idle; or running some, when `start` finds
+# the cluster already up and busy); shows the logs if it never does.
 wait_idle() {
     local state
     for _ in $(seq 60); do
         state=$(SLURM_CONF=$conf sinfo --noheader --format=%T 2>/dev/null || true)
-        if [ "$state" = idle ]; then
-            return 0
-        fi
+        case $state in
+        idle | mixed | allocated) return 0 ;;
+        esac
         sleep 1
     done
     echo "slurm.sh: the node is not idle after 60 s (state: ${state:-none}); logs in $dir/log:" >&2
