@@ -422,7 +422,8 @@ fn build_with(
             (Ok((written, manifest)), _) => report.add(&bulletin.destination, written, &manifest),
             (Err(e), Output::Each(folder)) => {
                 synthesis.skip_to(end);
-                let failure = Failure { source: sources(bulletin), reason: e.to_string() };
+                let source = sources(bulletin);
+                let failure = Failure { reason: format!("{source}: {e}"), source };
                 observer.warning(&format!("{} (skipped)", failure.reason));
                 resume::record(folder, &failure)?;
                 report.failed.push(failure);
@@ -430,11 +431,23 @@ fn build_with(
             (Err(e), _) => return Err(e),
         }
     }
+    Ok(finished(report, engine.as_ref(), &cache, observer, &clock))
+}
+
+/// A run's report completed: the engine's and the cache's warnings told,
+/// the cache's counts and the times kept.
+fn finished(
+    mut report: Report,
+    engine: &dyn synth::Engine,
+    cache: &Cache,
+    observer: &mut dyn Observer,
+    clock: &Stopwatch,
+) -> Report {
     engine.warnings().iter().chain(&cache.warnings()).for_each(|w| observer.warning(w));
     (report.cache_hits, report.synthesized) = cache.counts();
     report.wall_time = clock.total();
     report.timings = clock.laps.iter().map(|&(stage, d)| (stage, d.as_secs_f64())).collect();
-    Ok(report)
+    report
 }
 
 /// The article files a bulletin reads.
@@ -492,12 +505,8 @@ fn warm(
         observer.sentence(speech.len());
     }
     clock.lap("synthesize into the cache");
-    engine.warnings().iter().chain(&cache.warnings()).for_each(|w| observer.warning(w));
-    let mut report = Report { sentences: spoken.len(), ..Report::default() };
-    (report.cache_hits, report.synthesized) = cache.counts();
-    report.wall_time = clock.total();
-    report.timings = clock.laps.iter().map(|&(stage, d)| (stage, d.as_secs_f64())).collect();
-    Ok(report)
+    let report = Report { sentences: spoken.len(), ..Report::default() };
+    Ok(finished(report, engine.as_ref(), cache, observer, &clock))
 }
 
 /// What every bulletin of a run shares.
@@ -678,7 +687,9 @@ mod tests {
         let input = articles(dir.path(), "Un titre\n\nIl dit boom. Puis rien.");
         let report = run(&options(&input, Output::Each(out.clone())));
         assert_eq!(report.failed.len(), 1, "{:?}", report.failed);
-        assert!(report.failed[0].reason.contains("cannot say boom"), "{:?}", report.failed);
+        let named = format!("{}: ", input.join("2.txt").display());
+        let reason = &report.failed[0].reason;
+        assert!(reason.starts_with(&named) && reason.contains("cannot say boom"), "{reason}");
         assert!(out.join("2.failed").is_file() && !out.join("2.wav").exists());
         let third = std::fs::read(out.join("3.wav")).unwrap();
 

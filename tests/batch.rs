@@ -90,7 +90,10 @@ fn shards_together_make_the_bulletins_of_one_run_and_gather_lists_them() {
     assert_eq!(index["failures"][0]["source"].as_str(), Some(input.join("vide.txt").to_str().unwrap()));
 
     fs::remove_file(shared.join("vide.failed")).unwrap();
-    briefing().arg("gather").arg(&shared).assert().success();
+    let gathered = briefing().args(["gather", "--json"]).arg(&shared).assert().success();
+    let printed: Value = serde_json::from_slice(&gathered.get_output().stdout).unwrap();
+    assert_eq!((printed["totals"]["bulletins"].as_u64(), printed["totals"]["failures"].as_u64()), (Some(6), Some(0)));
+    assert_eq!(printed, serde_json::from_slice::<Value>(&fs::read(shared.join("index.json")).unwrap()).unwrap());
 }
 
 /// Flags, environment, and the start of the one line told.
