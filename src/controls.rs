@@ -13,6 +13,14 @@ use std::str::Chars;
 /// The text without escape sequences and characters that are not text;
 /// tabs and line breaks stay.
 pub fn strip(text: &str) -> String {
+    // Most text has none: one quick look rather than a copy char by char.
+    let kept = |c: char| match c.is_ascii() {
+        true => !c.is_ascii_control() || matches!(c, '\n' | '\t'),
+        false => !is_not_text(c),
+    };
+    if text.chars().all(kept) {
+        return text.to_owned();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {

@@ -2,8 +2,15 @@
 //! field parsing shared by every stage, and the abbreviation table that
 //! both the splitter and the normalizer read.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
+
+/// The maps and sets language data is looked up in, at nearly every word
+/// of every text. Their keys come from our own files, never from the text,
+/// so they need no hash that resists chosen keys (the standard one), and a
+/// fast one makes `briefing normalize` about a tenth faster.
+pub type Map<K, V> = HashMap<K, V, rustc_hash::FxBuildHasher>;
+pub type Set<T> = HashSet<T, rustc_hash::FxBuildHasher>;
 
 /// Data lines: not empty, not comments.
 pub fn lines(data: &str) -> impl Iterator<Item = &str> {
@@ -35,7 +42,7 @@ pub fn sectioned(data: &'static str, file: &str) -> Vec<(&'static str, &'static 
 }
 
 /// A set of words from a data file, one a line.
-pub fn word_set(data: &'static str) -> HashSet<&'static str> {
+pub fn word_set(data: &'static str) -> Set<&'static str> {
     lines(data).map(str::trim).collect()
 }
 

@@ -3,9 +3,8 @@
 //! pause (`synth::pieces`), so a sentence is one sentence in the plan, the
 //! manifest and the subtitles. Pure functions of text.
 
-use crate::language_data::{self, Stop};
+use crate::language_data::{self, Set, Stop};
 use regex::Regex;
-use std::collections::HashSet;
 use std::sync::LazyLock;
 
 /// Abbreviations whose full stop does not end a sentence, from the table
@@ -13,15 +12,15 @@ use std::sync::LazyLock;
 /// before the full stop: those that never end one, and those that do not
 /// before a number (they are also words, or follow what they count).
 struct Abbreviations {
-    always: HashSet<&'static str>,
-    before_number: HashSet<&'static str>,
+    always: Set<&'static str>,
+    before_number: Set<&'static str>,
 }
 
 static ABBREVIATIONS: LazyLock<Abbreviations> = LazyLock::new(Abbreviations::load);
 
 impl Abbreviations {
     fn load() -> Self {
-        let mut abbreviations = Abbreviations { always: HashSet::new(), before_number: HashSet::new() };
+        let mut abbreviations = Abbreviations { always: Set::default(), before_number: Set::default() };
         for abbreviation in language_data::abbreviations() {
             let word = abbreviation.written.strip_suffix('.').unwrap_or(abbreviation.written);
             match abbreviation.stop {
@@ -42,7 +41,7 @@ impl Abbreviations {
 
 /// Whether `word` is in `list`: as written, or capitalized at the start of
 /// a sentence when the entry is in lowercase.
-fn listed(list: &HashSet<&str>, word: &str) -> bool {
+fn listed(list: &Set<&str>, word: &str) -> bool {
     if list.contains(word) {
         return true;
     }
@@ -58,7 +57,7 @@ fn is_number(word: &str) -> bool {
 
 /// Words that open sentences and are no surname, from
 /// `data/sentence-openers.txt`.
-static OPENERS: LazyLock<HashSet<&'static str>> =
+static OPENERS: LazyLock<Set<&'static str>> =
     LazyLock::new(|| language_data::word_set(include_str!("../data/sentence-openers.txt")));
 
 /// "J", "J.-Y", "A.B": initials whose full stop is not a sentence end.

@@ -66,7 +66,8 @@ pub(super) fn acronym(cursor: &Cursor) -> Option<Reading> {
         return None;
     }
     let word = capitals_word(cursor.rest());
-    if word.is_empty() {
+    // Most words: no acronym starts in lower case, in the table either.
+    if !word.starts_with(char::is_uppercase) {
         return None;
     }
     if let Some(reading) = tables::acronym_reading(word) {

@@ -12,6 +12,9 @@ use super::Rewrite;
 /// asked for, named "stand-in" or "invisible": `--explain` shows it too.
 pub(super) fn clean(text: &str, mut log: Option<&mut Vec<Rewrite>>) -> String {
     let stripped = crate::controls::strip(text);
+    if stripped.chars().all(kept_as_is) {
+        return stripped;
+    }
     let mut out = String::with_capacity(stripped.len());
     let mut chars = stripped.chars().peekable();
     while let Some(c) = chars.next() {
@@ -37,6 +40,16 @@ pub(super) fn clean(text: &str, mut log: Option<&mut Vec<Rewrite>>) -> String {
         }
     }
     out
+}
+
+/// A character [`clean`] leaves as it is: most text has no other, and is
+/// then given back without a copy.
+fn kept_as_is(c: char) -> bool {
+    c != '\t'
+        && (c.is_ascii()
+            || !(matches!(c, SOFT_HYPHEN | 'º' | '\u{2010}' | '\u{2011}')
+                || crate::controls::is_invisible(c)
+                || is_emoji(c)))
 }
 
 /// A soft hyphen is a hyphenation point, unseen; text converted from a

@@ -10,13 +10,14 @@
 
 use super::{Cursor, Reading};
 use crate::error::{line_of, Error, Result};
+use crate::language_data::Map;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lexicon {
-    exact: HashMap<String, String>,
-    any_case: HashMap<String, String>,
+    exact: Map<String, String>,
+    any_case: Map<String, String>,
 }
 
 /// One entry as the file gives it, with its line for messages.

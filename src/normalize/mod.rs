@@ -171,7 +171,10 @@ fn is_word_char(c: char) -> bool {
 /// ("A380"), or on any other character.
 fn is_token_start(text: &str, at: usize) -> bool {
     let Some(previous) = text[..at].chars().next_back() else { return true };
-    let current = text[at..].chars().next().unwrap_or(' ');
+    starts_token(previous, text[at..].chars().next().unwrap_or(' '))
+}
+
+fn starts_token(previous: char, current: char) -> bool {
     !previous.is_alphanumeric() || !current.is_alphanumeric() || (current.is_ascii_digit() && !previous.is_numeric())
 }
 
@@ -203,7 +206,7 @@ impl Normalizer {
     /// The spoken form of `text`, the rewrites logged only when asked for:
     /// plain normalizing keeps no copy of each span.
     fn run(&self, text: &str, mut rewrites: Option<&mut Vec<Rewrite>>) -> String {
-        let text = collapse_spaces(&clean::clean(&text.replace('\t', " "), rewrites.as_deref_mut()));
+        let text = collapse_spaces(clean::clean(&text.replace('\t', " "), rewrites.as_deref_mut()));
         let cleaned = rewrites.as_deref().map_or(0, Vec::len);
         let guessed_acronyms = Cell::new(0);
         let said = self.say(&text, false, &guessed_acronyms, rewrites.as_deref_mut());
@@ -241,7 +244,7 @@ impl Normalizer {
         let mut at = 0;
         let mut after_reading = true;
         while at < text.len() {
-            if after_reading || is_token_start(text, at) {
+            if (after_reading || is_token_start(text, at)) && !text[at..].starts_with(' ') {
                 let cursor = Cursor { text, at, said: &out, style: &self.style, in_capitals, guessed_acronyms };
                 if let Some((reading, rule)) = self.read(&cursor) {
                     let start = at;
@@ -266,11 +269,19 @@ impl Normalizer {
                 }
             }
             after_reading = false;
-            let c = text[at..].chars().next().expect("inside the text");
-            out.push(c);
-            at += c.len_utf8();
+            // The character, and the rest of its word up to where a rule
+            // may start again, copied as written.
+            let mut previous = None;
+            for c in text[at..].chars() {
+                if previous.is_some_and(|p| starts_token(p, c)) {
+                    break;
+                }
+                out.push(c);
+                at += c.len_utf8();
+                previous = Some(c);
+            }
         }
-        collapse_spaces(&out)
+        collapse_spaces(out)
     }
 }
 
@@ -297,7 +308,10 @@ fn push_word(out: &mut String, spoken: &str, glued_after: bool) {
 
 /// Runs of spaces as one: what rules leave doubled, and what they would
 /// otherwise see differently on a second pass.
-fn collapse_spaces(text: &str) -> String {
+fn collapse_spaces(text: String) -> String {
+    if !text.contains("  ") {
+        return text;
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if !(c == ' ' && out.ends_with(' ')) {

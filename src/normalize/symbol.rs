@@ -63,12 +63,16 @@ fn say_code(digits: &str, style: &Style) -> String {
     }
 }
 
-fn starts_address(cursor: &Cursor) -> bool {
-    !cursor.continues(|c| matches!(c, '.' | '@' | '-' | '/'))
+/// Whether an address with `mark` may start here: none is inside a word,
+/// and its mark (a dot, an "@") comes before the next space; a quick look
+/// that spares most words the address patterns.
+fn starts_address(cursor: &Cursor, mark: char) -> bool {
+    let mut word = cursor.rest().bytes().take_while(|b| !b.is_ascii_whitespace());
+    word.any(|b| char::from(b) == mark) && !cursor.continues(|c| matches!(c, '.' | '@' | '-' | '/'))
 }
 
 pub(super) fn url(cursor: &Cursor) -> Option<Reading> {
-    if !starts_address(cursor) {
+    if !starts_address(cursor, '.') {
         return None;
     }
     let found = URL.find(cursor.rest())?.as_str();
@@ -84,7 +88,7 @@ pub(super) fn url(cursor: &Cursor) -> Option<Reading> {
 }
 
 pub(super) fn email(cursor: &Cursor) -> Option<Reading> {
-    if !starts_address(cursor) {
+    if !starts_address(cursor, '@') {
         return None;
     }
     let found = EMAIL.find(cursor.rest())?.as_str();

@@ -1,10 +1,9 @@
 //! Language data for the rules, from the files in `data/fr/`.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use super::words::Gender;
-use crate::language_data::{fields, lines, word_set};
+use crate::language_data::{fields, lines, word_set, Map, Set};
 pub use crate::language_data::{Abbreviation, Condition};
 
 fn gender(field: &str) -> Gender {
@@ -17,7 +16,7 @@ fn gender(field: &str) -> Gender {
 
 /// A file of two tab-separated fields, the first the key of the second.
 /// Split in place, without a vector a line: the noun genders have 44,000.
-fn field_map(data: &'static str, file: &str) -> HashMap<&'static str, &'static str> {
+fn field_map(data: &'static str, file: &str) -> Map<&'static str, &'static str> {
     lines(data)
         .map(|line| {
             let (key, rest) = line
@@ -28,10 +27,10 @@ fn field_map(data: &'static str, file: &str) -> HashMap<&'static str, &'static s
         .collect()
 }
 
-static FEMININE: LazyLock<HashSet<&'static str>> =
+static FEMININE: LazyLock<Set<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/fr/feminine-nouns.txt")));
 
-static MASCULINE: LazyLock<HashSet<&'static str>> =
+static MASCULINE: LazyLock<Set<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/fr/masculine-nouns.txt")));
 
 static FEMININE_ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
@@ -41,7 +40,7 @@ static FEMININE_ENDINGS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
 });
 
 /// Nouns with one gender in Lexique 3.83 (see scripts/noun-gender.py).
-static NOUN_GENDERS: LazyLock<HashMap<&'static str, &'static str>> =
+static NOUN_GENDERS: LazyLock<Map<&'static str, &'static str>> =
     LazyLock::new(|| field_map(include_str!("../../data/fr/noun-genders.tsv"), "noun-genders.tsv"));
 
 /// The one gender Lexique gives `word`, if it gives one: what `--explain`
@@ -102,12 +101,12 @@ impl Measure {
 /// a rule tries only the entries that can start where it stands, which
 /// keeps normalizing fast as the lists grow.
 pub struct ByFirst<T: 'static> {
-    entries: HashMap<char, Vec<&'static T>>,
+    entries: Map<char, Vec<&'static T>>,
 }
 
 impl<T> ByFirst<T> {
     fn new(list: &'static [T], key: fn(&T) -> &str) -> Self {
-        let mut entries: HashMap<char, Vec<&T>> = HashMap::new();
+        let mut entries: Map<char, Vec<&T>> = Map::default();
         for entry in list {
             if let Some(first) = key(entry).chars().next() {
                 entries.entry(first).or_default().push(entry);
@@ -179,7 +178,7 @@ pub fn abbreviations_at(text: &str) -> &'static [&'static Abbreviation] {
     ABBREVIATIONS.starting(text)
 }
 
-static ACRONYMS: LazyLock<HashMap<&'static str, &'static str>> =
+static ACRONYMS: LazyLock<Map<&'static str, &'static str>> =
     LazyLock::new(|| field_map(include_str!("../../data/fr/acronyms.tsv"), "acronyms.tsv"));
 
 pub fn acronym_reading(acronym: &str) -> Option<&'static str> {
@@ -187,13 +186,13 @@ pub fn acronym_reading(acronym: &str) -> Option<&'static str> {
 }
 
 struct RomanContext {
-    names: HashSet<&'static str>,
-    before: HashSet<&'static str>,
-    not: HashSet<&'static str>,
+    names: Set<&'static str>,
+    before: Set<&'static str>,
+    not: Set<&'static str>,
 }
 
 static ROMAN: LazyLock<RomanContext> = LazyLock::new(|| {
-    let mut context = RomanContext { names: HashSet::new(), before: HashSet::new(), not: HashSet::new() };
+    let mut context = RomanContext { names: Set::default(), before: Set::default(), not: Set::default() };
     for line in lines(include_str!("../../data/fr/roman.tsv")) {
         let f = fields(line, 2, "roman.tsv");
         let set = match f[0] {
@@ -311,7 +310,7 @@ pub fn civility_followers() -> &'static [&'static str] {
     &CIVILITY_FOLLOWERS
 }
 
-static IDENTIFIER_WORDS: LazyLock<HashSet<&'static str>> =
+static IDENTIFIER_WORDS: LazyLock<Set<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/fr/identifier-words.txt")));
 
 /// Whether two numbers joined by a dash after `word` are an identifier
@@ -320,7 +319,7 @@ pub fn numbers_identifiers(word: &str) -> bool {
     IDENTIFIER_WORDS.contains(word) || IDENTIFIER_WORDS.contains(word.to_lowercase().as_str())
 }
 
-static ENGLISH_WORDS: LazyLock<HashSet<&'static str>> =
+static ENGLISH_WORDS: LazyLock<Set<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/en/common-words.txt")));
 
 /// A common English word ("Too", "The"): what follows "Me" in English.
@@ -328,9 +327,8 @@ pub fn is_english_word(word: &str) -> bool {
     ENGLISH_WORDS.contains(word.to_lowercase().as_str())
 }
 
-static NOT_NOUNS: LazyLock<HashSet<&'static str>> =
-    LazyLock::new(|| word_set(include_str!("../../data/fr/not-nouns.txt")));
-static ADJECTIVES: LazyLock<HashSet<&'static str>> =
+static NOT_NOUNS: LazyLock<Set<&'static str>> = LazyLock::new(|| word_set(include_str!("../../data/fr/not-nouns.txt")));
+static ADJECTIVES: LazyLock<Set<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/fr/adjectives-before-nouns.txt")));
 
 /// "et" in "un million et demi": no noun, so no "de".
@@ -343,7 +341,7 @@ pub fn is_adjective_before_noun(word: &str) -> bool {
     ADJECTIVES.contains(word)
 }
 
-static ELISIONS: LazyLock<HashMap<&'static str, &'static str>> =
+static ELISIONS: LazyLock<Map<&'static str, &'static str>> =
     LazyLock::new(|| field_map(include_str!("../../data/fr/elided-before-un.tsv"), "elided-before-un.tsv"));
 
 static LONGEST_ELISION: LazyLock<usize> = LazyLock::new(|| ELISIONS.keys().map(|w| w.len()).max().unwrap_or(0));
@@ -365,7 +363,7 @@ pub fn is_plural_noun(word: &str) -> bool {
     word.ends_with(['s', 'x']) && NOUN_GENDERS.contains_key(word)
 }
 
-static NUMBERING_NOUNS: LazyLock<HashSet<&'static str>> =
+static NUMBERING_NOUNS: LazyLock<Set<&'static str>> =
     LazyLock::new(|| word_set(include_str!("../../data/fr/numbering-nouns.txt")));
 
 /// "article" in "article 700": the number after it names, not counts.
@@ -384,7 +382,7 @@ pub struct Hundredths {
     pub as_digits: bool,
 }
 
-static HUNDREDTHS: LazyLock<HashMap<&'static str, Hundredths>> = LazyLock::new(|| {
+static HUNDREDTHS: LazyLock<Map<&'static str, Hundredths>> = LazyLock::new(|| {
     lines(include_str!("../../data/fr/unit-hundredths.tsv"))
         .map(|line| {
             let f = fields(line, 3, "unit-hundredths.tsv");
@@ -430,7 +428,7 @@ pub enum CodeReading {
     Groups,
 }
 
-static CODE_WORDS: LazyLock<HashMap<&'static str, CodeReading>> = LazyLock::new(|| {
+static CODE_WORDS: LazyLock<Map<&'static str, CodeReading>> = LazyLock::new(|| {
     lines(include_str!("../../data/fr/code-words.tsv"))
         .map(|line| {
             let f = fields(line, 2, "code-words.tsv");
@@ -453,6 +451,14 @@ pub fn code_reading(word: &str) -> Option<CodeReading> {
 mod tests {
     use super::*;
     use crate::normalize::tests::check;
+
+    /// The acronym rule passes over words in lower case without a look.
+    #[test]
+    fn every_listed_acronym_starts_with_a_capital() {
+        for acronym in ACRONYMS.keys() {
+            assert!(acronym.starts_with(char::is_uppercase), "data/fr/acronyms.tsv: {acronym}");
+        }
+    }
 
     #[test]
     fn the_lexicon_knows_nouns_no_list_has() {
