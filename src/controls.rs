@@ -14,23 +14,28 @@ use std::str::Chars;
 /// tabs and line breaks stay.
 pub fn strip(text: &str) -> String {
     // Most text has none: one quick look rather than a copy char by char.
-    let kept = |c: char| match c.is_ascii() {
-        true => !c.is_ascii_control() || matches!(c, '\n' | '\t'),
-        false => !is_not_text(c),
-    };
-    if text.chars().all(kept) {
+    if text.chars().all(is_kept) {
         return text.to_owned();
     }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        if c == '\u{1B}' {
-            skip_escape(&mut chars);
-        } else if matches!(c, '\n' | '\t') || !is_not_text(c) {
+        if is_kept(c) {
             out.push(c);
+        } else if c == '\u{1B}' {
+            skip_escape(&mut chars);
         }
     }
     out
+}
+
+/// A character [`strip`] keeps: text, tabs and line breaks (an escape, a
+/// control, is not kept).
+fn is_kept(c: char) -> bool {
+    match c.is_ascii() {
+        true => !c.is_ascii_control() || matches!(c, '\n' | '\t'),
+        false => !is_not_text(c),
+    }
 }
 
 /// The text on one line, for the fields of a tag or a subtitle cue:

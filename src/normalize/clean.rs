@@ -18,6 +18,10 @@ pub(super) fn clean(text: &str, mut log: Option<&mut Vec<Rewrite>>) -> String {
     let mut out = String::with_capacity(stripped.len());
     let mut chars = stripped.chars().peekable();
     while let Some(c) = chars.next() {
+        if kept_as_is(c) {
+            out.push(c);
+            continue;
+        }
         let (said, rule) = match c {
             SOFT_HYPHEN if opens_number(&out, chars.peek().copied()) => ("−", "stand-in"),
             // "35º", "nº": the ordinal indicator stands for the degree sign
@@ -27,12 +31,8 @@ pub(super) fn clean(text: &str, mut log: Option<&mut Vec<Rewrite>>) -> String {
             // rules know: a compound's, a code's or a sign.
             '\u{2010}' | '\u{2011}' => ("-", "stand-in"),
             _ if crate::controls::is_invisible(c) => ("", "invisible"),
-            _ => {
-                if c != '\t' && !is_emoji(c) {
-                    out.push(c);
-                }
-                continue;
-            }
+            // A tab or an emoji: dropped unlogged.
+            _ => continue,
         };
         out.push_str(said);
         if let Some(log) = log.as_deref_mut() {
@@ -43,7 +43,7 @@ pub(super) fn clean(text: &str, mut log: Option<&mut Vec<Rewrite>>) -> String {
 }
 
 /// A character [`clean`] leaves as it is: most text has no other, and is
-/// then given back without a copy.
+/// then given back without a copy. Every other one is replaced or dropped.
 fn kept_as_is(c: char) -> bool {
     c != '\t'
         && (c.is_ascii()
