@@ -415,11 +415,17 @@ fn build_with(
     let mut synthesis = Synthesis::start(engine.clone(), finish, spoken, options.jobs)?;
     observer.started(todo.iter().map(|(b, _)| b.script.segments().count()).sum(), rate);
     let run = Run { options, engine: engine.as_ref(), music: &music, sidecars: &sidecars };
+    let mut unlocked_told = std::collections::HashSet::new();
     for (bulletin, digest) in &todo {
         let end = synthesis.position() + bulletin.script.segments().count();
         let made = run.make(bulletin, digest.clone(), &mut synthesis, observer, &mut clock);
         match (made, &options.output) {
-            (Ok((written, manifest)), _) => report.add(&bulletin.destination, written, &manifest),
+            (Ok((written, manifest)), _) => {
+                if let Some(folder) = written.unlocked.as_ref().filter(|f| unlocked_told.insert(f.to_path_buf())) {
+                    observer.warning(&unlocked(folder));
+                }
+                report.add(&bulletin.destination, written, &manifest);
+            }
             (Err(e), Output::Each(folder)) => {
                 synthesis.skip_to(end);
                 let source = sources(bulletin);
@@ -448,6 +454,15 @@ fn finished(
     report.wall_time = clock.total();
     report.timings = clock.laps.iter().map(|&(stage, d)| (stage, d.as_secs_f64())).collect();
     report
+}
+
+/// The warning, once a run, that bulletins were published into `folder`
+/// without the lock that keeps each one's files from a single run.
+fn unlocked(folder: &Path) -> String {
+    format!(
+        "{}: the file system refuses locks: bulletins published there without one (a re-run checks each audio against its manifest)",
+        folder.display()
+    )
 }
 
 /// The article files a bulletin reads.
@@ -544,8 +559,10 @@ impl Run<'_> {
             ));
         }
         clock.lap("fit the loudness");
-        let manifest = Manifest {
+        let mut manifest = Manifest {
             audio: bulletin.destination.file_name(),
+            audio_bytes: None,
+            audio_sha256: None,
             engine: self.engine.describe(),
             sample_rate: mastered.sample_rate,
             samples: mastered.samples,
@@ -559,7 +576,7 @@ impl Run<'_> {
             digest,
         };
         observer.stage(Stage::Writing(bulletin.destination.name()));
-        let written = output::write(&bulletin.destination, &options.audio, &mut program, &manifest, self.sidecars)?;
+        let written = output::write(&bulletin.destination, &options.audio, &mut program, &mut manifest, self.sidecars)?;
         if let Output::Each(folder) = &options.output {
             bulletin.script.articles().try_for_each(|p| resume::clear(folder, &p.source))?;
         }

@@ -63,16 +63,32 @@ impl Fingerprint {
 
 /// Whether a bulletin was made with `digest`: its audio and every file
 /// beside it are there (`paths`: the audio, then the manifest, then the
-/// others), and its manifest names this audio and this digest. Files are
-/// only ever published whole, so being there is being finished.
+/// others), its manifest names this audio and this digest, and the audio
+/// is the very file the manifest describes (its length, then its hash).
+/// Files are only ever published whole, so being there is being finished;
+/// but where the file system takes no lock, two runs may each publish one
+/// of the pair, and only the audio's own bytes tell.
 pub fn made(paths: &[PathBuf], digest: &str) -> bool {
     let [audio, manifest, ..] = paths else { return false };
     let read = || -> Option<bool> {
         let value: serde_json::Value = serde_json::from_slice(&std::fs::read(manifest).ok()?).ok()?;
         let named = audio.file_name()?.to_str()? == value.get("audio")?.as_str()?;
-        Some(named && value.get("digest")?.as_str()? == digest)
+        Some(named && value.get("digest")?.as_str()? == digest && described(audio, &value)?)
     };
     paths.iter().all(|p| p.is_file()) && read() == Some(true)
+}
+
+/// Whether `audio` is the file `manifest` describes: its length first,
+/// which tells most strangers without reading them, then its SHA-256.
+/// A manifest without them describes no file that can be checked.
+fn described(audio: &Path, manifest: &serde_json::Value) -> Option<bool> {
+    let bytes = manifest.get("audio_bytes")?.as_u64()?;
+    let sha256 = manifest.get("audio_sha256")?.as_str()?;
+    if std::fs::metadata(audio).ok()?.len() != bytes {
+        return Some(false);
+    }
+    let (read, hash) = crate::output::audio_check(audio).ok()?;
+    Some(read == bytes && hash == sha256)
 }
 
 /// The name an article's file gives its failure record and its part of
@@ -106,19 +122,42 @@ pub fn clear(folder: &Path, source: &str) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// A manifest naming `audio`, with `digest` and the length and hash of
+    /// `bytes`.
+    fn manifest(audio: &str, digest: &str, bytes: &[u8]) -> String {
+        let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        serde_json::json!({"audio": audio, "audio_bytes": bytes.len(), "audio_sha256": sha256, "digest": digest})
+            .to_string()
+    }
+
     #[test]
     fn a_bulletin_is_made_when_its_files_are_there_and_its_manifest_has_the_digest() {
         let dir = tempfile::tempdir().unwrap();
         let paths = [dir.path().join("a.wav"), dir.path().join("a.json")];
         assert!(!made(&paths, "d1"));
         std::fs::write(&paths[0], b"RIFF").unwrap();
-        std::fs::write(&paths[1], br#"{"audio": "a.wav", "digest": "d1"}"#).unwrap();
+        std::fs::write(&paths[1], manifest("a.wav", "d1", b"RIFF")).unwrap();
         assert!(made(&paths, "d1"));
         assert!(!made(&paths, "d2"), "another input or option");
-        std::fs::write(&paths[1], br#"{"audio": "b.wav", "digest": "d1"}"#).unwrap();
+        std::fs::write(&paths[1], manifest("b.wav", "d1", b"RIFF")).unwrap();
         assert!(!made(&paths, "d1"), "another audio's manifest");
         std::fs::write(&paths[1], br#"{"audio": "a.wav", "#).unwrap();
         assert!(!made(&paths, "d1"), "a manifest that does not read");
+        std::fs::write(&paths[1], br#"{"audio": "a.wav", "digest": "d1"}"#).unwrap();
+        assert!(!made(&paths, "d1"), "a manifest that cannot vouch for its audio");
+    }
+
+    #[test]
+    fn an_audio_that_is_not_the_one_its_manifest_describes_is_not_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = [dir.path().join("a.wav"), dir.path().join("a.json")];
+        std::fs::write(&paths[1], manifest("a.wav", "d1", b"RIFF one run")).unwrap();
+        std::fs::write(&paths[0], b"RIFF one run").unwrap();
+        assert!(made(&paths, "d1"));
+        std::fs::write(&paths[0], b"RIFF two run").unwrap();
+        assert!(!made(&paths, "d1"), "another run's audio, of the same length");
+        std::fs::write(&paths[0], b"RIFF one").unwrap();
+        assert!(!made(&paths, "d1"), "a truncated audio");
     }
 
     #[test]

@@ -168,6 +168,62 @@ fn a_rerun_keeps_finished_bulletins_and_makes_again_what_changed() {
     assert!(leftovers(&out).iter().all(|n| !n.starts_with(".briefing-")), "no staging file left");
 }
 
+#[test]
+fn a_rerun_makes_again_an_audio_that_is_not_the_one_its_manifest_describes() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 3);
+    let out = tmp.path().join("out");
+    each(&input, &out, &[]);
+    let (first, made) = (modified(&out), contents(&out));
+
+    // Another article's audio under n01's manifest, as two runs publishing
+    // without a lock could leave it; n03's audio cut short.
+    fs::copy(out.join("n02.wav"), out.join("n01.wav")).unwrap();
+    let n03 = &made["n03.wav"];
+    fs::write(out.join("n03.wav"), &n03[..n03.len() - 2]).unwrap();
+    let second = modified(&out);
+    let again = each(&input, &out, &[]);
+    assert!(stderr(&again).contains("briefing: kept 1 bulletin made from"), "{}", stderr(&again));
+    let third = modified(&out);
+    let changed: Vec<&String> = third.keys().filter(|n| third[*n] != second[*n]).collect();
+    assert_eq!(changed, ["n01.json", "n01.wav", "n03.json", "n03.wav"]);
+    assert_eq!(third["n02.wav"], first["n02.wav"]);
+    assert!(contents(&out) == made, "made again as they were");
+    let manifest: Value = serde_json::from_slice(&made["n01.json"]).unwrap();
+    assert_eq!(manifest["audio_bytes"].as_u64(), Some(made["n01.wav"].len() as u64));
+    assert_eq!(manifest["audio_sha256"].as_str().map(str::len), Some(64));
+}
+
+/// A library that makes every `flock` fail as a file system without locks
+/// does (Lustre mounted without them: ENOSYS), compiled into `dir`.
+fn no_locks_shim(dir: &Path) -> PathBuf {
+    let cc = needs("cc", "apt-get install gcc (Rust links with it too)");
+    let source = "#include <errno.h>\nint flock(int fd, int operation) { (void)fd; (void)operation; errno = ENOSYS; return -1; }\n";
+    let source = article(dir, "nolock.c", source.as_bytes());
+    let shim = dir.join("nolock.so");
+    let status = std::process::Command::new(cc).args(["-shared", "-fPIC", "-o"]).arg(&shim).arg(&source).status();
+    assert!(status.unwrap().success(), "cc could not build the shim");
+    shim
+}
+
+#[test]
+fn where_the_file_system_refuses_locks_every_bulletin_is_published_with_one_warning() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 3);
+    let (locked, unlocked) = (tmp.path().join("locked"), tmp.path().join("unlocked"));
+    each(&input, &locked, &[]);
+    let shim = no_locks_shim(tmp.path());
+    let output =
+        briefing().env("LD_PRELOAD", &shim).args(["build", "--each"]).arg(&input).arg("-o").arg(&unlocked).output();
+    let output = output.unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(contents(&unlocked) == contents(&locked), "the same files, byte for byte");
+    let told = stderr(&output);
+    let warnings: Vec<&str> = told.lines().filter(|l| l.contains("refuses locks")).collect();
+    assert_eq!(warnings.len(), 1, "{told}");
+    assert!(warnings[0].starts_with(&format!("briefing: warning: {}: ", unlocked.display())), "{told}");
+}
+
 /// Builds `input` into `out` with `args`; the JSON summary.
 fn summary(input: &Path, out: &Path, args: &[&str]) -> Value {
     let output = briefing().arg("build").arg(input).arg("-o").arg(out).arg("--json").args(args).output().unwrap();
