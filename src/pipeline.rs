@@ -395,10 +395,10 @@ fn build_with(
     let (sidecars, rate) = (sidecars(options), engine.sample_rate());
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let voicing = Voicing::new(&options.master, rate, cache.keeps());
-    let (key, kept) = (engine.cache_key(), Arc::clone(&cache));
+    let (key, kept, again) = (engine.cache_key(), Arc::clone(&cache), Arc::clone(&engine));
     let finish: schedule::Finish<Speech> =
         Arc::new(move |prepared: &str, synthesize: &dyn Fn() -> Result<Vec<f32>>| {
-            voicing.make(&kept, &key, prepared, synthesize)
+            voicing.make(&kept, &key, prepared, synthesize, Some(&again))
         });
     if options.warm_cache {
         return warm(&bulletins, options, (engine, finish, &cache), observer, clock);

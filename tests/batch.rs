@@ -7,6 +7,8 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::SystemTime;
 use tempfile::TempDir;
 
@@ -253,6 +255,14 @@ fn a_cache_warmed_in_shards_gives_the_bulletin_of_one_machine() {
     assert!(fs::read(&alone).unwrap() == fs::read(&assembled).unwrap(), "byte-identical");
 }
 
+/// The binary as a process to start and not wait for, with its own folders.
+fn process() -> std::process::Command {
+    let home = briefing();
+    let mut command = std::process::Command::new(home.get_program());
+    command.envs(home.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))));
+    command
+}
+
 /// The entries of the cache in `dir`, and any other file in its folders.
 fn cache_files(dir: &Path) -> Vec<PathBuf> {
     let folders = fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir());
@@ -272,9 +282,7 @@ fn processes_filling_one_cache_at_once_agree_and_a_torn_entry_is_made_again() {
     let writers: Vec<std::process::Child> = (0..4)
         .map(|i| {
             let out = tmp.path().join(format!("w{i}.wav"));
-            let home = briefing();
-            let mut command = std::process::Command::new(home.get_program());
-            command.envs(home.get_envs().filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))));
+            let mut command = process();
             command.arg("build").arg(&input).arg("-o").arg(&out).args(["--warm-cache", "--quiet", "--cache-dir"]);
             command.arg(&cache).spawn().unwrap()
         })
@@ -298,4 +306,61 @@ fn processes_filling_one_cache_at_once_agree_and_a_torn_entry_is_made_again() {
     assert!(fs::read(&out).unwrap() == fs::read(&alone).unwrap());
     let last = summary(&input, &out, &cached);
     assert_eq!(last["synthesized"].as_u64(), Some(0));
+}
+
+/// Runs `briefing cache ARGS --json` on `cache` again and again until
+/// `running` is cleared (twice at least); what each printed.
+fn upkeep(cache: PathBuf, args: &'static [&'static str], running: Arc<AtomicBool>) -> Vec<Value> {
+    let mut printed = Vec::new();
+    while running.load(Ordering::Relaxed) || printed.len() < 2 {
+        let output = process().arg("cache").args(args).arg("--json").arg("--cache-dir").arg(&cache).output().unwrap();
+        assert!(output.status.success(), "cache {args:?}: {}", stderr(&output));
+        printed.push(serde_json::from_slice(&output.stdout).unwrap());
+    }
+    printed
+}
+
+#[test]
+fn builds_stats_and_prunes_at_once_on_one_cache_all_succeed_and_agree() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 4);
+    let (cache, alone) = (tmp.path().join("cache"), tmp.path().join("alone"));
+    each(&input, &alone, &["--no-cache"]);
+    let running = Arc::new(AtomicBool::new(true));
+    let jobs: [&'static [&'static str]; 3] =
+        [&["stats"], &["prune", "--max-size", "0"], &["prune", "--max-size", "8K"]];
+    let upkeep: Vec<_> = jobs
+        .into_iter()
+        .map(|args| {
+            let (cache, running) = (cache.clone(), Arc::clone(&running));
+            std::thread::spawn(move || upkeep(cache, args, running))
+        })
+        .collect();
+    let outs: Vec<PathBuf> = (0..3).map(|i| tmp.path().join(format!("b{i}"))).collect();
+    let builders: Vec<std::process::Child> = outs
+        .iter()
+        .map(|out| {
+            let mut command = process();
+            command.args(["build", "--each", "--quiet"]).arg(&input).arg("-o").arg(out).arg("--cache-dir").arg(&cache);
+            command.stderr(std::process::Stdio::piped()).spawn().unwrap()
+        })
+        .collect();
+    for builder in builders {
+        let output = builder.wait_with_output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    running.store(false, Ordering::Relaxed);
+    let printed: Vec<Vec<Value>> = upkeep.into_iter().map(|u| u.join().unwrap()).collect();
+    for out in &outs {
+        assert!(contents(out) == contents(&alone), "{}: the bulletins of a run alone, byte for byte", out.display());
+    }
+    let removed: u64 = printed[1..].iter().flatten().map(|p| p["removed"]["entries"].as_u64().unwrap()).sum();
+    assert!(removed > 0, "entries were pruned while the bulletins were made");
+
+    let on_disk = cache_files(&cache);
+    assert!(on_disk.iter().all(|e| !e.file_name().unwrap().to_string_lossy().starts_with('.')), "{on_disk:?}");
+    let bytes: u64 = on_disk.iter().map(|e| fs::metadata(e).unwrap().len()).sum();
+    let output = process().args(["cache", "stats", "--json", "--cache-dir"]).arg(&cache).output().unwrap();
+    let stats: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!((stats["entries"].as_u64(), stats["bytes"].as_u64()), (Some(on_disk.len() as u64), Some(bytes)));
 }
