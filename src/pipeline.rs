@@ -266,60 +266,56 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
 /// be read that this run records as failed.
 fn planned(options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Failure>)> {
     options.check()?;
-    let loaded = article::load(&options.inputs, options.format)?;
+    let loaded = match &options.output {
+        Output::Each(folder) => return each(folder, options, observer),
+        _ => article::load(&options.inputs, options.format)?,
+    };
     loaded.warnings.iter().for_each(|w| observer.warning(w));
     match &options.output {
         Output::File(path) => Ok((vec![one(Destination::at(path), &loaded.articles, options)], Vec::new())),
-        Output::Stdout => Ok((vec![one(Destination::Stdout, &loaded.articles, options)], Vec::new())),
-        Output::Each(folder) => each(loaded, folder, options),
+        _ => Ok((vec![one(Destination::Stdout, &loaded.articles, options)], Vec::new())),
     }
 }
 
-/// One bulletin per article, named after its file in `folder` (then
-/// `-2`, `-3` after a name taken), with the failures to record; with a
-/// shard, only those it takes. Names come first, from every article, so
-/// that they do not depend on the shard.
-fn each(loaded: article::Loaded, folder: &Path, options: &BuildOptions) -> Result<(Vec<Bulletin>, Vec<Failure>)> {
+/// One bulletin per article in `folder`, named after its file (see
+/// [`resume::names`]), with the failures to record; with a shard, only
+/// those of the files it takes. Names and parts come from the inputs'
+/// names alone, before any file is read: a shard reads only its own files.
+fn each(folder: &Path, options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Failure>)> {
     // A name like "x.mp3" is taken for the file it looks like, not a folder.
     if folder.is_file() || (!folder.is_dir() && Encoding::of(folder).is_some()) {
         let problem = "with --each, -o names a folder (the encoding is chosen with --encoding)";
         return Err(Error::Usage(format!("{}: {problem}", folder.display())));
     }
-    let mut taken = std::collections::HashSet::new();
-    let named = loaded.articles.into_iter().map(|article| {
-        let stem = resume::stem(&article.source);
-        let name =
-            (1..).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| taken.insert(n.clone()));
-        (name.expect("a free name"), article)
-    });
-    let (named, failed) = sharded(named.collect(), loaded.failed, options.shard);
+    let (listed, problems) = article::list(&options.inputs);
+    let files: Vec<String> = listed.iter().map(article::Listed::name).collect();
+    let names = resume::names(&files.iter().map(|f| resume::stem(f)).collect::<Vec<_>>());
+    let (loaded, origins) = article::load_listed(&listed, sharded(&names, options.shard), options.format, problems)?;
+    loaded.warnings.iter().for_each(|w| observer.warning(w));
+    if loaded.articles.is_empty() && options.shard.is_none() {
+        return Err(article::nothing_to_say(&options.inputs, loaded.skipped));
+    }
     let extension = options.audio.encoding.unwrap_or(Encoding::Wav).extension();
     let mut bulletins = Vec::new();
-    for (name, article) in named {
+    for (article, at) in loaded.articles.into_iter().zip(origins) {
         let script = script::script(std::slice::from_ref(&article), &options.script);
         if script.articles().next().is_some() {
+            let name = resume::article_name(&names[at], &files[at], &article.source);
             let path = folder.join(format!("{name}.{extension}"));
             bulletins.push(Bulletin { destination: Destination::at(&path), script });
         }
     }
-    Ok((bulletins, failed))
+    Ok((bulletins, loaded.failed))
 }
 
-/// The named articles and the failures `shard` takes: one in N of them
-/// all sorted by name (a failure by its file's stem), each list kept in
-/// its own order.
-fn sharded<T>(named: Vec<(String, T)>, failed: Vec<Failure>, shard: Option<Shard>) -> (Vec<(String, T)>, Vec<Failure>) {
-    let Some(shard) = shard else { return (named, failed) };
-    let keys: Vec<String> =
-        named.iter().map(|(n, _)| n.clone()).chain(failed.iter().map(|f| resume::stem(&f.source))).collect();
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
-    let mut mine = vec![false; keys.len()];
-    crate::shard::taken(order, Some(shard)).into_iter().for_each(|i| mine[i] = true);
-    let first_failure = named.len();
-    let named = named.into_iter().enumerate().filter(|(i, _)| mine[*i]).map(|(_, n)| n).collect();
-    let failed = failed.into_iter().enumerate().filter(|(j, _)| mine[first_failure + j]).map(|(_, f)| f).collect();
-    (named, failed)
+/// The places of the `names` that `shard` takes (all without one), in
+/// their order: one in N of them sorted by name.
+fn sharded(names: &[String], shard: Option<Shard>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| names[a].cmp(&names[b]).then(a.cmp(&b)));
+    let mut taken = crate::shard::taken(order, shard);
+    taken.sort_unstable();
+    taken
 }
 
 /// Refuses, before anything is made, a destination whose encoding cannot be

@@ -98,6 +98,50 @@ pub fn stem(source: &str) -> String {
     stem.filter(|s| !s.is_empty() && s != "-").unwrap_or_else(|| "stdin".into())
 }
 
+/// What joins a file's name to an article's place in it, for the articles
+/// after the first of a file holding several (a JSON list): `feed`,
+/// `feed~2`, `feed~3`.
+const PLACE: char = '~';
+
+/// The bulletin name of each of a batch's inputs, from their `stems`
+/// alone (no file read, so that every shard agrees without reading the
+/// others' files): the stem, or `-2`, `-3`... after it once taken. Each
+/// name keeps `NAME~N` (N a number) for the articles after the first of
+/// its file: a stem of that shape whose NAME is taken, or a NAME whose
+/// `NAME~N` is, goes on to `-2`.
+pub fn names(stems: &[String]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    let mut placed_on = std::collections::HashSet::new();
+    let mut names = Vec::with_capacity(stems.len());
+    for stem in stems {
+        let free = |name: &String| {
+            !taken.contains(name) && !placed_on.contains(name) && placed_base(name).is_none_or(|b| !taken.contains(b))
+        };
+        let candidates = (1..).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") });
+        let name = candidates.into_iter().find(free).expect("a free name");
+        placed_on.extend(placed_base(&name).map(str::to_owned));
+        taken.insert(name.clone());
+        names.push(name);
+    }
+    names
+}
+
+/// `NAME` of a name shaped `NAME~N`.
+fn placed_base(name: &str) -> Option<&str> {
+    let (base, place) = name.rsplit_once(PLACE)?;
+    (!base.is_empty() && !place.is_empty() && place.bytes().all(|b| b.is_ascii_digit())).then_some(base)
+}
+
+/// The name of the article read from `source` (`in/feed.json#2`, the
+/// second of its file, or `in/a.txt`) whose file is named `name`.
+pub fn article_name(name: &str, file: &str, source: &str) -> String {
+    let place = source.strip_prefix(file).and_then(|p| p.strip_prefix('#')).and_then(|p| p.parse::<usize>().ok());
+    match place {
+        Some(place) if place > 1 => format!("{name}{PLACE}{place}"),
+        _ => name.to_owned(),
+    }
+}
+
 fn record_path(folder: &Path, source: &str) -> PathBuf {
     folder.join(format!("{}.{FAILED}", stem(source)))
 }
@@ -158,6 +202,21 @@ mod tests {
         assert!(!made(&paths, "d1"), "another run's audio, of the same length");
         std::fs::write(&paths[0], b"RIFF one").unwrap();
         assert!(!made(&paths, "d1"), "a truncated audio");
+    }
+
+    fn named(stems: &[&str]) -> Vec<String> {
+        names(&stems.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn names_come_from_the_stems_alone_and_never_meet_an_article_s() {
+        assert_eq!(named(&["a", "b", "a", "a-2"]), ["a", "b", "a-2", "a-2-2"]);
+        // feed~2 is the second article of feed: a file of that name waits.
+        assert_eq!(named(&["feed", "feed~2", "feed~x", "~3"]), ["feed", "feed~2-2", "feed~x", "~3"]);
+        assert_eq!(named(&["feed~2", "feed", "feed"]), ["feed~2", "feed-2", "feed-3"]);
+        assert_eq!(article_name("feed", "in/feed.json", "in/feed.json#1"), "feed");
+        assert_eq!(article_name("feed-2", "in/feed.json", "in/feed.json#12"), "feed-2~12");
+        assert_eq!(article_name("a#2", "in/a#2.txt", "in/a#2.txt"), "a#2", "a # in the file's name");
     }
 
     #[test]

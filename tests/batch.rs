@@ -98,6 +98,41 @@ fn shards_together_make_the_bulletins_of_one_run_and_gather_lists_them() {
     assert_eq!(printed, serde_json::from_slice::<Value>(&fs::read(shared.join("index.json")).unwrap()).unwrap());
 }
 
+#[test]
+fn a_shard_reads_only_the_files_it_takes() {
+    let tmp = TempDir::new().unwrap();
+    let input = articles(tmp.path(), 6);
+    article(&input, "b1.json", b"{\"title\": \"Coupe");
+    article(&input, "b2.txt", b"Titre latin\n\nUne nouvelle \xe9crite en Latin-1.");
+    let feed = r#"[{"title": "Un", "body": "Le premier article."}, {"title": "Deux", "body": "Le deuxième."},
+        {"title": "Trois", "body": "Le troisième."}]"#;
+    article(&input, "feed.json", feed.as_bytes());
+    let (alone, shared) = (tmp.path().join("alone"), tmp.path().join("shared"));
+    each(&input, &alone, &[]);
+    for name in ["feed.wav", "feed~2.wav", "feed~3.wav", "b1.failed", "b2.wav"] {
+        assert!(alone.join(name).is_file(), "{name} in {:?}", names(&alone));
+    }
+
+    // By sorted name (b1, b2, feed, n01 ... n06), 1/3 takes b1, n01, n04.
+    let first = each(&input, &shared, &["--shard", "1/3"]);
+    assert!(stderr(&first).contains("b1.json: invalid JSON"), "{}", stderr(&first));
+    let second = each(&input, &shared, &["--shard", "2/3"]);
+    assert!(stderr(&second).contains("b2.txt: not valid UTF-8"), "{}", stderr(&second));
+
+    // Every file 3/3 does not take made unreadable as an article: it reads
+    // none of them, so it tells nothing of them.
+    let theirs = ["b1.json", "b2.txt", "n01.txt", "n02.txt", "n04.txt", "n05.txt"];
+    let kept: Vec<(String, Vec<u8>)> =
+        theirs.iter().map(|n| (n.to_string(), fs::read(input.join(n)).unwrap())).collect();
+    for name in theirs {
+        fs::write(input.join(name), if name.ends_with(".json") { &b"{broken"[..] } else { &b""[..] }).unwrap();
+    }
+    let third = each(&input, &shared, &["--shard", "3/3"]);
+    assert_eq!(stderr(&third).lines().filter(|l| l.contains("warning")).count(), 0, "{}", stderr(&third));
+    kept.iter().for_each(|(name, bytes)| fs::write(input.join(name), bytes).unwrap());
+    assert!(contents(&shared) == contents(&alone), "the shards make the files of one run, byte for byte");
+}
+
 /// Flags, environment, and the start of the one line told.
 type Misuse<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
 
