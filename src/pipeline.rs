@@ -262,9 +262,13 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
     planned(options, observer).map(|(bulletins, _)| bulletins)
 }
 
+/// An article that could not be read, with the name of the bulletin it
+/// would have made, which its failure record takes.
+type Unread = (String, Failure);
+
 /// The bulletins to make and, with `--each`, the articles that could not
 /// be read that this run records as failed.
-fn planned(options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Failure>)> {
+fn planned(options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Unread>)> {
     options.check()?;
     let loaded = match &options.output {
         Output::Each(folder) => return each(folder, options, observer),
@@ -281,7 +285,7 @@ fn planned(options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<B
 /// [`resume::names`]), with the failures to record; with a shard, only
 /// those of the files it takes. Names and parts come from the inputs'
 /// names alone, before any file is read: a shard reads only its own files.
-fn each(folder: &Path, options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Failure>)> {
+fn each(folder: &Path, options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Unread>)> {
     // A name like "x.mp3" is taken for the file it looks like, not a folder.
     if folder.is_file() || (!folder.is_dir() && Encoding::of(folder).is_some()) {
         let problem = "with --each, -o names a folder (the encoding is chosen with --encoding)";
@@ -295,17 +299,18 @@ fn each(folder: &Path, options: &BuildOptions, observer: &mut dyn Observer) -> R
     if loaded.articles.is_empty() && options.shard.is_none() {
         return Err(article::nothing_to_say(&options.inputs, loaded.skipped));
     }
+    let name = |at: usize, source: &str| resume::article_name(&names[at], &files[at], source);
     let extension = options.audio.encoding.unwrap_or(Encoding::Wav).extension();
     let mut bulletins = Vec::new();
-    for (article, at) in loaded.articles.into_iter().zip(origins) {
+    for (article, at) in loaded.articles.into_iter().zip(origins.articles) {
         let script = script::script(std::slice::from_ref(&article), &options.script);
         if script.articles().next().is_some() {
-            let name = resume::article_name(&names[at], &files[at], &article.source);
-            let path = folder.join(format!("{name}.{extension}"));
+            let path = folder.join(format!("{}.{extension}", name(at, &article.source)));
             bulletins.push(Bulletin { destination: Destination::at(&path), script });
         }
     }
-    Ok((bulletins, loaded.failed))
+    let failed = loaded.failed.into_iter().zip(origins.failed).map(|(f, at)| (name(at, &f.source), f)).collect();
+    Ok((bulletins, failed))
 }
 
 /// The places of the `names` that `shard` takes (all without one), in
@@ -383,7 +388,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
 /// the cache warmed, or each bulletin made unless already made.
 fn build_with(
     options: &BuildOptions,
-    (bulletins, failed): (Vec<Bulletin>, Vec<Failure>),
+    (bulletins, failed): (Vec<Bulletin>, Vec<Unread>),
     engine: Arc<dyn synth::Engine>,
     observer: &mut dyn Observer,
     mut clock: Stopwatch,
@@ -427,7 +432,7 @@ fn build_with(
                 let source = sources(bulletin);
                 let failure = Failure { reason: format!("{source}: {e}"), source };
                 observer.warning(&format!("{} (skipped)", failure.reason));
-                resume::record(folder, &failure)?;
+                resume::record(folder, &record_name(bulletin), &failure)?;
                 report.failed.push(failure);
             }
             (Err(e), _) => return Err(e),
@@ -461,6 +466,13 @@ fn unlocked(folder: &Path) -> String {
     )
 }
 
+/// The name of a bulletin of `--each`, which its failure record takes: its
+/// audio file's, without the extension.
+fn record_name(bulletin: &Bulletin) -> String {
+    let file = bulletin.destination.file_name();
+    Path::new(&file).file_stem().map_or(file.clone(), |stem| stem.to_string_lossy().into_owned())
+}
+
 /// The article files a bulletin reads.
 fn sources(bulletin: &Bulletin) -> String {
     let sources: Vec<&str> = bulletin.script.articles().map(|p| p.source.as_str()).collect();
@@ -472,14 +484,14 @@ fn sources(bulletin: &Bulletin) -> String {
 /// cleared, and the others to make, each with its digest.
 fn resume(
     bulletins: Vec<Bulletin>,
-    failed: Vec<Failure>,
+    failed: Vec<Unread>,
     folder: &Path,
     options: &BuildOptions,
     engine: &dyn synth::Engine,
     report: &mut Report,
 ) -> Result<Vec<(Bulletin, Option<String>)>> {
-    for failure in failed {
-        resume::record(folder, &failure)?;
+    for (name, failure) in failed {
+        resume::record(folder, &name, &failure)?;
         report.failed.push(failure);
     }
     let fingerprint = resume::Fingerprint::of_run(options, engine)?;
@@ -489,7 +501,7 @@ fn resume(
         let encoding = options.audio.encoding_for(&bulletin.destination)?;
         let digest = fingerprint.of(&bulletin.script, encoding, &options.audio);
         if !options.force && resume::made(&bulletin.destination.paths(&sidecars), &digest) {
-            bulletin.script.articles().try_for_each(|p| resume::clear(folder, &p.source))?;
+            resume::clear(folder, &record_name(&bulletin))?;
             report.kept.push(bulletin.destination.name());
         } else {
             todo.push((bulletin, Some(digest)));
@@ -574,7 +586,7 @@ impl Run<'_> {
         observer.stage(Stage::Writing(bulletin.destination.name()));
         let written = output::write(&bulletin.destination, &options.audio, &mut program, &mut manifest, self.sidecars)?;
         if let Output::Each(folder) = &options.output {
-            bulletin.script.articles().try_for_each(|p| resume::clear(folder, &p.source))?;
+            resume::clear(folder, &record_name(bulletin))?;
         }
         clock.lap("write");
         Ok((written, manifest))

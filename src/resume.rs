@@ -91,8 +91,7 @@ fn described(audio: &Path, manifest: &serde_json::Value) -> Option<bool> {
     Some(read == bytes && hash == sha256)
 }
 
-/// The name an article's file gives its failure record and its part of
-/// the shards: the file's stem.
+/// The name an article's file starts from (see [`names`]): the file's stem.
 pub fn stem(source: &str) -> String {
     let stem = Path::new(source).file_stem().map(|s| s.to_string_lossy().into_owned());
     stem.filter(|s| !s.is_empty() && s != "-").unwrap_or_else(|| "stdin".into())
@@ -142,20 +141,23 @@ pub fn article_name(name: &str, file: &str, source: &str) -> String {
     }
 }
 
-fn record_path(folder: &Path, source: &str) -> PathBuf {
-    folder.join(format!("{}.{FAILED}", stem(source)))
+/// The failure record of the bulletin `name`: one an article, so that
+/// one article of a file made does not clear another's record.
+fn record_path(folder: &Path, name: &str) -> PathBuf {
+    folder.join(format!("{name}.{FAILED}"))
 }
 
-/// Records, beside the bulletins, that `failure`'s article was not made.
-pub fn record(folder: &Path, failure: &Failure) -> Result<()> {
+/// Records, beside the bulletins, that `failure`'s article, whose
+/// bulletin would be `name`, was not made.
+pub fn record(folder: &Path, name: &str, failure: &Failure) -> Result<()> {
     let mut json = serde_json::to_string_pretty(failure).expect("a failure serializes");
     json.push('\n');
-    crate::output::write_small(&record_path(folder, &failure.source), json.as_bytes())
+    crate::output::write_small(&record_path(folder, name), json.as_bytes())
 }
 
-/// Removes the failure record of `source`'s article, now made, if any.
-pub fn clear(folder: &Path, source: &str) -> Result<()> {
-    let path = record_path(folder, source);
+/// Removes the failure record of the bulletin `name`, now made, if any.
+pub fn clear(folder: &Path, name: &str) -> Result<()> {
+    let path = record_path(folder, name);
     match std::fs::remove_file(&path) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::writing(path.display().to_string(), e)),
         _ => Ok(()),
@@ -220,15 +222,17 @@ mod tests {
     }
 
     #[test]
-    fn a_failure_record_is_named_after_the_file_and_cleared_once_made() {
+    fn a_failure_record_is_named_after_the_bulletin_and_cleared_once_made() {
         let dir = tempfile::tempdir().unwrap();
-        let failure = Failure { source: "in/feed.json".into(), reason: "in/feed.json: invalid JSON".into() };
-        record(dir.path(), &failure).unwrap();
-        let written: Failure = serde_json::from_slice(&std::fs::read(dir.path().join("feed.failed")).unwrap()).unwrap();
+        let failure = Failure { source: "in/feed.json#2".into(), reason: "in/feed.json#2: no speakable text".into() };
+        record(dir.path(), "feed~2", &failure).unwrap();
+        let written: Failure =
+            serde_json::from_slice(&std::fs::read(dir.path().join("feed~2.failed")).unwrap()).unwrap();
         assert_eq!(written, failure);
-        assert_eq!(stem("in/feed.json#2"), "feed", "an article of the file");
-        clear(dir.path(), "in/feed.json#2").unwrap();
-        clear(dir.path(), "in/feed.json#2").unwrap();
-        assert!(!dir.path().join("feed.failed").exists());
+        clear(dir.path(), "feed").unwrap();
+        assert!(dir.path().join("feed~2.failed").exists(), "another article's bulletin made");
+        clear(dir.path(), "feed~2").unwrap();
+        clear(dir.path(), "feed~2").unwrap();
+        assert!(!dir.path().join("feed~2.failed").exists());
     }
 }

@@ -105,13 +105,16 @@ fn a_shard_reads_only_the_files_it_takes() {
     article(&input, "b1.json", b"{\"title\": \"Coupe");
     article(&input, "b2.txt", b"Titre latin\n\nUne nouvelle \xe9crite en Latin-1.");
     let feed = r#"[{"title": "Un", "body": "Le premier article."}, {"title": "Deux", "body": "Le deuxième."},
-        {"title": "Trois", "body": "Le troisième."}]"#;
+        {"title": "Trois", "body": "Le troisième."}, {"body": "..."}]"#;
     article(&input, "feed.json", feed.as_bytes());
     let (alone, shared) = (tmp.path().join("alone"), tmp.path().join("shared"));
     each(&input, &alone, &[]);
-    for name in ["feed.wav", "feed~2.wav", "feed~3.wav", "b1.failed", "b2.wav"] {
+    for name in ["feed.wav", "feed~2.wav", "feed~3.wav", "feed~4.failed", "b1.failed", "b2.wav"] {
         assert!(alone.join(name).is_file(), "{name} in {:?}", names(&alone));
     }
+    let again = each(&input, &alone, &[]);
+    assert!(stderr(&again).contains("kept 10 bulletins"), "{}", stderr(&again));
+    assert!(alone.join("feed~4.failed").is_file(), "an article's record stays when the others of its file are made");
 
     // By sorted name (b1, b2, feed, n01 ... n06), 1/3 takes b1, n01, n04.
     let first = each(&input, &shared, &["--shard", "1/3"]);
@@ -128,7 +131,9 @@ fn a_shard_reads_only_the_files_it_takes() {
         fs::write(input.join(name), if name.ends_with(".json") { &b"{broken"[..] } else { &b""[..] }).unwrap();
     }
     let third = each(&input, &shared, &["--shard", "3/3"]);
-    assert_eq!(stderr(&third).lines().filter(|l| l.contains("warning")).count(), 0, "{}", stderr(&third));
+    let told = stderr(&third);
+    assert!(theirs.iter().all(|name| !told.contains(name)), "{told}");
+    assert!(told.contains("feed.json#4: no speakable text"), "its own file's told: {told}");
     kept.iter().for_each(|(name, bytes)| fs::write(input.join(name), bytes).unwrap());
     assert!(contents(&shared) == contents(&alone), "the shards make the files of one run, byte for byte");
 }

@@ -132,18 +132,26 @@ pub fn list(inputs: &[Input]) -> (Vec<Listed>, Vec<Error>) {
     (listed, problems)
 }
 
+/// Where in a list of inputs each article read, and each failure, comes
+/// from.
+#[derive(Debug, Default)]
+pub struct Origins {
+    pub articles: Vec<usize>,
+    pub failed: Vec<usize>,
+}
+
 /// Reads the inputs of `listed` at `which` (in that order), after the
-/// `problems` found listing them; with, for each article read, the place
-/// in `listed` of the input it comes from. An input named on its own that
+/// `problems` found listing them; with the place in `listed` of the input
+/// each article and failure comes from. An input named on its own that
 /// cannot be read is an error, all of them told together.
 pub fn load_listed(
     listed: &[Listed],
     which: impl IntoIterator<Item = usize>,
     format: Format,
     mut problems: Vec<Error>,
-) -> Result<(Loaded, Vec<usize>)> {
+) -> Result<(Loaded, Origins)> {
     let mut loaded = Loaded::default();
-    let (mut origins, mut manifests) = (Vec::new(), Vec::new());
+    let (mut origins, mut manifests) = (Origins::default(), Vec::new());
     for at in which {
         let Listed { input, folder } = &listed[at];
         match (input, folder) {
@@ -161,7 +169,8 @@ pub fn load_listed(
                 read_input(input).and_then(|(name, bytes)| load_bytes(&name, None, &bytes, format, &mut loaded)).err(),
             ),
         }
-        origins.resize(loaded.articles.len(), at);
+        origins.articles.resize(loaded.articles.len(), at);
+        origins.failed.resize(loaded.failed.len(), at);
     }
     loaded.warnings.extend(manifests_skipped(&manifests));
     if !problems.is_empty() {
