@@ -333,17 +333,29 @@ fn is_hex(name: &str, len: usize) -> bool {
 
 /// The cache's own subfolders of `dir` (two hexadecimal digits): the only
 /// places where anything is ever removed, so that a general folder given
-/// as the cache loses nothing of its own.
+/// as the cache loses nothing of its own. One that vanishes as it is
+/// listed is not one.
 fn own_folders(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut folders = Vec::new();
     for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+        let Some(entry) = vanished_is_none(entry)? else { continue };
         let name = entry.file_name();
-        if entry.file_type()?.is_dir() && name.to_str().is_some_and(|n| is_hex(n, 2)) {
+        let folder = vanished_is_none(entry.file_type())?.is_some_and(|t| t.is_dir());
+        if folder && name.to_str().is_some_and(|n| is_hex(n, 2)) {
             folders.push(entry.path());
         }
     }
     Ok(folders)
+}
+
+/// `None` for a file that is not there (any more): on a cache other
+/// processes and machines write and prune, an entry listed a moment ago
+/// may be gone, which is no error. Other errors stay errors.
+fn vanished_is_none<T>(found: std::io::Result<T>) -> std::io::Result<Option<T>> {
+    match found {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        found => found.map(Some),
+    }
 }
 
 /// Entries a killed run left half-written, in the cache's own subfolders.
@@ -364,24 +376,30 @@ struct Kept {
 
 /// Every entry of ours in `dir`, least recently used first: files named as
 /// the cache names them, in its own subfolders, that start as its entries
-/// do (of any layout). Nothing else is counted or removed.
+/// do (of any layout). Nothing else is counted or removed. Entries that
+/// other runs publish or prune meanwhile are counted as the listing finds
+/// them: one gone by the time it is looked at is not counted. Staging
+/// files (hidden names) are never entries.
 fn own_entries(dir: &Path) -> Result<Vec<Kept>> {
     let failed = |path: &Path, e| Error::reading(path.display().to_string(), e);
-    let folders = match own_folders(dir) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        folders => folders.map_err(|e| failed(dir, e))?,
+    let Some(folders) = vanished_is_none(own_folders(dir)).map_err(|e| failed(dir, e))? else {
+        return Ok(Vec::new());
     };
     let mut kept = Vec::new();
     for folder in folders {
         let prefix = folder.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
-        for entry in std::fs::read_dir(&folder).map_err(|e| failed(&folder, e))? {
-            let entry = entry.map_err(|e| failed(&folder, e))?;
+        let Some(entries) = vanished_is_none(std::fs::read_dir(&folder)).map_err(|e| failed(&folder, e))? else {
+            continue;
+        };
+        for entry in entries {
+            let Some(entry) = vanished_is_none(entry).map_err(|e| failed(&folder, e))? else { continue };
             let name = entry.file_name();
             let named = name.to_str().is_some_and(|n| is_hex(n, 64) && n.starts_with(&prefix));
             if named && entry.file_type().is_ok_and(|t| t.is_file()) && starts_as_ours(&entry.path()) {
-                let meta = entry.metadata().map_err(|e| failed(&entry.path(), e))?;
-                let used = meta.modified().map_err(|e| failed(&entry.path(), e))?;
-                kept.push(Kept { path: entry.path(), bytes: meta.len(), used });
+                let path = entry.path();
+                let Some(meta) = vanished_is_none(entry.metadata()).map_err(|e| failed(&path, e))? else { continue };
+                let used = meta.modified().map_err(|e| failed(&path, e))?;
+                kept.push(Kept { path, bytes: meta.len(), used });
             }
         }
     }
@@ -426,8 +444,10 @@ pub struct Pruned {
 }
 
 /// Removes entries of the cache in `dir` beyond `limits`, least recently
-/// used first, and staging files a killed run left; never a file the cache
-/// did not make.
+/// used first, and staging files a killed run left (older than a day: a
+/// writer's own is never that old); never a file the cache did not make.
+/// An entry another process removed first is not counted as removed; runs
+/// reading an entry removed under them make its sentence again.
 pub fn prune(dir: &Path, limits: Limits) -> Result<Pruned> {
     remove_stale(dir);
     let mut kept = own_entries(dir)?;
@@ -440,13 +460,11 @@ pub fn prune(dir: &Path, limits: Limits) -> Result<Pruned> {
         remove
     });
     let removing = over.count();
-    let removed: Vec<Kept> = kept.drain(..removing).collect();
-    for entry in &removed {
-        match std::fs::remove_file(&entry.path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                return Err(Error::writing(entry.path.display().to_string(), e));
-            }
-            _ => {}
+    let mut removed: Vec<Kept> = Vec::with_capacity(removing);
+    for entry in kept.drain(..removing) {
+        let gone = vanished_is_none(std::fs::remove_file(&entry.path));
+        if gone.map_err(|e| Error::writing(entry.path.display().to_string(), e))?.is_some() {
+            removed.push(entry);
         }
     }
     Ok(Pruned { removed: summed(&removed), left: summed(&kept) })

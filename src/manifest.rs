@@ -22,6 +22,15 @@ pub struct Manifest {
     /// File name of the audio this describes, without its folder (empty
     /// for a bulletin written to stdout).
     pub audio: String,
+    /// The audio file's length in bytes and the SHA-256 of its bytes as
+    /// written, filled by the output stage once the file is finished:
+    /// where no lock keeps a bulletin's files together (a network file
+    /// system), a re-run checks the audio against them, so that an audio
+    /// and a manifest published by two runs are not taken for one bulletin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_bytes: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audio_sha256: Option<String>,
     pub engine: String,
     pub sample_rate: u32,
     pub samples: usize,
@@ -163,6 +172,8 @@ impl Manifest {
         }
         Manifest {
             audio: "b.wav".to_owned(),
+            audio_bytes: None,
+            audio_sha256: None,
             engine: "fake".to_owned(),
             sample_rate: rate,
             samples: at,

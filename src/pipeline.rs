@@ -262,64 +262,65 @@ pub fn plan(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Vec<B
     planned(options, observer).map(|(bulletins, _)| bulletins)
 }
 
+/// An article that could not be read, with the name of the bulletin it
+/// would have made, which its failure record takes.
+type Unread = (String, Failure);
+
 /// The bulletins to make and, with `--each`, the articles that could not
 /// be read that this run records as failed.
-fn planned(options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Failure>)> {
+fn planned(options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Unread>)> {
     options.check()?;
-    let loaded = article::load(&options.inputs, options.format)?;
+    let loaded = match &options.output {
+        Output::Each(folder) => return each(folder, options, observer),
+        _ => article::load(&options.inputs, options.format)?,
+    };
     loaded.warnings.iter().for_each(|w| observer.warning(w));
     match &options.output {
         Output::File(path) => Ok((vec![one(Destination::at(path), &loaded.articles, options)], Vec::new())),
-        Output::Stdout => Ok((vec![one(Destination::Stdout, &loaded.articles, options)], Vec::new())),
-        Output::Each(folder) => each(loaded, folder, options),
+        _ => Ok((vec![one(Destination::Stdout, &loaded.articles, options)], Vec::new())),
     }
 }
 
-/// One bulletin per article, named after its file in `folder` (then
-/// `-2`, `-3` after a name taken), with the failures to record; with a
-/// shard, only those it takes. Names come first, from every article, so
-/// that they do not depend on the shard.
-fn each(loaded: article::Loaded, folder: &Path, options: &BuildOptions) -> Result<(Vec<Bulletin>, Vec<Failure>)> {
+/// One bulletin per article in `folder`, named after its file (see
+/// [`resume::names`]), with the failures to record; with a shard, only
+/// those of the files it takes. Names and parts come from the inputs'
+/// names alone, before any file is read: a shard reads only its own files.
+fn each(folder: &Path, options: &BuildOptions, observer: &mut dyn Observer) -> Result<(Vec<Bulletin>, Vec<Unread>)> {
     // A name like "x.mp3" is taken for the file it looks like, not a folder.
     if folder.is_file() || (!folder.is_dir() && Encoding::of(folder).is_some()) {
         let problem = "with --each, -o names a folder (the encoding is chosen with --encoding)";
         return Err(Error::Usage(format!("{}: {problem}", folder.display())));
     }
-    let mut taken = std::collections::HashSet::new();
-    let named = loaded.articles.into_iter().map(|article| {
-        let stem = resume::stem(&article.source);
-        let name =
-            (1..).map(|n| if n == 1 { stem.clone() } else { format!("{stem}-{n}") }).find(|n| taken.insert(n.clone()));
-        (name.expect("a free name"), article)
-    });
-    let (named, failed) = sharded(named.collect(), loaded.failed, options.shard);
+    let (listed, problems) = article::list(&options.inputs);
+    let files: Vec<String> = listed.iter().map(article::Listed::name).collect();
+    let names = resume::names(&files.iter().map(|f| resume::stem(f)).collect::<Vec<_>>());
+    let (loaded, origins) = article::load_listed(&listed, sharded(&names, options.shard), options.format, problems)?;
+    loaded.warnings.iter().for_each(|w| observer.warning(w));
+    if loaded.articles.is_empty() && options.shard.is_none() {
+        return Err(article::nothing_to_say(&options.inputs, loaded.skipped));
+    }
+    let name = |at: usize, source: &str| resume::article_name(&names[at], &files[at], source);
     let extension = options.audio.encoding.unwrap_or(Encoding::Wav).extension();
     let mut bulletins = Vec::new();
-    for (name, article) in named {
+    for (article, at) in loaded.articles.into_iter().zip(origins.articles) {
         let script = script::script(std::slice::from_ref(&article), &options.script);
         if script.articles().next().is_some() {
-            let path = folder.join(format!("{name}.{extension}"));
+            let path = folder.join(format!("{}.{extension}", name(at, &article.source)));
             bulletins.push(Bulletin { destination: Destination::at(&path), script });
         }
     }
+    let failed = loaded.failed.into_iter().zip(origins.failed).map(|(f, at)| (name(at, &f.source), f)).collect();
     Ok((bulletins, failed))
 }
 
-/// The named articles and the failures `shard` takes: one in N of them
-/// all sorted by name (a failure by its file's stem), each list kept in
-/// its own order.
-fn sharded<T>(named: Vec<(String, T)>, failed: Vec<Failure>, shard: Option<Shard>) -> (Vec<(String, T)>, Vec<Failure>) {
-    let Some(shard) = shard else { return (named, failed) };
-    let keys: Vec<String> =
-        named.iter().map(|(n, _)| n.clone()).chain(failed.iter().map(|f| resume::stem(&f.source))).collect();
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
-    let mut mine = vec![false; keys.len()];
-    crate::shard::taken(order, Some(shard)).into_iter().for_each(|i| mine[i] = true);
-    let first_failure = named.len();
-    let named = named.into_iter().enumerate().filter(|(i, _)| mine[*i]).map(|(_, n)| n).collect();
-    let failed = failed.into_iter().enumerate().filter(|(j, _)| mine[first_failure + j]).map(|(_, f)| f).collect();
-    (named, failed)
+/// The places of the `names` that `shard` takes (all without one), in
+/// their order: one in N of them sorted by name.
+fn sharded(names: &[String], shard: Option<Shard>) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| names[a].cmp(&names[b]).then(a.cmp(&b)));
+    let mut taken = crate::shard::taken(order, shard);
+    taken.sort_unstable();
+    taken
 }
 
 /// Refuses, before anything is made, a destination whose encoding cannot be
@@ -387,7 +388,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
 /// the cache warmed, or each bulletin made unless already made.
 fn build_with(
     options: &BuildOptions,
-    (bulletins, failed): (Vec<Bulletin>, Vec<Failure>),
+    (bulletins, failed): (Vec<Bulletin>, Vec<Unread>),
     engine: Arc<dyn synth::Engine>,
     observer: &mut dyn Observer,
     mut clock: Stopwatch,
@@ -395,10 +396,10 @@ fn build_with(
     let (sidecars, rate) = (sidecars(options), engine.sample_rate());
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let voicing = Voicing::new(&options.master, rate, cache.keeps());
-    let (key, kept) = (engine.cache_key(), Arc::clone(&cache));
+    let (key, kept, again) = (engine.cache_key(), Arc::clone(&cache), Arc::clone(&engine));
     let finish: schedule::Finish<Speech> =
         Arc::new(move |prepared: &str, synthesize: &dyn Fn() -> Result<Vec<f32>>| {
-            voicing.make(&kept, &key, prepared, synthesize)
+            voicing.make(&kept, &key, prepared, synthesize, Some(&again))
         });
     if options.warm_cache {
         return warm(&bulletins, options, (engine, finish, &cache), observer, clock);
@@ -415,17 +416,23 @@ fn build_with(
     let mut synthesis = Synthesis::start(engine.clone(), finish, spoken, options.jobs)?;
     observer.started(todo.iter().map(|(b, _)| b.script.segments().count()).sum(), rate);
     let run = Run { options, engine: engine.as_ref(), music: &music, sidecars: &sidecars };
+    let mut unlocked_told = std::collections::HashSet::new();
     for (bulletin, digest) in &todo {
         let end = synthesis.position() + bulletin.script.segments().count();
         let made = run.make(bulletin, digest.clone(), &mut synthesis, observer, &mut clock);
         match (made, &options.output) {
-            (Ok((written, manifest)), _) => report.add(&bulletin.destination, written, &manifest),
+            (Ok((written, manifest)), _) => {
+                if let Some(folder) = written.unlocked.as_ref().filter(|f| unlocked_told.insert(f.to_path_buf())) {
+                    observer.warning(&unlocked(folder));
+                }
+                report.add(&bulletin.destination, written, &manifest);
+            }
             (Err(e), Output::Each(folder)) => {
                 synthesis.skip_to(end);
                 let source = sources(bulletin);
                 let failure = Failure { reason: format!("{source}: {e}"), source };
                 observer.warning(&format!("{} (skipped)", failure.reason));
-                resume::record(folder, &failure)?;
+                resume::record(folder, &record_name(bulletin), &failure)?;
                 report.failed.push(failure);
             }
             (Err(e), _) => return Err(e),
@@ -450,6 +457,22 @@ fn finished(
     report
 }
 
+/// The warning, once a run, that bulletins were published into `folder`
+/// without the lock that keeps each one's files from a single run.
+fn unlocked(folder: &Path) -> String {
+    format!(
+        "{}: the file system refuses locks: bulletins published there without one (a re-run checks each audio against its manifest)",
+        folder.display()
+    )
+}
+
+/// The name of a bulletin of `--each`, which its failure record takes: its
+/// audio file's, without the extension.
+fn record_name(bulletin: &Bulletin) -> String {
+    let file = bulletin.destination.file_name();
+    Path::new(&file).file_stem().map_or(file.clone(), |stem| stem.to_string_lossy().into_owned())
+}
+
 /// The article files a bulletin reads.
 fn sources(bulletin: &Bulletin) -> String {
     let sources: Vec<&str> = bulletin.script.articles().map(|p| p.source.as_str()).collect();
@@ -461,14 +484,14 @@ fn sources(bulletin: &Bulletin) -> String {
 /// cleared, and the others to make, each with its digest.
 fn resume(
     bulletins: Vec<Bulletin>,
-    failed: Vec<Failure>,
+    failed: Vec<Unread>,
     folder: &Path,
     options: &BuildOptions,
     engine: &dyn synth::Engine,
     report: &mut Report,
 ) -> Result<Vec<(Bulletin, Option<String>)>> {
-    for failure in failed {
-        resume::record(folder, &failure)?;
+    for (name, failure) in failed {
+        resume::record(folder, &name, &failure)?;
         report.failed.push(failure);
     }
     let fingerprint = resume::Fingerprint::of_run(options, engine)?;
@@ -478,7 +501,7 @@ fn resume(
         let encoding = options.audio.encoding_for(&bulletin.destination)?;
         let digest = fingerprint.of(&bulletin.script, encoding, &options.audio);
         if !options.force && resume::made(&bulletin.destination.paths(&sidecars), &digest) {
-            bulletin.script.articles().try_for_each(|p| resume::clear(folder, &p.source))?;
+            resume::clear(folder, &record_name(&bulletin))?;
             report.kept.push(bulletin.destination.name());
         } else {
             todo.push((bulletin, Some(digest)));
@@ -544,8 +567,10 @@ impl Run<'_> {
             ));
         }
         clock.lap("fit the loudness");
-        let manifest = Manifest {
+        let mut manifest = Manifest {
             audio: bulletin.destination.file_name(),
+            audio_bytes: None,
+            audio_sha256: None,
             engine: self.engine.describe(),
             sample_rate: mastered.sample_rate,
             samples: mastered.samples,
@@ -559,9 +584,9 @@ impl Run<'_> {
             digest,
         };
         observer.stage(Stage::Writing(bulletin.destination.name()));
-        let written = output::write(&bulletin.destination, &options.audio, &mut program, &manifest, self.sidecars)?;
+        let written = output::write(&bulletin.destination, &options.audio, &mut program, &mut manifest, self.sidecars)?;
         if let Output::Each(folder) = &options.output {
-            bulletin.script.articles().try_for_each(|p| resume::clear(folder, &p.source))?;
+            resume::clear(folder, &record_name(bulletin))?;
         }
         clock.lap("write");
         Ok((written, manifest))

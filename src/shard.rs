@@ -44,6 +44,10 @@ impl Shard {
     /// `SLURM_ARRAY_TASK_MIN`, `_MAX` and `_STEP`, or by
     /// `SLURM_ARRAY_TASK_COUNT` from 0), else a Kubernetes indexed Job's
     /// `JOB_COMPLETION_INDEX` with `BRIEFING_SHARDS`, the Job's completions.
+    /// `BRIEFING_SHARDS` set beside `SLURM_ARRAY_TASK_ID` wins over the
+    /// array's range, ids counted from 0: a task resubmitted alone
+    /// (`sbatch --array=2` makes an array of one, 2 to 2) still takes its
+    /// part of the whole batch.
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<(Shard, String)> {
         let read = |name: &str| -> Result<Option<usize>> {
             match var(name) {
@@ -56,6 +60,18 @@ impl Shard {
                     .map_err(|_| Error::Usage(format!("--shard auto: {name}={v:?} is not a whole number"))),
             }
         };
+        if let (Some(id), Some(count)) = (read("SLURM_ARRAY_TASK_ID")?, read("BRIEFING_SHARDS")?) {
+            return inconsistent_unless(id < count, || {
+                format!("SLURM_ARRAY_TASK_ID={id} with BRIEFING_SHARDS={count} (ids from 0)")
+            })
+            .and_then(|()| Shard::new(id + 1, count))
+            .map(|shard| {
+                let said = format!(
+                    "shard {shard} from SLURM_ARRAY_TASK_ID={id}, BRIEFING_SHARDS={count} (over the array's range)"
+                );
+                (shard, said)
+            });
+        }
         if let Some(id) = read("SLURM_ARRAY_TASK_ID")? {
             let range = (read("SLURM_ARRAY_TASK_MIN")?, read("SLURM_ARRAY_TASK_MAX")?);
             let (step, listed) = (read("SLURM_ARRAY_TASK_STEP")?.unwrap_or(1).max(1), read("SLURM_ARRAY_TASK_COUNT")?);
@@ -234,6 +250,26 @@ mod tests {
         let beyond = [("JOB_COMPLETION_INDEX", "4"), ("BRIEFING_SHARDS", "4")];
         assert!(usage(from(&beyond)).contains("inconsistent: JOB_COMPLETION_INDEX=4 with BRIEFING_SHARDS=4"));
         assert!(usage(from(&[])).contains("neither SLURM_ARRAY_TASK_ID"));
+    }
+
+    #[test]
+    fn a_slurm_task_resubmitted_alone_is_placed_by_briefing_shards() {
+        let alone = [
+            ("SLURM_ARRAY_TASK_ID", "2"),
+            ("SLURM_ARRAY_TASK_MIN", "2"),
+            ("SLURM_ARRAY_TASK_MAX", "2"),
+            ("SLURM_ARRAY_TASK_COUNT", "1"),
+        ];
+        assert_eq!(from(&alone).unwrap().0.to_string(), "1/1", "its own array of one");
+        let (shard, said) = from(&[&alone[..], &[("BRIEFING_SHARDS", "4")]].concat()).unwrap();
+        assert_eq!(
+            (shard.to_string(), said.as_str()),
+            ("3/4".into(), "shard 3/4 from SLURM_ARRAY_TASK_ID=2, BRIEFING_SHARDS=4 (over the array's range)")
+        );
+        let beyond = [("SLURM_ARRAY_TASK_ID", "4"), ("BRIEFING_SHARDS", "4")];
+        assert!(
+            usage(from(&beyond)).contains("inconsistent: SLURM_ARRAY_TASK_ID=4 with BRIEFING_SHARDS=4 (ids from 0)")
+        );
     }
 
     #[test]

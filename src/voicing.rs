@@ -6,9 +6,11 @@
 
 use crate::audio;
 use crate::cache::{Body, Cache};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::master::analysis::{self, Unit};
 use crate::master::{MasterOptions, FADE_SECONDS};
+use crate::synth::Engine;
+use std::sync::Arc;
 
 /// A sentence ready to be placed: at the program's rate and volume, faded
 /// at its edges, and analyzed if the program's loudness is to be set.
@@ -18,7 +20,54 @@ pub struct Speech {
     len: usize,
     pub(crate) units: Vec<Unit>,
     /// Where the sentence cache keeps the samples, if it does.
-    pub(crate) kept: Option<Body>,
+    pub(crate) kept: Option<Kept>,
+}
+
+/// A sentence's samples as the sentence cache keeps them, read when the
+/// bulletin is written, with the way to say it again: on a cache other
+/// runs prune, the entry may be gone (or replaced) by then, and the
+/// sentence is then made again rather than the bulletin lost.
+#[derive(Clone)]
+pub(crate) struct Kept {
+    body: Body,
+    again: Option<Arc<Again>>,
+}
+
+/// What says a sentence again as it was first made.
+struct Again {
+    engine: Arc<dyn Engine>,
+    prepared: String,
+    voicing: Voicing,
+}
+
+/// Samples the cache keeps, with no way to say them again.
+impl From<Body> for Kept {
+    fn from(body: Body) -> Self {
+        Kept { body, again: None }
+    }
+}
+
+impl Kept {
+    /// The samples' bytes (32-bit floats, little-endian): the entry's, else
+    /// the sentence said and voiced again. Said again, it must be as long
+    /// as it was: a voice that varies from run to run may not be, and the
+    /// run must then be made again.
+    pub(crate) fn read(&self) -> Result<Vec<u8>> {
+        let again = match (self.body.read(), &self.again) {
+            (Ok(bytes), _) => return Ok(bytes),
+            (Err(e), None) => return Err(e),
+            (Err(_), Some(again)) => again,
+        };
+        let samples = again.voicing.voiced(again.engine.synthesize(&again.prepared)?);
+        if samples.len() as u64 * 4 != self.body.len {
+            let name = self.body.path.display().to_string();
+            let problem = "went away while the bulletin was made, and the voice now says it otherwise: run again";
+            return Err(Error::Cache { name, problem });
+        }
+        let mut bytes = Vec::with_capacity(samples.len() * 4);
+        audio::extend_bytes(&mut bytes, &samples);
+        Ok(bytes)
+    }
 }
 
 impl Speech {
@@ -30,9 +79,9 @@ impl Speech {
     /// The samples, read from the sentence cache if they wait there.
     pub(crate) fn samples(&self) -> Result<std::borrow::Cow<'_, [f32]>> {
         match &self.kept {
-            Some(body) if self.samples.len() != self.len => {
+            Some(kept) if self.samples.len() != self.len => {
                 let mut samples = Vec::with_capacity(self.len);
-                audio::extend_samples(&mut samples, &body.read()?);
+                audio::extend_samples(&mut samples, &kept.read()?);
                 Ok(samples.into())
             }
             _ => Ok(self.samples.as_slice().into()),
@@ -56,7 +105,7 @@ impl Speech {
             return None;
         }
         let units = units.chunks_exact(Unit::BYTES).map(Unit::from_bytes).collect();
-        Some(Speech { samples: Vec::new(), len, units, kept: Some(body) })
+        Some(Speech { samples: Vec::new(), len, units, kept: Some(body.into()) })
     }
 }
 
@@ -86,33 +135,81 @@ impl Voicing {
     /// The sentence the engine says for `prepared` (`synthesize` has it
     /// speak), from `cache` if it keeps it; `engine` names the engine, its
     /// voice and options. The key's "voicing" number goes up whenever the
-    /// samples or units kept for the same text change.
+    /// samples or units kept for the same text change. With `again`, the
+    /// engine, a sentence whose entry goes away before it is read is said
+    /// again (see [`Kept`]).
     pub fn make(
         &self,
         cache: &Cache,
         engine: &str,
         prepared: &str,
         synthesize: &dyn Fn() -> Result<Vec<f32>>,
+        again: Option<&Arc<dyn Engine>>,
     ) -> Result<Speech> {
         let key = format!("{engine} | voicing 2, volume {}, fade {} | {prepared}", self.volume, self.fade);
-        if let Some(speech) = cache.get(&key).and_then(|entry| Speech::kept(&entry.description, entry.body)) {
-            return Ok(speech);
-        }
-        let mut speech = self.voice(synthesize()?);
-        if cache.keeps() {
-            let mut body = Vec::new();
-            audio::extend_bytes(&mut body, &speech.samples);
-            speech.kept = cache.put(&key, &speech.description(), &body);
+        let found = cache.get(&key).and_then(|entry| Speech::kept(&entry.description, entry.body));
+        let mut speech = match found {
+            Some(speech) => speech,
+            None => self.kept(cache, &key, synthesize()?),
+        };
+        if let (Some(kept), Some(engine)) = (speech.kept.as_mut(), again) {
+            let (engine, prepared, voicing) = (Arc::clone(engine), prepared.to_owned(), self.clone());
+            kept.again = Some(Arc::new(Again { engine, prepared, voicing }));
         }
         Ok(speech)
     }
 
-    fn voice(&self, mut samples: Vec<f32>) -> Speech {
+    /// The sentence voiced from `samples`, put in the cache if it keeps one.
+    fn kept(&self, cache: &Cache, key: &str, samples: Vec<f32>) -> Speech {
+        let mut speech = self.voice(samples);
+        if cache.keeps() {
+            let mut body = Vec::new();
+            audio::extend_bytes(&mut body, &speech.samples);
+            speech.kept = cache.put(key, &speech.description(), &body).map(Kept::from);
+        }
+        speech
+    }
+
+    fn voice(&self, samples: Vec<f32>) -> Speech {
+        let samples = self.voiced(samples);
+        let units = if self.analyze { analysis::analyze(&samples, self.rate) } else { Vec::new() };
+        Speech { len: samples.len(), samples, units, kept: None }
+    }
+
+    /// `samples` at the program's volume, faded at their edges.
+    fn voiced(&self, mut samples: Vec<f32>) -> Vec<f32> {
         if self.volume != 1.0 {
             samples.iter_mut().for_each(|s| *s *= self.volume);
         }
         audio::fade_edges(&mut samples, self.fade);
-        let units = if self.analyze { analysis::analyze(&samples, self.rate) } else { Vec::new() };
-        Speech { len: samples.len(), samples, units, kept: None }
+        samples
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::synth::fake::Fake;
+
+    #[test]
+    fn a_sentence_whose_entry_goes_away_before_it_is_read_is_said_again_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(Some(dir.path()));
+        let engine: Arc<dyn Engine> = Arc::new(Fake::new("again"));
+        let voicing = Voicing::new(&MasterOptions { volume: 0.5, ..MasterOptions::default() }, 10, true);
+        let prepared = engine.prepare("Une phrase assez longue pour un fondu.");
+        let synthesize = || engine.synthesize(&prepared);
+        let made = voicing.make(&cache, "fake", &prepared, &synthesize, Some(&engine)).unwrap();
+        let found = voicing.make(&cache, "fake", &prepared, &synthesize, Some(&engine)).unwrap();
+        let alone = voicing.make(&cache, "fake", &prepared, &synthesize, None).unwrap();
+        assert_eq!(cache.counts(), (2, 1), "found in the cache twice");
+        let expected = found.samples().unwrap().into_owned();
+        assert_eq!(expected, made.samples);
+
+        // Another machine's prune removes the entry.
+        let entry = found.kept.as_ref().unwrap().body.path.clone();
+        std::fs::remove_file(&entry).unwrap();
+        assert_eq!(found.samples().unwrap().into_owned(), expected, "said again, the same");
+        assert!(matches!(alone.samples(), Err(Error::Read { .. })), "without the engine, the entry is missed");
     }
 }

@@ -76,6 +76,8 @@ pub struct Loaded {
     pub warnings: Vec<String>,
     /// The articles skipped, and why: `build --each` records them.
     pub failed: Vec<Failure>,
+    /// The problems of the files skipped in a folder.
+    pub skipped: Vec<Error>,
 }
 
 /// Extensions read when a folder is given.
@@ -87,43 +89,103 @@ const ARTICLE_EXTENSIONS: [&str; 5] = ["txt", "text", "md", "markdown", "json"];
 /// error, every such problem told in one run. Articles with nothing to say
 /// are skipped with a warning; it is an error if none remain.
 pub fn load(inputs: &[Input], format: Format) -> Result<Loaded> {
-    let mut loaded = Loaded::default();
-    let mut problems = Vec::new();
-    let mut skipped = Vec::new();
-    for input in inputs {
-        let outcome = match input {
-            Input::Stdin | Input::Memory { .. } => {
-                read_input(input).and_then(|(name, bytes)| load_bytes(&name, None, &bytes, format, &mut loaded))
-            }
-            Input::Path(path) if path.is_dir() => folder_articles(path).map(|files| {
-                let (manifests, files): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| is_manifest(f));
-                if !manifests.is_empty() {
-                    loaded.warnings.push(manifests_skipped(path, &manifests));
-                }
-                for file in files {
-                    if let Err(problem) = load_file(&file, format, &mut loaded) {
-                        loaded.warnings.push(format!("{problem} (skipped)"));
-                        let source = crate::controls::shown(file.display());
-                        loaded.failed.push(Failure { source, reason: problem.to_string() });
-                        skipped.push(problem);
-                    }
-                }
-            }),
-            Input::Path(path) => load_file(path, format, &mut loaded),
-        };
-        problems.extend(outcome.err());
+    let (listed, problems) = list(inputs);
+    let (loaded, _) = load_listed(&listed, 0..listed.len(), format, problems)?;
+    if loaded.articles.is_empty() {
+        return Err(nothing_to_say(inputs, loaded.skipped));
     }
+    Ok(loaded)
+}
+
+/// An input of a batch before it is read: a file (named, or found in a
+/// folder's listing), standard input, or text in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    input: Input,
+    /// The folder whose listing gave the file: one there that cannot be
+    /// read is skipped and recorded, and a bulletin's manifest is skipped.
+    folder: Option<PathBuf>,
+}
+
+impl Listed {
+    /// Its name in messages and the manifest.
+    pub fn name(&self) -> String {
+        display_input(&self.input)
+    }
+}
+
+/// Every input, a folder's articles by its listing (sorted) and never by
+/// reading them, so that a batch's names and parts are decided before any
+/// file is read; with the folders that cannot be listed or hold no article.
+pub fn list(inputs: &[Input]) -> (Vec<Listed>, Vec<Error>) {
+    let (mut listed, mut problems) = (Vec::new(), Vec::new());
+    for input in inputs {
+        match input {
+            Input::Path(folder) if folder.is_dir() => match folder_articles(folder) {
+                Ok(files) => listed
+                    .extend(files.into_iter().map(|f| Listed { input: Input::Path(f), folder: Some(folder.clone()) })),
+                Err(problem) => problems.push(problem),
+            },
+            input => listed.push(Listed { input: input.clone(), folder: None }),
+        }
+    }
+    (listed, problems)
+}
+
+/// Where in a list of inputs each article read, and each failure, comes
+/// from.
+#[derive(Debug, Default)]
+pub struct Origins {
+    pub articles: Vec<usize>,
+    pub failed: Vec<usize>,
+}
+
+/// Reads the inputs of `listed` at `which` (in that order), after the
+/// `problems` found listing them; with the place in `listed` of the input
+/// each article and failure comes from. An input named on its own that
+/// cannot be read is an error, all of them told together.
+pub fn load_listed(
+    listed: &[Listed],
+    which: impl IntoIterator<Item = usize>,
+    format: Format,
+    mut problems: Vec<Error>,
+) -> Result<(Loaded, Origins)> {
+    let mut loaded = Loaded::default();
+    let (mut origins, mut manifests) = (Origins::default(), Vec::new());
+    for at in which {
+        let Listed { input, folder } = &listed[at];
+        match (input, folder) {
+            (Input::Path(file), Some(folder)) if is_manifest(file) => manifests.push((folder, file)),
+            (Input::Path(file), Some(_)) => {
+                if let Err(problem) = load_file(file, format, &mut loaded) {
+                    loaded.warnings.push(format!("{problem} (skipped)"));
+                    let source = crate::controls::shown(file.display());
+                    loaded.failed.push(Failure { source, reason: problem.to_string() });
+                    loaded.skipped.push(problem);
+                }
+            }
+            (Input::Path(file), None) => problems.extend(load_file(file, format, &mut loaded).err()),
+            (input, _) => problems.extend(
+                read_input(input).and_then(|(name, bytes)| load_bytes(&name, None, &bytes, format, &mut loaded)).err(),
+            ),
+        }
+        origins.articles.resize(loaded.articles.len(), at);
+        origins.failed.resize(loaded.failed.len(), at);
+    }
+    loaded.warnings.extend(manifests_skipped(&manifests));
     if !problems.is_empty() {
         return Err(Error::all(problems));
     }
-    if loaded.articles.is_empty() {
-        if !skipped.is_empty() {
-            return Err(Error::all(skipped));
-        }
-        let names: Vec<String> = inputs.iter().map(display_input).collect();
-        return Err(Error::input(names.join(", "), "no speakable text in any article"));
+    Ok((loaded, origins))
+}
+
+/// Why inputs gave no article: the articles skipped, or none to say.
+pub fn nothing_to_say(inputs: &[Input], skipped: Vec<Error>) -> Error {
+    if !skipped.is_empty() {
+        return Error::all(skipped);
     }
-    Ok(loaded)
+    let names: Vec<String> = inputs.iter().map(display_input).collect();
+    Error::input(names.join(", "), "no speakable text in any article")
 }
 
 /// An input's name in messages and the manifest, control characters
@@ -160,11 +222,26 @@ fn is_manifest(path: &Path) -> bool {
     json && std::fs::read_to_string(path).is_ok_and(|text| crate::manifest::described_audio(&text).is_some())
 }
 
-/// One warning for all the manifests skipped in a folder.
-fn manifests_skipped(folder: &Path, manifests: &[PathBuf]) -> String {
-    let names: Vec<String> =
-        manifests.iter().filter_map(|m| m.file_name()).map(|n| n.to_string_lossy().into_owned()).collect();
-    format!("{}: {} bulletin manifest(s) skipped, not articles: {}", folder.display(), names.len(), names.join(", "))
+/// One warning for all the manifests skipped in each folder (manifests:
+/// each with its folder, a folder's together).
+fn manifests_skipped(manifests: &[(&PathBuf, &PathBuf)]) -> Vec<String> {
+    let mut folders: Vec<&PathBuf> = manifests.iter().map(|(folder, _)| *folder).collect();
+    folders.dedup();
+    let warning = |folder: &PathBuf| {
+        let names: Vec<String> = manifests
+            .iter()
+            .filter(|(f, _)| *f == folder)
+            .filter_map(|(_, m)| m.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        format!(
+            "{}: {} bulletin manifest(s) skipped, not articles: {}",
+            folder.display(),
+            names.len(),
+            names.join(", ")
+        )
+    };
+    folders.into_iter().map(warning).collect()
 }
 
 /// Whether a folder's file is read as an article (by its extension; hidden

@@ -268,7 +268,7 @@ impl Master {
             }
             (None, Piece::Sentence(speech)) => {
                 match &speech.kept {
-                    Some(body) => self.spool.kept(body.clone())?,
+                    Some(kept) => self.spool.kept(kept.clone())?,
                     None => self.spool.samples(&speech.samples)?,
                 }
                 &speech.units

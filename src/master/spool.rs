@@ -5,8 +5,8 @@
 
 use super::spool_failed;
 use crate::audio;
-use crate::cache::Body;
 use crate::error::Result;
+use crate::voicing::Kept;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
@@ -16,7 +16,7 @@ const SILENCE: u8 = 2;
 
 pub struct SpoolWriter {
     file: BufWriter<File>,
-    kept: Vec<Body>,
+    kept: Vec<Kept>,
     bytes: Vec<u8>,
 }
 
@@ -44,10 +44,10 @@ impl SpoolWriter {
     }
 
     /// A sentence whose samples the sentence cache keeps in `body`.
-    pub fn kept(&mut self, body: Body) -> Result<()> {
+    pub fn kept(&mut self, kept: Kept) -> Result<()> {
         let mut record = [KEPT; 9];
         record[1..].copy_from_slice(&(self.kept.len() as u64).to_le_bytes());
-        self.kept.push(body);
+        self.kept.push(kept);
         self.file.write_all(&record).map_err(|e| spool_failed(&e))
     }
 
@@ -60,7 +60,7 @@ impl SpoolWriter {
 /// A program on disk, ready to be read back.
 pub struct Spool {
     file: File,
-    kept: Vec<Body>,
+    kept: Vec<Kept>,
 }
 
 impl Spool {
@@ -106,7 +106,7 @@ impl Spool {
 /// The program's samples, in order, read back a record at a time.
 struct SpoolReader<'a> {
     file: BufReader<&'a File>,
-    kept: &'a [Body],
+    kept: &'a [Kept],
     /// Samples of the current record not yet read.
     record_left: u64,
     /// Whether the current record is silence.
@@ -172,8 +172,8 @@ impl SpoolReader<'_> {
             self.file.read_exact(&mut word).map_err(|e| spool_failed(&e))?;
             let word = u64::from_le_bytes(word);
             if tag[0] == KEPT {
-                let body = &self.kept[usize::try_from(word).expect("an index in memory")];
-                let bytes = body.read()?;
+                let kept = &self.kept[usize::try_from(word).expect("an index in memory")];
+                let bytes = kept.read()?;
                 self.decode(&bytes);
                 return Ok(true);
             }
@@ -218,7 +218,7 @@ mod tests {
         let body = cache.put("k", b"", &bytes).unwrap();
         let mut writer = SpoolWriter::new().unwrap();
         writer.samples(&[1.0, 2.0]).unwrap();
-        writer.kept(body).unwrap();
+        writer.kept(body.into()).unwrap();
         writer.samples(&[]).unwrap();
         writer.silence(3).unwrap();
         writer.samples(&vec![0.5; 70_000]).unwrap();

@@ -68,6 +68,8 @@ mod tests {
     fn an_article_past_4_gi_samples_gets_no_marker_rather_than_a_wrapped_one() {
         let manifest = Manifest {
             audio: "long.wav".into(),
+            audio_bytes: None,
+            audio_sha256: None,
             engine: "test".into(),
             sample_rate: 48000,
             samples: 1 << 33,

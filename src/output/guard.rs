@@ -132,12 +132,31 @@ fn check_manifest_owner(wav: &Path, manifest: &Path) -> Result<()> {
 
 /// Locks `folder` while a run publishes into it (until the file returned is
 /// dropped): two runs writing the same bulletin publish one after the
-/// other, so the audio and the files beside it always come from one run.
-pub(super) fn lock_folder(folder: &Path) -> Result<std::fs::File> {
+/// other, so the audio and the files beside it come from one run. `None`
+/// where the file system refuses locks: the files are published without
+/// one, and a re-run checks each audio against its manifest rather than
+/// trust a lock (see `resume::made`).
+pub(super) fn lock_folder(folder: &Path) -> Result<Option<std::fs::File>> {
     let problem = |e: std::io::Error| Error::writing(folder.display().to_string(), e);
     let file = open_lock(folder).map_err(problem)?;
-    file.lock().map_err(problem)?;
-    Ok(file)
+    match file.lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(e) if refuses_locks(&e) => Ok(None),
+        Err(e) => Err(problem(e)),
+    }
+}
+
+/// Whether a lock failed because the file system takes none, rather than
+/// for a fault to report: Lustre mounted without `flock` (ENOSYS), NFSv3
+/// without its lock daemon (ENOLCK), some FUSE and SMB mounts (EOPNOTSUPP).
+#[cfg(unix)]
+fn refuses_locks(e: &std::io::Error) -> bool {
+    e.raw_os_error().is_some_and(|code| [libc::ENOSYS, libc::ENOLCK, libc::EOPNOTSUPP].contains(&code))
+}
+
+#[cfg(not(unix))]
+fn refuses_locks(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::Unsupported
 }
 
 /// The folder itself is locked: no file is left in it.
@@ -150,4 +169,21 @@ fn open_lock(folder: &Path) -> std::io::Result<std::fs::File> {
 #[cfg(not(unix))]
 fn open_lock(folder: &Path) -> std::io::Result<std::fs::File> {
     std::fs::File::create(folder.join(".briefing.lock"))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::refuses_locks;
+    use std::io::Error;
+
+    #[test]
+    fn only_a_file_system_without_locks_is_published_into_unlocked() {
+        for refused in [libc::ENOSYS, libc::ENOLCK, libc::EOPNOTSUPP] {
+            assert!(refuses_locks(&Error::from_raw_os_error(refused)), "{refused}");
+        }
+        for fault in [libc::EBADF, libc::EINTR, libc::EACCES, libc::EIO, libc::ENOMEM, libc::EWOULDBLOCK] {
+            assert!(!refuses_locks(&Error::from_raw_os_error(fault)), "{fault}");
+        }
+        assert!(!refuses_locks(&Error::other("no number")));
+    }
 }

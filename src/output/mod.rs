@@ -199,17 +199,21 @@ pub struct Written {
     /// For a stream whose reader went away before the end (`-o - | head`):
     /// the bytes it took. The rest was dropped.
     pub cut_short: Option<u64>,
+    /// The folder the files were published into without a lock, its file
+    /// system refusing them (a network mount), if so.
+    pub unlocked: Option<PathBuf>,
 }
 
 /// Writes a finished program in `format` (a WAV with chapter markers, an
 /// MP3 with its tag), and each sidecar file beside it (the JSON manifest,
 /// subtitles). On any error nothing is left behind; the files are
-/// published together, one run at a time in a folder.
+/// published together, one run at a time in a folder where the file system
+/// takes locks. The manifest is given the audio file's length and hash.
 pub fn write(
     destination: &Destination,
     format: &AudioFormat,
     program: &mut dyn Pcm16Source,
-    manifest: &Manifest,
+    manifest: &mut Manifest,
     sidecars: &[&dyn Sidecar],
 ) -> Result<Written> {
     let encoding = format.encoding_for(destination)?;
@@ -236,6 +240,8 @@ pub fn write(
         }
         Ok(())
     })?;
+    let (bytes, sha256) = audio_check(wav_file.file.path()).map_err(|e| Error::writing(&name, e))?;
+    (manifest.audio_bytes, manifest.audio_sha256) = (Some(bytes), Some(sha256));
     let mut staged_sidecars = Vec::with_capacity(sidecars.len());
     for (sidecar, path) in sidecars.iter().zip(&sidecar_paths) {
         let path_name = path.display().to_string();
@@ -247,10 +253,21 @@ pub fn write(
     let staged_files = std::iter::once(wav_file).chain(staged_sidecars);
     // The registrations last until the files are published.
     let (files, _registered): (Vec<_>, Vec<_>) = staged_files.map(|f| (f.file.into_temp_path(), f.registered)).unzip();
-    let _lock = guard::lock_folder(&folder)?;
+    let lock = guard::lock_folder(&folder)?;
     guard::check_beside(destination, sidecars)?;
     publish_all(files.into_iter().zip(std::iter::once(wav.clone()).chain(sidecar_paths.iter().cloned())).collect())?;
-    Ok(Written { beside: sidecar_paths, cut_short: None })
+    Ok(Written { beside: sidecar_paths, cut_short: None, unlocked: lock.is_none().then_some(folder) })
+}
+
+/// The length of the file at `path` and the SHA-256 of its bytes, in hex:
+/// what a manifest keeps of its finished audio (read back once written,
+/// an MP3's header being finished after its frames), and what a re-run
+/// checks the audio against.
+pub(crate) fn audio_check(path: &Path) -> std::io::Result<(u64, String)> {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    let bytes = std::io::copy(&mut std::fs::File::open(path)?, &mut hash)?;
+    Ok((bytes, hash.finalize().iter().map(|b| format!("{b:02x}")).collect()))
 }
 
 /// Writes a small file (a failure record, an index) staged beside `path`
@@ -276,7 +293,7 @@ fn stream(
     let mut out = ClosedPipeIsFine { out, closed: false, delivered: 0 };
     write_audio(&mut out, name, encoding, format, program, manifest)?;
     out.flush().map_err(|e| Error::writing(name, e))?;
-    Ok(Written { beside: Vec::new(), cut_short: out.closed.then_some(out.delivered) })
+    Ok(Written { beside: Vec::new(), cut_short: out.closed.then_some(out.delivered), unlocked: None })
 }
 
 /// Checks, before any synthesis, that the bulletin and its sidecars can be

@@ -113,9 +113,9 @@ pub fn speak(
     if let Some(kept) = all_kept(&segments, engine.as_ref(), &cache, &voicing) {
         level.measure_whole(kept.iter().map(|(speech, pause)| (speech, *pause)));
     }
-    let (key, kept) = (engine.cache_key(), Arc::clone(&cache));
+    let (key, kept, again) = (engine.cache_key(), Arc::clone(&cache), Arc::clone(&engine));
     let finish: Finish<Speech> = Arc::new(move |prepared: &str, synthesize: &dyn Fn() -> Result<Vec<f32>>| {
-        voicing.make(&kept, &key, prepared, synthesize)
+        voicing.make(&kept, &key, prepared, synthesize, Some(&again))
     });
     let mut report = SpeakReport { voice_loaded: Some(voice_loaded), ..SpeakReport::default() };
     let mut at = 0;
@@ -185,7 +185,9 @@ fn all_kept(
     let not_kept = || Err(Error::engine("cache", "not kept"));
     segments
         .iter()
-        .map(|(_, s)| voicing.make(cache, &key, &engine.prepare(&s.spoken), &not_kept).ok().map(|k| (k, s.pause_after)))
+        .map(|(_, s)| {
+            voicing.make(cache, &key, &engine.prepare(&s.spoken), &not_kept, None).ok().map(|k| (k, s.pause_after))
+        })
         .collect()
 }
 
