@@ -131,8 +131,13 @@ impl Metrics {
             ),
         ];
         for (name, kind, help, value) in rows {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+            row(&mut out, name, kind, help, value);
         }
         out
     }
+}
+
+/// One metric of one value, with its help and type.
+pub fn row(out: &mut String, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
 }
