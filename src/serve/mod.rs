@@ -456,7 +456,14 @@ mod tests {
         let reply = exchange(address, "POST /v1/bulletins?manifest=1 HTTP/1.1", &body.to_string());
         assert!(text(&reply).starts_with("HTTP/1.1 200"), "{}", text(&reply));
         let url = text(&reply).split("\"audio_url\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+        let waiting = |count: &str| {
+            let metrics = exchange(address, "GET /metrics HTTP/1.1", "");
+            text(&metrics).contains(&format!("\nbriefing_bulletins_waiting {count}\n"))
+        };
+        assert!(waiting("1"));
         std::thread::sleep(Duration::from_millis(2500));
+        // Removed as its time came, not only when asked for.
+        assert!(waiting("0"));
         let reply = exchange(address, &format!("GET {url} HTTP/1.1"), "");
         assert!(text(&reply).starts_with("HTTP/1.1 404") && text(&reply).contains("\"not_found\""), "{}", text(&reply));
         stop.stop();

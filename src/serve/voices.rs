@@ -39,15 +39,31 @@ impl Voices {
     /// The engine of `name` with `options`: the one kept, or opened now.
     pub fn get(&self, name: &str, options: &VoiceOptions) -> Result<Arc<dyn Engine>> {
         let options = self.normal(options);
-        let slot = self.slot(key(name, &options));
+        let key = key(name, &options);
+        let slot = self.slot(key.clone());
         let mut engine = slot.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(engine) = engine.as_ref() {
             self.hits.fetch_add(1, Ordering::Relaxed);
             return Ok(Arc::clone(engine));
         }
-        let opened = synth::opened(name, &options)?;
-        self.loads.fetch_add(1, Ordering::Relaxed);
-        Ok(Arc::clone(engine.insert(opened)))
+        match synth::opened(name, &options) {
+            Ok(opened) => {
+                self.loads.fetch_add(1, Ordering::Relaxed);
+                let mut open = self.lock();
+                let past = open.len().saturating_sub(self.limit);
+                open.drain(..past);
+                Ok(Arc::clone(engine.insert(opened)))
+            }
+            Err(error) => {
+                // A voice that cannot be opened takes no place from one that can.
+                self.lock().retain(|(k, s)| *k != key || !Arc::ptr_eq(s, &slot));
+                Err(error)
+            }
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<(String, Arc<Slot>)>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The options an engine is opened with: for this many sentences at
@@ -56,18 +72,16 @@ impl Voices {
         VoiceOptions { concurrency: self.concurrency, offline: true, ..options.clone() }
     }
 
-    /// The slot of `key`, made the most recently used; the least recently
-    /// used dropped past the limit (requests using it keep it until they end).
+    /// The slot of `key`, made the most recently used. Once a new engine is
+    /// open in it, the least recently used are dropped past the limit
+    /// (requests using one keep it until they end).
     fn slot(&self, key: String) -> Arc<Slot> {
-        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
+        let mut open = self.lock();
         let slot = match open.iter().position(|(k, _)| *k == key) {
             Some(at) => open.remove(at).1,
             None => Arc::default(),
         };
         open.push((key, Arc::clone(&slot)));
-        if open.len() > self.limit {
-            open.remove(0);
-        }
         slot
     }
 
@@ -103,5 +117,6 @@ mod tests {
         assert!(!Arc::ptr_eq(&first, &reopened));
         assert_eq!(voices.loads.load(Ordering::Relaxed), 4);
         assert!(voices.get("nobody", &options).is_err());
+        assert_eq!(voices.lock().len(), 2, "no place kept for a voice that cannot be opened");
     }
 }
