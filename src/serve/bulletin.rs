@@ -169,10 +169,12 @@ async fn respond(shared: Arc<Shared>, request: Request) -> Result<Response, ApiE
             return Err(ApiError::busy(StatusCode::SERVICE_UNAVAILABLE, "the bulletin was not made in time", 5))
         }
     };
-    shared.metrics.first_byte(started.elapsed());
     match reservation {
         Some(reservation) => kept(&shared, reservation, made),
-        None => Ok(streamed(&shared, made, started)),
+        None => {
+            shared.metrics.first_byte(started.elapsed());
+            Ok(streamed(&shared, made, started))
+        }
     }
 }
 

@@ -16,7 +16,7 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
     /// Until the response's head leaves (for speech: its first audio).
     latency: Histogram,
-    /// Until the first audio bytes of a speech response.
+    /// Until the first audio bytes of a response (a bulletin's once made).
     first_byte: Histogram,
     /// Audio made, in milliseconds.
     audio_ms: AtomicU64,
@@ -94,7 +94,7 @@ impl Metrics {
             let _ = writeln!(out, "briefing_requests_total{{route=\"{route}\",status=\"{status}\"}} {count}");
         }
         self.latency.write(&mut out, "briefing_request_seconds", "Time until a response's head left.");
-        self.first_byte.write(&mut out, "briefing_first_byte_seconds", "Time until a speech response's first audio.");
+        self.first_byte.write(&mut out, "briefing_first_byte_seconds", "Time until a response's first audio.");
         let audio = self.audio_ms.load(Ordering::Relaxed) as f64 / 1000.0;
         let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         let rows: [(&str, &str, &str, String); 6] = [
