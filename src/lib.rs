@@ -77,7 +77,7 @@ pub use gather::{gather, Gathered, Index as GatheredIndex, Totals as GatheredTot
 pub use manifest::{Failure, Loudness, Manifest, ManifestPart, ManifestSentence, Span};
 pub use master::{Bed, LoudnessTarget, MasterOptions};
 pub use normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, Spelling};
-pub use output::{AudioFormat, Encoding, Subtitles, Tags, SAMPLE_RATES};
+pub use output::{AudioFormat, Encoding, Subtitles, Tags, DEFAULT_TITLE, SAMPLE_RATES};
 pub use paths::{config_dir, remove_staging};
 pub use pipeline::{build, plan, BuildOptions, Bulletin, Observer, Output, Report, Stage};
 pub use script::{Options as ScriptOptions, PartKind, Pauses, Script, Segment, SegmentKind};

@@ -362,6 +362,11 @@ fn one(destination: Destination, articles: &[article::Article], options: &BuildO
 /// already made from the same input and options is kept (unless `force`),
 /// and an article that fails is recorded and told, and the others made.
 pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Report> {
+    build_opened(options, observer, &synth::opened)
+}
+
+/// [`build`], the voice got from `open` (`serve` keeps voices open).
+pub(crate) fn build_opened(options: &BuildOptions, observer: &mut dyn Observer, open: synth::Opener) -> Result<Report> {
     let mut clock = Stopwatch::start();
     let (bulletins, failed) = planned(options, observer)?;
     let sidecars = sidecars(options);
@@ -377,7 +382,7 @@ pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Repo
     let encodings = bulletins.iter().map(|b| options.audio.encoding_for(&b.destination)).collect::<Result<Vec<_>>>()?;
     let chosen = |own: u32| options.sample_rate.unwrap_or_else(|| encodings.iter().fold(own, |r, e| e.rate_for(r)));
     crate::catalog::provide(&options.voice, &voice_options, observer)?;
-    let engine = synth::voice(&options.voice, &voice_options, chosen)?;
+    let engine = synth::voice(open, &options.voice, &voice_options, chosen)?;
     let rate = engine.sample_rate();
     encodings.iter().try_for_each(|e| e.check_rate(rate))?;
     encodings.iter().try_for_each(|e| e.check_bitrate(rate, options.audio.bitrate))?;

@@ -31,7 +31,12 @@ impl Server {
     /// Starts the service on a free loopback port with `args`, without
     /// the sentence cache (unless `args` give one).
     fn start(args: &[&str]) -> Server {
-        let home = briefing();
+        Server::start_in(briefing(), args)
+    }
+
+    /// Starts the service as [`Server::start`] does, with `home`'s
+    /// environment (its folders, and any variable a test adds).
+    fn start_in(home: assert_cmd::Command, args: &[&str]) -> Server {
         let mut child = Command::new(home.get_program())
             .args(["serve", "--listen", "127.0.0.1:0", "--no-cache"])
             .args(args)
@@ -96,7 +101,12 @@ impl Server {
 
     /// The value of a metric (its first line), as /metrics gives it.
     fn metric(&self, name: &str) -> f64 {
-        let text = String::from_utf8(self.get("/metrics", "").body).unwrap();
+        self.metric_with(name, "")
+    }
+
+    /// [`Server::metric`], asked with `headers` (the key).
+    fn metric_with(&self, name: &str, headers: &str) -> f64 {
+        let text = String::from_utf8(self.get("/metrics", headers).body).unwrap();
         let line = text.lines().find(|l| l.starts_with(name) && !l.starts_with('#'));
         line.and_then(|l| l.rsplit(' ').next()?.parse().ok()).unwrap_or_else(|| panic!("no {name} in\n{text}"))
     }
@@ -218,30 +228,184 @@ fn wav_and_pcm_are_as_long_as_build_makes_the_text() {
     assert!(loud > 24_000 / 10, "{loud} loud samples");
 }
 
-#[test]
-fn a_bulletin_of_articles_is_read_as_build_reads_them() {
-    let tmp = TempDir::new().unwrap();
-    let articles = serde_json::json!([
+/// Two articles, as the JSON input takes them.
+fn two_articles() -> Value {
+    serde_json::json!([
         { "title": "Le marché", "body": "Le marché ouvre samedi. Il y aura 40 exposants." },
         { "title": "La piscine", "body": "La piscine ferme pour travaux jusqu'au 12 janvier." },
-    ]);
-    let file = article(tmp.path(), "articles.json", articles.to_string().as_bytes());
-    let (spec, samples, _) = build(&["--no-cache", file.to_str().unwrap()], &tmp.path().join("built.wav"));
+    ])
+}
+
+/// What `build` makes of `articles` (no cache) into `name` in `tmp`: the
+/// audio file's bytes, and its manifest.
+fn built_bulletin(tmp: &Path, articles: &Value, name: &str) -> (Vec<u8>, Value) {
+    let file = article(tmp, "articles.json", articles.to_string().as_bytes());
+    let out = tmp.join(name);
+    briefing().args(["build", "--no-cache", file.to_str().unwrap(), "-o", out.to_str().unwrap()]).assert().success();
+    let manifest = serde_json::from_slice(&std::fs::read(out.with_extension("json")).unwrap()).unwrap();
+    (std::fs::read(&out).unwrap(), manifest)
+}
+
+fn post_bulletin(server: &Server, path: &str, request: &Value, headers: &str) -> Reply {
+    let head = format!("POST {path} HTTP/1.1\r\nContent-Type: application/json\r\n{headers}");
+    server.send(head.trim_end(), request.to_string().as_bytes())
+}
+
+#[test]
+fn a_bulletin_is_the_file_build_makes_byte_for_byte() {
+    let tmp = TempDir::new().unwrap();
+    let articles = two_articles();
     let server = Server::start(&[]);
-    let post = |announce: bool| {
-        let request = serde_json::json!({ "articles": articles, "announce": announce, "response_format": "pcm" });
-        let reply = server.send("POST /v1/bulletins HTTP/1.1", request.to_string().as_bytes());
-        assert_eq!(reply.status, 200, "{}", String::from_utf8_lossy(&reply.body));
-        reply.body.len() as f64 / 2.0 / 24_000.0
-    };
-    let (plain, theirs) = (post(false), samples.len() as f64 / f64::from(spec.sample_rate));
-    assert!((plain - theirs).abs() < 0.001, "{plain} s streamed, {theirs} s built");
+    for (format, content_type) in [("wav", "audio/wav"), ("mp3", "audio/mpeg")] {
+        let (built, _) = built_bulletin(tmp.path(), &articles, &format!("built-{format}.{format}"));
+        let request = serde_json::json!({ "articles": articles, "response_format": format });
+        let reply = post_bulletin(&server, "/v1/bulletins", &request, "");
+        assert_eq!((reply.status, reply.header("content-type")), (200, Some(content_type)));
+        assert_eq!(reply.header("content-length"), Some(built.len().to_string().as_str()));
+        assert!(
+            reply.body == built,
+            "{format}: {} bytes served, {} built, not the same",
+            reply.body.len(),
+            built.len()
+        );
+    }
     // The opening, titles and closing come on top.
-    assert!(post(true) > plain + 3.0);
-    let bad = serde_json::json!({ "articles": 3 });
-    server.send("POST /v1/bulletins HTTP/1.1", bad.to_string().as_bytes()).assert_error(400, "invalid_articles");
-    let bad = serde_json::json!({ "articles": [{ "title": "Sans corps" }] });
-    server.send("POST /v1/bulletins HTTP/1.1", bad.to_string().as_bytes()).assert_error(400, "cannot_speak");
+    let request = serde_json::json!({ "articles": articles, "announce": true, "response_format": "wav" });
+    let announced = post_bulletin(&server, "/v1/bulletins", &request, "");
+    let (plain, _) = built_bulletin(tmp.path(), &articles, "plain.wav");
+    assert!(announced.body.len() > plain.len() + 3 * 2 * 22_050, "{} bytes", announced.body.len());
+    let post = |request: Value| post_bulletin(&server, "/v1/bulletins", &request, "");
+    post(serde_json::json!({ "articles": 3 })).assert_error(400, "invalid_articles");
+    post(serde_json::json!({ "articles": [{ "title": "Sans corps" }] })).assert_error(400, "cannot_speak");
+    let pcm = serde_json::json!({ "articles": articles, "response_format": "pcm" });
+    post(pcm).assert_error(400, "invalid_response_format");
+}
+
+#[test]
+fn a_bulletin_with_its_manifest_is_fetched_once_with_the_key() {
+    let tmp = TempDir::new().unwrap();
+    let articles = two_articles();
+    let (built, built_manifest) = built_bulletin(tmp.path(), &articles, "built.mp3");
+    let key = article(tmp.path(), "key", b"k-1\n");
+    // The server's temporary files, where the test can see them.
+    let temporary = tmp.path().join("server-tmp");
+    std::fs::create_dir(&temporary).unwrap();
+    let mut home = briefing();
+    home.env("TMPDIR", &temporary);
+    let server = Server::start_in(home, &["--api-key-file", key.to_str().unwrap()]);
+    let request = serde_json::json!({ "articles": articles, "response_format": "mp3" });
+    post_bulletin(&server, "/v1/bulletins?manifest=1", &request, "").assert_error(401, "missing_api_key");
+    let reply = post_bulletin(&server, "/v1/bulletins?manifest=1", &request, "Authorization: Bearer k-1");
+    assert_eq!((reply.status, reply.header("content-type")), (200, Some("application/json")));
+    let manifest = reply.json();
+    for field in ["sample_rate", "samples", "duration", "loudness", "engine"] {
+        assert_eq!(manifest[field], built_manifest[field], "{field}: {manifest}");
+    }
+    // The same sentences at the same places; only the articles' source differs.
+    let sentences =
+        |m: &Value| m["articles"].as_array().unwrap().iter().map(|a| a["sentences"].clone()).collect::<Vec<_>>();
+    assert_eq!(sentences(&manifest), sentences(&built_manifest));
+    assert_eq!(sentences(&manifest).len(), 2);
+    assert!(manifest["expires_in"].as_f64().is_some_and(|s| s > 0.0), "{manifest}");
+    let url = manifest["audio_url"].as_str().unwrap_or_else(|| panic!("no audio_url in {manifest}"));
+    let id = url.strip_prefix("/v1/bulletins/").and_then(|rest| rest.strip_suffix("/audio")).unwrap();
+    assert!(id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()), "128 random bits: {id}");
+    let metric = |name: &str| server.metric_with(name, "Authorization: Bearer k-1");
+    assert_eq!(metric("briefing_bulletins_waiting "), 1.0);
+    assert_eq!(metric("briefing_bulletins_waiting_bytes"), built.len() as f64);
+    assert!(!names(&temporary).is_empty(), "the bulletin waits in the server's temporary folder");
+
+    let fetch = |path: &str, headers: &str| server.get(path, headers);
+    fetch(url, "").assert_error(401, "missing_api_key");
+    let audio = fetch(url, "Authorization: Bearer k-1");
+    assert_eq!((audio.status, audio.header("content-type")), (200, Some("audio/mpeg")));
+    assert!(audio.body == built, "the audio is build's, byte for byte");
+    fetch(url, "Authorization: Bearer k-1").assert_error(404, "not_found");
+    let unknown = format!("/v1/bulletins/{}/audio", "0".repeat(32));
+    fetch(&unknown, "Authorization: Bearer k-1").assert_error(404, "not_found");
+    assert_eq!(metric("briefing_bulletins_waiting "), 0.0);
+    assert_eq!(names(&temporary), Vec::<String>::new(), "its files are removed once fetched");
+
+    // One left waiting is removed when the service stops.
+    let reply = post_bulletin(&server, "/v1/bulletins?manifest=1", &request, "Authorization: Bearer k-1");
+    assert_eq!(reply.status, 200);
+    assert!(!names(&temporary).is_empty());
+    server.signal("-TERM");
+    let mut server = server;
+    assert!(server.child.wait().unwrap().success());
+    assert_eq!(names(&temporary), Vec::<String>::new(), "its files are removed at the stop");
+}
+
+#[test]
+fn a_voice_is_opened_once_for_every_request() {
+    let server = Server::start(&["--voice-map", "nova=fr-BE"]);
+    // The default voice and the mapped one are opened at the start.
+    assert_eq!(server.metric("briefing_voice_loads_total"), 2.0);
+    for voice in ["alloy", "fr-FR", "nova", "fr-BE", "fr-CH", "fr-CH"] {
+        let request = serde_json::json!({ "input": TEXT, "voice": voice, "response_format": "pcm" });
+        assert_eq!(server.speech(&request, "").status, 200);
+    }
+    let request = serde_json::json!({ "articles": two_articles(), "voice": "fr-CH", "response_format": "wav" });
+    assert_eq!(post_bulletin(&server, "/v1/bulletins", &request, "").status, 200);
+    assert_eq!(server.metric("briefing_voice_loads_total"), 3.0, "fr-CH opened once");
+    assert_eq!(server.metric("briefing_voice_hits_total"), 6.0);
+}
+
+#[test]
+fn a_wrong_voice_is_refused_before_listening() {
+    let tmp = TempDir::new().unwrap();
+    let config = article(tmp.path(), "briefing.toml", b"[serve]\nvoice = \"fr-XX\"\n");
+    let config = config.to_str().unwrap();
+    for (args, named) in [
+        (&["--voice", "nobody"][..], ["--voice:", "nobody"]),
+        (&["--voice-map", "alloy=fr-FR,nova=nobody"], ["--voice-map nova=nobody:", "unknown voice"]),
+        (&["--config", config], ["--voice:", "fr-XX"]),
+    ] {
+        let output = briefing().arg("serve").args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(named.iter().all(|n| stderr.contains(n)) && !stderr.contains("serving"), "{args:?}: {stderr}");
+    }
+}
+
+/// The Piper test voice installed under `name` in `home`'s data folder.
+fn install_test_voice(home: &assert_cmd::Command, name: &str) {
+    let (voice, _) = piper_test_voice();
+    let data = home.get_envs().find(|(k, _)| *k == "XDG_DATA_HOME").and_then(|(_, v)| v).unwrap();
+    let folder = Path::new(data).join("briefing/voices").join(name);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(&voice, folder.join(format!("{name}.onnx"))).unwrap();
+    let config = PathBuf::from(format!("{}.json", voice.display()));
+    std::fs::copy(config, folder.join(format!("{name}.onnx.json"))).unwrap();
+}
+
+/// Seconds until the first audio of a speech request, whose reply is
+/// then read to its end (its synthesis over, the voice is free).
+fn first_byte(server: &Server, request: &Value) -> f64 {
+    let started = Instant::now();
+    let (mut stream, mut bytes) = server.speech_started(request);
+    let seconds = started.elapsed().as_secs_f64();
+    stream.read_to_end(&mut bytes).unwrap();
+    assert_eq!(Reply::parse(&bytes).status, 200);
+    seconds
+}
+
+#[test]
+#[ignore = "needs the Piper test voice and ONNX Runtime"]
+fn a_piper_voice_is_loaded_once_and_the_next_request_starts_at_once() {
+    let (_, runtime) = piper_test_voice();
+    let home = briefing();
+    install_test_voice(&home, "joe");
+    let server = Server::start_in(home, &["--onnxruntime", runtime.to_str().unwrap()]);
+    let request = serde_json::json!({ "input": "Bonjour à tous. Voici les nouvelles.", "voice": "joe", "response_format": "pcm" });
+    let first = first_byte(&server, &request);
+    let second = first_byte(&server, &request);
+    eprintln!("time to first byte with the Piper voice: {first:.3} s, then {second:.3} s");
+    assert!(second < first / 2.0, "the second request waited {second:.3} s, the first {first:.3} s");
+    // fr-FR at the start, then joe once.
+    assert_eq!(server.metric("briefing_voice_loads_total"), 2.0);
+    assert_eq!(server.metric("briefing_voice_hits_total"), 1.0);
 }
 
 #[test]

@@ -380,7 +380,7 @@ pub(crate) struct EncodeArgs {
     pub(crate) bitrate: Option<u32>,
     /// The bulletin's title in an MP3's or Opus file's tags: {date} and
     /// {time} for its date and time ("9h00").
-    #[arg(long, value_name = "TEXT", default_value = "Bulletin du {date}")]
+    #[arg(long, value_name = "TEXT", default_value = briefing::DEFAULT_TITLE)]
     pub(crate) title: String,
     /// The artist in an MP3's or Opus file's tags.
     #[arg(long, value_name = "NAME")]
@@ -396,13 +396,9 @@ impl EncodeArgs {
             encoding: self.encoding,
             bitrate: self.bitrate,
             tags: Tags {
-                title: self
-                    .title
-                    .replace("{date}", &briefing::written_date(when))
-                    .replace("{time}", &briefing::written_time(when)),
-                date: when.format("%Y-%m-%d").to_string(),
                 artist: self.artist.clone(),
                 publisher: self.publisher.clone(),
+                ..Tags::dated(&self.title, when)
             },
         }
     }

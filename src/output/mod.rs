@@ -131,6 +131,24 @@ pub struct Tags {
     pub publisher: Option<String>,
 }
 
+/// The title `build` tags a bulletin with unless told another.
+pub const DEFAULT_TITLE: &str = "Bulletin du {date}";
+
+impl Tags {
+    /// The tags of a bulletin made `when`: `title` with its `{date}` and
+    /// `{time}` written out ("9h00"), and the date; no artist or publisher.
+    pub fn dated(title: &str, when: chrono::NaiveDateTime) -> Tags {
+        Tags {
+            title: title
+                .replace("{date}", &crate::announce::written_date(when))
+                .replace("{time}", &crate::announce::written_time(when)),
+            date: when.format("%Y-%m-%d").to_string(),
+            artist: None,
+            publisher: None,
+        }
+    }
+}
+
 /// How bulletins are encoded and tagged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AudioFormat {

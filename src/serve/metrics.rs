@@ -16,7 +16,7 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<(&'static str, u16), u64>>,
     /// Until the response's head leaves (for speech: its first audio).
     latency: Histogram,
-    /// Until the first audio bytes of a speech response.
+    /// Until the first audio bytes of a response (a bulletin's once made).
     first_byte: Histogram,
     /// Audio made, in milliseconds.
     audio_ms: AtomicU64,
@@ -94,7 +94,7 @@ impl Metrics {
             let _ = writeln!(out, "briefing_requests_total{{route=\"{route}\",status=\"{status}\"}} {count}");
         }
         self.latency.write(&mut out, "briefing_request_seconds", "Time until a response's head left.");
-        self.first_byte.write(&mut out, "briefing_first_byte_seconds", "Time until a speech response's first audio.");
+        self.first_byte.write(&mut out, "briefing_first_byte_seconds", "Time until a response's first audio.");
         let audio = self.audio_ms.load(Ordering::Relaxed) as f64 / 1000.0;
         let load = |counter: &AtomicU64| counter.load(Ordering::Relaxed);
         let rows: [(&str, &str, &str, String); 6] = [
@@ -131,8 +131,13 @@ impl Metrics {
             ),
         ];
         for (name, kind, help, value) in rows {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
+            row(&mut out, name, kind, help, value);
         }
         out
     }
+}
+
+/// One metric of one value, with its help and type.
+pub fn row(out: &mut String, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
 }

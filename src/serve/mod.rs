@@ -1,18 +1,21 @@
 //! `briefing serve`: French speech over HTTP, compatible with OpenAI's
 //! speech API (`POST /v1/audio/speech`), bulletins of articles (`POST
 //! /v1/bulletins`), with `/v1/models`, `/v1/voices`,
-//! `/healthz` and Prometheus' `/metrics`. A request is read as `speak`
-//! reads a bulletin (the plan of `build`, its voice, its level) and its
-//! audio streamed as each sentence is made.
+//! `/healthz` and Prometheus' `/metrics`. A speech request is read as
+//! `speak` reads a bulletin (the plan of `build`, its voice, its level) and
+//! its audio streamed as each sentence is made; a bulletin is made by
+//! `build` itself. Voices stay open between requests.
 //!
 //! Safe by default: loopback unless a key is given, keys compared in
 //! constant time, texts never logged, no request naming a file, and every
 //! resource bounded (body, characters, syntheses at once and waiting,
 //! header, body and stall timeouts, time per request).
 
+mod bulletin;
 mod encode;
 mod metrics;
 mod speech;
+mod voices;
 
 use crate::error::{Error, Result};
 use crate::pipeline::BuildOptions;
@@ -30,6 +33,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{Notify, Semaphore};
+use voices::Voices;
 
 /// How the service runs. Made with [`ServeOptions::new`]; the fields are
 /// the command line's flags.
@@ -60,6 +64,13 @@ pub struct ServeOptions {
     pub request_timeout: Duration,
     /// On a stop, how long responses under way may take to finish.
     pub shutdown_grace: Duration,
+    /// Bulletins made with `?manifest=1` waiting for their audio to be
+    /// fetched (those being made included): at most this many, each for
+    /// at most `bulletin_expiry`.
+    pub bulletins_kept: usize,
+    pub bulletin_expiry: Duration,
+    /// Voices (with their options) kept open between requests.
+    pub voices_open: usize,
     /// What every request is read with: the default voice, the reading,
     /// pauses, level and sentence cache; the inputs are the request's.
     pub build: BuildOptions,
@@ -82,6 +93,9 @@ impl ServeOptions {
             stall_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(300),
             shutdown_grace: Duration::from_secs(30),
+            bulletins_kept: 16,
+            bulletin_expiry: Duration::from_secs(600),
+            voices_open: 4,
             build,
         }
     }
@@ -96,6 +110,27 @@ impl ServeOptions {
         }
         if self.max_concurrent == 0 {
             return Err(Error::Usage("--max-concurrent must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// Synthesis threads of one request: the cores shared between the
+    /// syntheses at once, unless `build.jobs` says.
+    fn jobs(&self) -> usize {
+        match self.build.jobs {
+            0 => (crate::pipeline::threads(0) / self.max_concurrent).max(1),
+            jobs => jobs,
+        }
+    }
+
+    /// Opens the voices the options name, the default and the mapped
+    /// ones, so that a wrong one is refused before the service listens
+    /// (and the first requests find them open).
+    fn open_voices(&self, voices: &Voices) -> Result<()> {
+        let default = std::iter::once(("--voice".to_owned(), &self.build.voice));
+        let mapped = self.voice_map.iter().map(|(name, voice)| (format!("--voice-map {name}={voice}"), voice));
+        for (given, voice) in default.chain(mapped) {
+            voices.get(voice, &self.build.voice_options).map_err(|e| Error::Usage(format!("{given}: {e}")))?;
         }
         Ok(())
     }
@@ -130,12 +165,14 @@ impl Stop {
 /// chosen when `listen` asks for port 0) once requests are taken.
 pub fn serve(options: ServeOptions, stop: &Stop, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     options.check()?;
+    let voices = Voices::new(options.voices_open, options.jobs());
+    options.open_voices(&voices)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::failed("serve", "cannot start the runtime", e))?;
     let grace = options.shutdown_grace;
-    let served = runtime.block_on(run(options, stop.clone(), ready));
+    let served = runtime.block_on(run(options, voices, stop.clone(), ready));
     runtime.shutdown_timeout(grace);
     served
 }
@@ -148,9 +185,11 @@ pub(crate) struct Shared {
     closing: AtomicBool,
     /// The key's digest: compared with a request's in constant time.
     key: Option<[u8; 32]>,
+    voices: Voices,
+    kept: bulletin::Kept,
 }
 
-async fn run(options: ServeOptions, stop: Stop, ready: impl FnOnce(SocketAddr)) -> Result<()> {
+async fn run(options: ServeOptions, voices: Voices, stop: Stop, ready: impl FnOnce(SocketAddr)) -> Result<()> {
     let shown = options.listen.to_string();
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
@@ -161,8 +200,11 @@ async fn run(options: ServeOptions, stop: Stop, ready: impl FnOnce(SocketAddr)) 
         slots: Arc::new(Semaphore::new(options.max_concurrent)),
         closing: AtomicBool::new(false),
         metrics: Metrics::default(),
+        voices,
+        kept: bulletin::Kept::new(options.bulletins_kept, options.bulletin_expiry),
         options,
     });
+    let expiring = tokio::spawn(expire(Arc::clone(&shared)));
     let app = routes(Arc::clone(&shared));
     let mut connections = hyper::server::conn::http1::Builder::new();
     connections.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(shared.options.header_timeout);
@@ -189,13 +231,25 @@ async fn run(options: ServeOptions, stop: Stop, ready: impl FnOnce(SocketAddr)) 
     drop(listener);
     shared.closing.store(true, Ordering::SeqCst);
     let _ = tokio::time::timeout(shared.options.shutdown_grace, graceful.shutdown()).await;
+    expiring.abort();
+    shared.kept.clear();
     Ok(())
+}
+
+/// Removes the bulletins no one fetched in time, as their time comes.
+async fn expire(shared: Arc<Shared>) {
+    let every = shared.options.bulletin_expiry.clamp(Duration::from_millis(100), Duration::from_secs(1));
+    loop {
+        tokio::time::sleep(every).await;
+        shared.kept.expire();
+    }
 }
 
 fn routes(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/v1/audio/speech", post(speech::speech))
-        .route("/v1/bulletins", post(speech::bulletin))
+        .route("/v1/bulletins", post(bulletin::bulletin))
+        .route(BULLETIN_AUDIO, get(bulletin::audio))
         .route("/v1/models", get(models))
         .route("/v1/voices", get(voices))
         .route("/metrics", get(metrics))
@@ -287,9 +341,16 @@ async fn counted(State(shared): State<Arc<Shared>>, request: Request, next: Next
     response
 }
 
+/// Where a bulletin kept with its manifest is fetched.
+const BULLETIN_AUDIO: &str = "/v1/bulletins/{id}/audio";
+
 /// A route's name for the metrics: one of ours, or "other" (the label's
 /// values stay few whatever clients ask).
 fn route(path: &str) -> &'static str {
+    let kept = path.strip_prefix("/v1/bulletins/").and_then(|p| p.strip_suffix("/audio"));
+    if kept.is_some_and(|id| !id.contains('/')) {
+        return BULLETIN_AUDIO;
+    }
     ["/v1/audio/speech", "/v1/bulletins", "/v1/models", "/v1/voices", "/healthz", "/metrics"]
         .into_iter()
         .find(|r| *r == path)
@@ -313,7 +374,26 @@ async fn healthz(State(shared): State<Arc<Shared>>) -> Response {
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> Response {
     let content = HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8");
-    ([(header::CONTENT_TYPE, content)], shared.metrics.render()).into_response()
+    let mut text = shared.metrics.render();
+    let (voices, (waiting, bytes)) = (&shared.voices, shared.kept.held());
+    let held: [(&str, &str, &str, u64); 4] = [
+        ("briefing_voice_loads_total", "counter", "Voices opened (loaded).", voices.loads.load(Ordering::Relaxed)),
+        (
+            "briefing_voice_hits_total",
+            "counter",
+            "Requests that found their voice open.",
+            voices.hits.load(Ordering::Relaxed),
+        ),
+        (
+            "briefing_bulletins_waiting",
+            "gauge",
+            "Bulletins made with their manifest, waiting to be fetched.",
+            waiting as u64,
+        ),
+        ("briefing_bulletins_waiting_bytes", "gauge", "Bytes of audio of the bulletins waiting.", bytes),
+    ];
+    held.into_iter().for_each(|(name, kind, help, value)| metrics::row(&mut text, name, kind, help, value));
+    ([(header::CONTENT_TYPE, content)], text).into_response()
 }
 
 /// Any model name is taken: one is listed, for clients that look.
@@ -334,6 +414,80 @@ async fn voices(State(shared): State<Arc<Shared>>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
+
+    /// The service on a free loopback port, on a thread of its own, with
+    /// `voices` (a fake one, say): its address, and how to stop it.
+    fn started(mut options: ServeOptions, voices: Voices) -> (SocketAddr, Stop, std::thread::JoinHandle<Result<()>>) {
+        options.listen = "127.0.0.1:0".parse().unwrap();
+        let (stop, (told, address)) = (Stop::new(), std::sync::mpsc::channel());
+        let stopping = stop.clone();
+        let running = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Runtime::new().unwrap();
+            runtime.block_on(run(options, voices, stopping, |address| told.send(address).unwrap()))
+        });
+        (address.recv().unwrap(), stop, running)
+    }
+
+    /// Sends `request` (its head without the final blank line) with a
+    /// JSON `body`, and reads the reply to its end: its bytes.
+    fn exchange(address: SocketAddr, request: &str, body: &str) -> Vec<u8> {
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let length = body.len();
+        write!(stream, "{request}\r\nHost: test\r\nConnection: close\r\nContent-Length: {length}\r\n\r\n{body}")
+            .unwrap();
+        let mut reply = Vec::new();
+        stream.read_to_end(&mut reply).unwrap();
+        reply
+    }
+
+    fn text(reply: &[u8]) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(reply)
+    }
+
+    #[test]
+    fn a_bulletin_not_fetched_in_time_is_gone() {
+        let mut options = ServeOptions::new(BuildOptions::default());
+        options.bulletin_expiry = Duration::from_secs(1);
+        let (address, stop, running) = started(options, Voices::new(2, 1));
+        let body =
+            json!({ "articles": { "title": "Le marché", "body": "Il ouvre samedi." }, "response_format": "wav" });
+        let reply = exchange(address, "POST /v1/bulletins?manifest=1 HTTP/1.1", &body.to_string());
+        assert!(text(&reply).starts_with("HTTP/1.1 200"), "{}", text(&reply));
+        let url = text(&reply).split("\"audio_url\":\"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_owned();
+        let waiting = |count: &str| {
+            let metrics = exchange(address, "GET /metrics HTTP/1.1", "");
+            text(&metrics).contains(&format!("\nbriefing_bulletins_waiting {count}\n"))
+        };
+        assert!(waiting("1"));
+        std::thread::sleep(Duration::from_millis(2500));
+        // Removed as its time came, not only when asked for.
+        assert!(waiting("0"));
+        let reply = exchange(address, &format!("GET {url} HTTP/1.1"), "");
+        assert!(text(&reply).starts_with("HTTP/1.1 404") && text(&reply).contains("\"not_found\""), "{}", text(&reply));
+        stop.stop();
+        running.join().unwrap().unwrap();
+    }
+
+    #[test]
+    fn a_synthesis_that_fails_mid_way_cuts_the_stream() {
+        let options = ServeOptions::new(BuildOptions::default());
+        let voices = Voices::new(2, options.jobs());
+        let fake = Arc::new(crate::synth::fake::Fake::new("fake"));
+        voices.keep(&options.build.voice, &options.build.voice_options, fake);
+        let (address, stop, running) = started(options, voices);
+        // The fake voice says a character in a tenth of a second.
+        let body =
+            json!({ "input": "Voici la première phrase. Puis la deuxième. Il dit boom.", "response_format": "pcm" });
+        let reply = exchange(address, "POST /v1/audio/speech HTTP/1.1", &body.to_string());
+        let head = text(&reply[..reply.len().min(200)]).into_owned();
+        assert!(head.starts_with("HTTP/1.1 200") && head.contains("chunked"), "{head}");
+        assert!(reply.len() > 24_000, "audio came first: {} bytes", reply.len());
+        assert!(!reply.ends_with(b"0\r\n\r\n"), "the stream ended cleanly, as if whole");
+        stop.stop();
+        running.join().unwrap().unwrap();
+    }
 
     #[test]
     fn keys_are_compared_whole() {

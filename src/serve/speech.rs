@@ -1,9 +1,10 @@
-//! `POST /v1/audio/speech` and `POST /v1/bulletins`: a text, or articles,
-//! read as `speak` reads a bulletin (the plan of `build`: cleaning,
-//! sentences, normalization, announcements, pauses, its level), encoded
-//! and sent as each sentence is made. The synthesis runs on a
+//! `POST /v1/audio/speech`: a text read as `speak` reads a bulletin (the
+//! plan of `build`: cleaning, sentences, normalization, pauses, its level),
+//! encoded and sent as each sentence is made. The synthesis runs on a
 //! thread of its own, holding one of the service's slots; it stops when
-//! its client goes away or stops reading.
+//! its client goes away or stops reading. What requests share with
+//! `/v1/bulletins`: the body read, the options checked, a slot waited for,
+//! the audio handed to the response.
 
 use super::encode::{Encoder, Format, RATE};
 use super::{ApiError, Shared};
@@ -39,7 +40,7 @@ const SEND_POLL: Duration = Duration::from_millis(5);
 
 /// How a request asks to be read: OpenAI's fields (others are ignored).
 #[derive(Debug, Deserialize)]
-struct Asked {
+pub(super) struct Asked {
     voice: Option<String>,
     response_format: Option<String>,
     speed: Option<f32>,
@@ -53,44 +54,27 @@ struct SpeechRequest {
     asked: Asked,
 }
 
-/// `POST /v1/bulletins`: articles as the command line's JSON input takes
-/// them (a list, or one), read as a bulletin, with the announcements if
-/// asked.
-#[derive(Debug, Deserialize)]
-struct BulletinRequest {
-    articles: serde_json::Value,
-    #[serde(default)]
-    announce: bool,
-    #[serde(flatten)]
-    asked: Asked,
-}
-
-/// How a request's body becomes what is read, and how.
-type Job = fn(&Shared, &[u8]) -> Result<(BuildOptions, Format), ApiError>;
-
 /// What goes down the channel to the response.
-enum Chunk {
+pub(super) enum Chunk {
     Audio(Bytes),
-    /// The synthesis failed: before any audio, the client is told why.
+    /// Making the audio failed: before any audio, the client is told why;
+    /// after, the response is cut.
     Failed(Error),
 }
 
 pub(super) async fn speech(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    respond(shared, request, speech_job).await.unwrap_or_else(IntoResponse::into_response)
+    respond(shared, request).await.unwrap_or_else(IntoResponse::into_response)
 }
 
-pub(super) async fn bulletin(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    respond(shared, request, bulletin_job).await.unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn respond(shared: Arc<Shared>, request: Request, job: Job) -> Result<Response, ApiError> {
+async fn respond(shared: Arc<Shared>, request: Request) -> Result<Response, ApiError> {
     let started = Instant::now();
     let body = read_body(request, &shared).await?;
-    let (build, format) = job(&shared, &body)?;
+    let (build, format) = speech_job(&shared, &body)?;
     let permit = admit(&shared).await?;
-    let (sender, mut receiver) = mpsc::channel(CHUNKS);
-    let (options, deadline) = (Arc::clone(&shared), started + shared.options.request_timeout);
-    tokio::task::spawn_blocking(move || synthesize(&options, &build, format, sender, deadline, permit));
+    let (sending, mut receiver) = Sending::channel(&shared, started);
+    let deadline = sending.deadline;
+    let options = Arc::clone(&shared);
+    tokio::task::spawn_blocking(move || synthesize(&options, &build, format, sending, permit));
     let first = tokio::time::timeout_at(deadline.into(), receiver.recv()).await;
     match first {
         Ok(Some(Chunk::Audio(first))) => {
@@ -104,7 +88,7 @@ async fn respond(shared: Arc<Shared>, request: Request, job: Job) -> Result<Resp
 }
 
 /// The body, within the size and time limits.
-async fn read_body(request: Request, shared: &Shared) -> Result<Vec<u8>, ApiError> {
+pub(super) async fn read_body(request: Request, shared: &Shared) -> Result<Vec<u8>, ApiError> {
     use http_body_util::BodyExt;
     let limit = shared.options.max_body_bytes;
     let too_large =
@@ -131,7 +115,7 @@ async fn read_body(request: Request, shared: &Shared) -> Result<Vec<u8>, ApiErro
     }
 }
 
-fn parsed<'a, T: Deserialize<'a>>(body: &'a [u8], what: &str) -> Result<T, ApiError> {
+pub(super) fn parsed<'a, T: Deserialize<'a>>(body: &'a [u8], what: &str) -> Result<T, ApiError> {
     serde_json::from_slice(body).map_err(|e| ApiError::bad("invalid_json", format!("the body is not {what}: {e}")))
 }
 
@@ -143,26 +127,10 @@ fn speech_job(shared: &Shared, body: &[u8]) -> Result<(BuildOptions, Format), Ap
     job(shared, request.asked, ("input", request.input), TextFormat::Text)
 }
 
-fn bulletin_job(shared: &Shared, body: &[u8]) -> Result<(BuildOptions, Format), ApiError> {
-    let request: BulletinRequest = parsed(body, "a bulletin request")?;
-    if !(request.articles.is_array() || request.articles.is_object()) {
-        return Err(ApiError::bad("invalid_articles", "articles: a list of articles ({\"title\", \"body\"}), or one"));
-    }
-    let articles = ("articles", request.articles.to_string());
-    let (mut build, format) = job(shared, request.asked, articles, TextFormat::Json)?;
-    if request.announce {
-        let now = chrono::Local::now().naive_local();
-        let announcements = crate::announce::Announcements::new(crate::announce::Templates::default(), now)
-            .map_err(|e| ApiError::bad("invalid_announcements", e.to_string()))?;
-        build.script.announcements = Some(announcements);
-    }
-    Ok((build, format))
-}
-
 /// The options the `input` (its name in messages, and its text, written
 /// as `written`) is read with, and the response's format: only names from
 /// the lists, never a path; no announcements unless the caller adds them.
-fn job(
+pub(super) fn job(
     shared: &Shared,
     asked: Asked,
     (name, input): (&str, String),
@@ -196,9 +164,7 @@ fn job(
     build.voice = voice;
     build.voice_options.rate = (build.voice_options.rate * speed).clamp(*RATES.start(), *RATES.end());
     build.voice_options.offline = true;
-    if build.jobs == 0 {
-        build.jobs = (crate::pipeline::threads(0) / options.max_concurrent).max(1);
-    }
+    build.jobs = options.jobs();
     Ok((build, format))
 }
 
@@ -239,7 +205,7 @@ pub(super) fn voice_names(options: &super::ServeOptions) -> Vec<String> {
 
 /// Waits for a synthesis slot, or refuses at once when the queue is full
 /// (429) or the service is stopping (503).
-async fn admit(shared: &Shared) -> Result<OwnedSemaphorePermit, ApiError> {
+pub(super) async fn admit(shared: &Shared) -> Result<OwnedSemaphorePermit, ApiError> {
     if shared.closing.load(Ordering::SeqCst) {
         return Err(ApiError::busy(StatusCode::SERVICE_UNAVAILABLE, "the service is stopping", 5));
     }
@@ -259,22 +225,17 @@ async fn admit(shared: &Shared) -> Result<OwnedSemaphorePermit, ApiError> {
     }
 }
 
-/// Reads the request into `sender`, on a blocking thread, holding `permit`.
-fn synthesize(
-    shared: &Shared,
-    build: &BuildOptions,
-    format: Format,
-    sender: mpsc::Sender<Chunk>,
-    deadline: Instant,
-    permit: OwnedSemaphorePermit,
-) {
+/// Reads the request into `sending`, on a blocking thread, holding
+/// `permit`, with the voice kept open by the service.
+fn synthesize(shared: &Shared, build: &BuildOptions, format: Format, sending: Sending, permit: OwnedSemaphorePermit) {
     let metrics = &shared.metrics;
     let _running = Running::count(&metrics.running);
-    let mut stream = Stream::new(format, sender, deadline, shared.options.stall_timeout);
+    let mut stream = Stream::new(format, sending);
     let (_, commands) = std::sync::mpsc::channel();
+    let open = |name: &str, options: &crate::synth::VoiceOptions| shared.voices.get(name, options);
     let spoken = match stream.problem.take() {
         Some(error) => Err(error),
-        None => crate::speak::speak(build, &mut stream, &commands, &mut ())
+        None => crate::speak::speak_opened(build, &mut stream, &commands, &mut (), &open)
             .and_then(|report| stream.problem.take().map_or(Ok(report), Err)),
     };
     match spoken {
@@ -282,7 +243,9 @@ fn synthesize(
         Err(error) => {
             metrics.synthesis(stream.played(), 0, 0, stream.gone);
             if !stream.gone {
-                let _ = stream.sender.try_send(Chunk::Failed(error));
+                // Waited for as audio is: the response must end in this
+                // error, not cleanly as if the audio were whole.
+                let _ = stream.sending.send(Chunk::Failed(error));
             }
         }
     }
@@ -310,9 +273,7 @@ impl Drop for Running<'_> {
 /// or runs past the request's time ends the synthesis.
 struct Stream {
     encoder: Option<Box<dyn Encoder>>,
-    sender: mpsc::Sender<Chunk>,
-    deadline: Instant,
-    stall: Duration,
+    sending: Sending,
     samples: usize,
     first: Option<Instant>,
     gone: bool,
@@ -321,12 +282,12 @@ struct Stream {
 }
 
 impl Stream {
-    fn new(format: Format, sender: mpsc::Sender<Chunk>, deadline: Instant, stall: Duration) -> Self {
+    fn new(format: Format, sending: Sending) -> Self {
         let (encoder, problem) = match format.encoder() {
             Ok(encoder) => (Some(encoder), None),
             Err(error) => (None, Some(error)),
         };
-        Stream { encoder, sender, deadline, stall, samples: 0, first: None, gone: false, problem }
+        Stream { encoder, sending, samples: 0, first: None, gone: false, problem }
     }
 
     fn encode(&mut self, samples: Option<&[f32]>) -> Result<()> {
@@ -339,23 +300,47 @@ impl Stream {
         self.send(out)
     }
 
-    /// Hands `bytes` to the response, waiting while the client reads
-    /// what came before, within the stall and request times.
     fn send(&mut self, bytes: Vec<u8>) -> Result<()> {
         if bytes.is_empty() {
             return Ok(());
         }
-        let mut chunk = Chunk::Audio(Bytes::from(bytes));
+        if let Err(gone) = self.sending.send(Chunk::Audio(Bytes::from(bytes))) {
+            self.gone = true;
+            return Err(gone);
+        }
+        self.first.get_or_insert_with(Instant::now);
+        Ok(())
+    }
+}
+
+/// The blocking end of a response's channel, with the times its client has.
+pub(super) struct Sending {
+    sender: mpsc::Sender<Chunk>,
+    /// When the request's time is up.
+    pub deadline: Instant,
+    stall: Duration,
+}
+
+impl Sending {
+    /// A channel for a request that came at `started`; the receiver is the
+    /// response's [`Audio`].
+    pub fn channel(shared: &Shared, started: Instant) -> (Sending, mpsc::Receiver<Chunk>) {
+        let (sender, receiver) = mpsc::channel(CHUNKS);
+        let options = &shared.options;
+        (Sending { sender, deadline: started + options.request_timeout, stall: options.stall_timeout }, receiver)
+    }
+
+    /// Hands `chunk` to the response, waiting while the client reads what
+    /// came before, within the stall and request times; the error says
+    /// why the client is taken as gone.
+    pub fn send(&self, mut chunk: Chunk) -> Result<()> {
         let stalled = Instant::now() + self.stall;
         loop {
             match self.sender.try_send(chunk) {
-                Ok(()) => {
-                    self.first.get_or_insert_with(Instant::now);
-                    return Ok(());
-                }
-                Err(TrySendError::Closed(_)) => return Err(self.left("the client went away")),
+                Ok(()) => return Ok(()),
+                Err(TrySendError::Closed(_)) => return Err(Error::output("response", "the client went away")),
                 Err(TrySendError::Full(_)) if Instant::now() >= stalled.min(self.deadline) => {
-                    return Err(self.left("the client took no audio in time"))
+                    return Err(Error::output("response", "the client took no audio in time"))
                 }
                 Err(TrySendError::Full(back)) => {
                     chunk = back;
@@ -363,11 +348,6 @@ impl Stream {
                 }
             }
         }
-    }
-
-    fn left(&mut self, problem: &str) -> Error {
-        self.gone = true;
-        Error::output("response", problem)
     }
 }
 
@@ -411,9 +391,9 @@ impl Player for Stream {
 /// The response's body: the first piece, then the rest as it comes; a
 /// failure after the first ends it as an error (the client sees the
 /// stream cut, not a clean end).
-struct Audio {
-    first: Option<Bytes>,
-    receiver: mpsc::Receiver<Chunk>,
+pub(super) struct Audio {
+    pub first: Option<Bytes>,
+    pub receiver: mpsc::Receiver<Chunk>,
 }
 
 impl http_body::Body for Audio {

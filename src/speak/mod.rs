@@ -98,6 +98,17 @@ pub fn speak(
     commands: &Receiver<Command>,
     observer: &mut dyn Observer,
 ) -> Result<SpeakReport> {
+    speak_opened(options, player, commands, observer, &synth::opened)
+}
+
+/// [`speak`], the voice got from `open` (`serve` keeps voices open).
+pub(crate) fn speak_opened(
+    options: &BuildOptions,
+    player: &mut dyn Player,
+    commands: &Receiver<Command>,
+    observer: &mut dyn Observer,
+    open: synth::Opener,
+) -> Result<SpeakReport> {
     let started = Instant::now();
     let segments = segments(options, observer)?;
     let rate = player.sample_rate();
@@ -105,7 +116,7 @@ pub fn speak(
     let voice_options =
         VoiceOptions { concurrency: threads.min(segments.len()).max(1), ..options.voice_options.clone() };
     crate::catalog::provide(&options.voice, &voice_options, observer)?;
-    let engine = synth::voice(&options.voice, &voice_options, |_| rate)?;
+    let engine = synth::voice(open, &options.voice, &voice_options, |_| rate)?;
     let voice_loaded = started.elapsed().as_secs_f64();
     let cache = Arc::new(Cache::new(options.cache.as_deref()));
     let voicing = Voicing::new(&options.master, rate, cache.keeps());

@@ -149,10 +149,25 @@ pub fn voices() -> Vec<VoiceInfo> {
     voices
 }
 
-/// A voice ready to speak: the engine speaking `name` with `options`, at
-/// `sample_rate` (the voice's own without one), resampled on the thread that
-/// made each sentence.
-pub fn voice(name: &str, options: &VoiceOptions, sample_rate: impl FnOnce(u32) -> u32) -> Result<Arc<dyn Engine>> {
+/// How a run gets the engine of a voice: [`opened`] anew, or from the
+/// engines `serve` keeps open between requests (a Piper voice takes
+/// seconds to load).
+pub(crate) type Opener<'a> = &'a dyn Fn(&str, &VoiceOptions) -> Result<Arc<dyn Engine>>;
+
+/// The engine of `name`, opened now.
+pub(crate) fn opened(name: &str, options: &VoiceOptions) -> Result<Arc<dyn Engine>> {
+    open(name, options).map(Arc::from)
+}
+
+/// A voice ready to speak: the engine speaking `name` with `options` (got
+/// from `open`), at `sample_rate` (the voice's own without one), resampled
+/// on the thread that made each sentence.
+pub(crate) fn voice(
+    open: Opener,
+    name: &str,
+    options: &VoiceOptions,
+    sample_rate: impl FnOnce(u32) -> u32,
+) -> Result<Arc<dyn Engine>> {
     let engine = open(name, options)?;
     let rate = sample_rate(engine.sample_rate());
     Ok(Arc::new(AtRate::new(engine, Some(rate))))

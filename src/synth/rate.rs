@@ -4,15 +4,17 @@
 use super::Engine;
 use crate::audio::Resampler;
 use crate::error::Result;
+use std::sync::Arc;
 
 pub struct AtRate {
-    inner: Box<dyn Engine>,
+    /// Shared: `serve` keeps a voice open for every request, each at its rate.
+    inner: Arc<dyn Engine>,
     resampler: Resampler,
 }
 
 impl AtRate {
     /// `rate`: the output rate; `None` keeps the engine's own.
-    pub fn new(inner: Box<dyn Engine>, rate: Option<u32>) -> Self {
+    pub fn new(inner: Arc<dyn Engine>, rate: Option<u32>) -> Self {
         let from = inner.sample_rate();
         AtRate { resampler: Resampler::new(from, rate.unwrap_or(from)), inner }
     }

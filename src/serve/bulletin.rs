@@ -1,0 +1,283 @@
+//! `POST /v1/bulletins`: articles made into a bulletin by the library's
+//! own [`build`](crate::pipeline::build), in a temporary folder of the
+//! server's that no request can name, so that it is exactly what `briefing
+//! build` makes of the same articles (its loudness measured over the whole
+//! program, not guessed from the first sentence as a stream must). The
+//! finished file is streamed back; with `?manifest=1` the build's manifest
+//! comes back instead, with the address to fetch the audio from, once,
+//! before it expires (`GET /v1/bulletins/ID/audio`).
+
+use super::encode::Format;
+use super::speech::{admit, job, parsed, read_body, Asked, Audio, Chunk, Sending};
+use super::{ApiError, Shared};
+use crate::article::Format as TextFormat;
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::output::Encoding;
+use crate::pipeline::{BuildOptions, Output};
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tempfile::TempDir;
+
+/// Bytes read from a bulletin's file at a time.
+const READ: usize = 64 << 10;
+
+/// Articles as the command line's JSON input takes them (a list, or one),
+/// read as a bulletin, with the announcements if asked.
+#[derive(Debug, Deserialize)]
+struct BulletinRequest {
+    articles: serde_json::Value,
+    #[serde(default)]
+    announce: bool,
+    #[serde(flatten)]
+    asked: Asked,
+}
+
+/// A bulletin made: its folder (removed when this is dropped), its audio
+/// file and manifest.
+struct Made {
+    /// Held for its removal when dropped.
+    _folder: TempDir,
+    audio: std::path::PathBuf,
+    format: Format,
+    manifest: Manifest,
+}
+
+/// Bulletins made with `?manifest=1`, waiting for their audio to be
+/// fetched: at most `limit` (those being made included), each for at most
+/// `expiry`; their files are removed when fetched, expired, or the service
+/// stops.
+pub(crate) struct Kept {
+    waiting: Mutex<Waiting>,
+    limit: usize,
+    expiry: Duration,
+}
+
+#[derive(Default)]
+struct Waiting {
+    bulletins: HashMap<String, (Made, Instant)>,
+    /// Places taken by bulletins being made.
+    reserved: usize,
+}
+
+impl Kept {
+    pub fn new(limit: usize, expiry: Duration) -> Self {
+        Kept { waiting: Mutex::default(), limit, expiry }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Waiting> {
+        self.waiting.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Removes the bulletins whose time is up, and their files.
+    pub fn expire(&self) {
+        let now = Instant::now();
+        self.lock().bulletins.retain(|_, (_, expires)| *expires > now);
+    }
+
+    /// Removes every bulletin: the service stops.
+    pub fn clear(&self) {
+        self.lock().bulletins.clear();
+    }
+
+    /// Bulletins waiting, and the bytes of their audio.
+    pub fn held(&self) -> (usize, u64) {
+        let waiting = self.lock();
+        let bytes = waiting.bulletins.values().map(|(made, _)| size(&made.audio)).sum();
+        (waiting.bulletins.len(), bytes)
+    }
+
+    /// A place for a bulletin about to be made, or a refusal if every one
+    /// is taken.
+    fn reserve(shared: &Arc<Shared>) -> Result<Reservation, ApiError> {
+        shared.kept.expire();
+        let mut waiting = shared.kept.lock();
+        if waiting.bulletins.len() + waiting.reserved >= shared.kept.limit {
+            let message = "every place for a bulletin waiting to be fetched is taken: fetch or let expire those made";
+            return Err(ApiError::busy(StatusCode::TOO_MANY_REQUESTS, message, 5));
+        }
+        waiting.reserved += 1;
+        Ok(Reservation(Arc::clone(shared)))
+    }
+
+    /// Keeps `made` in the place reserved, under a new unguessable name.
+    fn keep(&self, reservation: Reservation, made: Made) -> Result<String, ApiError> {
+        let id = unguessable()?;
+        self.lock().bulletins.insert(id.clone(), (made, Instant::now() + self.expiry));
+        drop(reservation);
+        Ok(id)
+    }
+
+    /// The bulletin called `id`, taken away, if it is there and in time.
+    fn take(&self, id: &str) -> Option<Made> {
+        self.expire();
+        self.lock().bulletins.remove(id).map(|(made, _)| made)
+    }
+}
+
+/// A place held for a bulletin being made; given back when dropped.
+struct Reservation(Arc<Shared>);
+
+impl Drop for Reservation {
+    fn drop(&mut self) {
+        self.0.kept.lock().reserved -= 1;
+    }
+}
+
+/// 128 random bits, in hexadecimal.
+fn unguessable() -> Result<String, ApiError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|_| ApiError::busy(StatusCode::SERVICE_UNAVAILABLE, "no random name could be drawn", 1))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn size(path: &std::path::Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+pub(super) async fn bulletin(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    respond(shared, request).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn respond(shared: Arc<Shared>, request: Request) -> Result<Response, ApiError> {
+    let started = Instant::now();
+    let with_manifest = manifest_asked(request.uri().query());
+    let body = read_body(request, &shared).await?;
+    let (build, format) = bulletin_job(&shared, &body)?;
+    let reservation = with_manifest.then(|| Kept::reserve(&shared)).transpose()?;
+    let permit = admit(&shared).await?;
+    let deadline = started + shared.options.request_timeout;
+    let making = Arc::clone(&shared);
+    let made = tokio::task::spawn_blocking(move || {
+        let made = make(&making, build, format);
+        drop(permit);
+        made
+    });
+    let made = match tokio::time::timeout_at(deadline.into(), made).await {
+        Ok(Ok(Ok(made))) => made,
+        Ok(Ok(Err(error))) => return Err(ApiError::bad("cannot_speak", error.to_string())),
+        Ok(Err(_)) | Err(_) => {
+            return Err(ApiError::busy(StatusCode::SERVICE_UNAVAILABLE, "the bulletin was not made in time", 5))
+        }
+    };
+    match reservation {
+        Some(reservation) => kept(&shared, reservation, made),
+        None => {
+            shared.metrics.first_byte(started.elapsed());
+            Ok(streamed(&shared, made, started))
+        }
+    }
+}
+
+/// Whether the query asks for the manifest (`manifest=1` or `manifest=true`).
+fn manifest_asked(query: Option<&str>) -> bool {
+    query.unwrap_or_default().split('&').any(|pair| pair == "manifest=1" || pair == "manifest=true")
+}
+
+/// The options the bulletin is made with, its format and encoding (a
+/// file's: not PCM, which has no header).
+fn bulletin_job(shared: &Shared, body: &[u8]) -> Result<(BuildOptions, (Format, Encoding)), ApiError> {
+    let request: BulletinRequest = parsed(body, "a bulletin request")?;
+    if !(request.articles.is_array() || request.articles.is_object()) {
+        return Err(ApiError::bad("invalid_articles", "articles: a list of articles ({\"title\", \"body\"}), or one"));
+    }
+    let articles = ("articles", request.articles.to_string());
+    let (mut build, format) = job(shared, request.asked, articles, TextFormat::Json)?;
+    let encoding = match format {
+        Format::Mp3 => Encoding::Mp3,
+        Format::Opus => Encoding::Opus,
+        Format::Wav => Encoding::Wav,
+        Format::Pcm => return Err(ApiError::bad("invalid_response_format", "a bulletin is a file: mp3, opus or wav")),
+    };
+    // Tagged as `build` tags a bulletin by default, at the same moment.
+    let now = chrono::Local::now().naive_local();
+    build.audio.tags = crate::output::Tags::dated(crate::output::DEFAULT_TITLE, now);
+    if request.announce {
+        let announcements = crate::announce::Announcements::new(crate::announce::Templates::default(), now)
+            .map_err(|e| ApiError::bad("invalid_announcements", e.to_string()))?;
+        build.script.announcements = Some(announcements);
+    }
+    Ok((build, (format, encoding)))
+}
+
+/// Makes the bulletin as `build` does, with the voice the service keeps
+/// open, into a new temporary folder.
+fn make(shared: &Shared, build: BuildOptions, (format, encoding): (Format, Encoding)) -> Result<Made> {
+    let folder = tempfile::Builder::new()
+        .prefix("briefing-serve-")
+        .tempdir()
+        .map_err(|e| Error::failed("serve", "cannot make a temporary folder", e))?;
+    let audio = folder.path().join(format!("bulletin.{}", encoding.extension()));
+    let build = BuildOptions { output: Output::File(audio.clone()), ..build };
+    let open = |name: &str, options: &crate::synth::VoiceOptions| shared.voices.get(name, options);
+    let report = crate::pipeline::build_opened(&build, &mut (), &open)?;
+    shared.metrics.synthesis(report.duration, report.cache_hits, report.synthesized, false);
+    let manifest = report.manifests.into_iter().next().ok_or_else(|| Error::output("serve", "no bulletin was made"))?;
+    Ok(Made { _folder: folder, audio, format, manifest })
+}
+
+/// The build's manifest, with where to fetch the audio and for how long.
+fn kept(shared: &Shared, reservation: Reservation, made: Made) -> Result<Response, ApiError> {
+    let mut manifest = serde_json::to_value(&made.manifest)
+        .map_err(|_| ApiError::busy(StatusCode::SERVICE_UNAVAILABLE, "the manifest could not be written", 1))?;
+    let id = shared.kept.keep(reservation, made)?;
+    manifest["audio_url"] = format!("/v1/bulletins/{id}/audio").into();
+    manifest["expires_in"] = shared.kept.expiry.as_secs_f64().into();
+    Ok(Json(manifest).into_response())
+}
+
+/// `GET /v1/bulletins/ID/audio`: a bulletin kept with its manifest, once.
+pub(super) async fn audio(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    match shared.kept.take(&id) {
+        Some(made) => streamed(&shared, made, Instant::now()),
+        None => ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "no such bulletin: each is fetched once, before it expires",
+        )
+        .into_response(),
+    }
+}
+
+/// The bulletin's file, sent as the client reads it, its folder removed
+/// at the end (or when the client goes away or stops reading).
+fn streamed(shared: &Shared, made: Made, started: Instant) -> Response {
+    let (sending, receiver) = Sending::channel(shared, started);
+    let (content_type, length) = (made.format.content_type(), size(&made.audio));
+    tokio::task::spawn_blocking(move || send_file(&made, &sending));
+    let headers = [(header::CONTENT_TYPE, content_type.to_owned()), (header::CONTENT_LENGTH, length.to_string())];
+    (headers, Body::new(Audio { first: None, receiver })).into_response()
+}
+
+/// Sends the audio file of `made`; a failure to read it cuts the response.
+fn send_file(made: &Made, sending: &Sending) {
+    let name = made.audio.display().to_string();
+    let mut file = match std::fs::File::open(&made.audio) {
+        Ok(file) => file,
+        Err(e) => return drop(sending.send(Chunk::Failed(Error::reading(&name, e)))),
+    };
+    loop {
+        let mut buffer = vec![0; READ];
+        let chunk = match file.read(&mut buffer) {
+            Ok(0) => return,
+            Ok(read) => {
+                buffer.truncate(read);
+                Chunk::Audio(Bytes::from(buffer))
+            }
+            Err(e) => Chunk::Failed(Error::reading(&name, e)),
+        };
+        let failed = matches!(chunk, Chunk::Failed(_));
+        if sending.send(chunk).is_err() || failed {
+            return;
+        }
+    }
+}
