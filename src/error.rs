@@ -57,6 +57,10 @@ pub enum Error {
     /// Options that contradict each other or are out of range.
     #[error("{0}")]
     Usage(String),
+    /// A run stopped part-way by its caller (see [`crate::Cancel`]): what
+    /// it was making is not published.
+    #[error("stopped before the end, as asked: nothing was published")]
+    Stopped,
     /// Several inputs that cannot be read, told together on one line.
     #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Inputs(Vec<Error>),

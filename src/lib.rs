@@ -80,6 +80,7 @@ pub use normalize::{Dialect, Lexicon, Normalizer, Options as NormalizeOptions, S
 pub use output::{AudioFormat, Encoding, Subtitles, Tags, DEFAULT_TITLE, SAMPLE_RATES};
 pub use paths::{config_dir, remove_staging};
 pub use pipeline::{build, plan, BuildOptions, Bulletin, Observer, Output, Report, Stage};
+pub use schedule::Cancel;
 pub use script::{Options as ScriptOptions, PartKind, Pauses, Script, Segment, SegmentKind};
 #[cfg(feature = "serve")]
 pub use serve::{serve, ServeOptions, Stop as ServeStop};

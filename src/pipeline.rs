@@ -11,7 +11,7 @@ use crate::manifest::{Failure, Manifest};
 use crate::master::{Master, MasterOptions, Music};
 use crate::output::{self, AudioFormat, Destination, Encoding, Json, PodcastChapters, Sidecar, Subtitles};
 use crate::resume;
-use crate::schedule::{self, Placement, Sink, Synthesis};
+use crate::schedule::{self, Cancel, Placement, Sink, Synthesis};
 use crate::script::{self, Script};
 use crate::shard::Shard;
 use crate::synth::{self, VoiceOptions};
@@ -69,6 +69,12 @@ pub struct BuildOptions {
     /// With [`Output::Each`], make again the bulletins already made from
     /// the same input and options (by default they are kept).
     pub force: bool,
+    /// Stops the run part-way when cancelled from another thread (a
+    /// server's client gone, its time up): no sentence is started after,
+    /// and the bulletin under way is not published (with [`Output::Each`],
+    /// those finished before stay). Clones of the options share it. The
+    /// command line uses none (Ctrl-C ends the process).
+    pub cancel: Cancel,
 }
 
 /// The defaults touch none of the user's folders: no cache (the command
@@ -93,6 +99,7 @@ impl Default for BuildOptions {
             shard: None,
             warm_cache: false,
             force: false,
+            cancel: Cancel::default(),
         }
     }
 }
@@ -134,6 +141,7 @@ impl BuildOptions {
         shard: Option<Shard>,
         warm_cache: bool,
         force: bool,
+        cancel: Cancel,
     }
 }
 
@@ -361,6 +369,7 @@ fn one(destination: Destination, articles: &[article::Article], options: &BuildO
 /// if the voice or the music cannot be opened. With `--each`, a bulletin
 /// already made from the same input and options is kept (unless `force`),
 /// and an article that fails is recorded and told, and the others made.
+/// Another thread may stop it part-way through `options.cancel`.
 pub fn build(options: &BuildOptions, observer: &mut dyn Observer) -> Result<Report> {
     build_opened(options, observer, &synth::opened)
 }
@@ -375,6 +384,7 @@ pub(crate) fn build_opened(options: &BuildOptions, observer: &mut dyn Observer, 
         bulletins.iter().try_for_each(|b| output::check(&b.destination, &sidecars))?;
     }
     clock.lap("read and split");
+    options.cancel.check()?;
 
     let sentences: usize = bulletins.iter().map(|b| b.script.segments().count()).sum();
     let threads = threads(options.jobs);
@@ -418,7 +428,7 @@ fn build_with(
         _ => bulletins.into_iter().map(|b| (b, None)).collect(),
     };
     let spoken = todo.iter().flat_map(|(b, _)| b.script.segments().map(|s| s.spoken.as_str()));
-    let mut synthesis = Synthesis::start(engine.clone(), finish, spoken, options.jobs)?;
+    let mut synthesis = Synthesis::start(engine.clone(), finish, spoken, options.jobs, options.cancel.clone())?;
     observer.started(todo.iter().map(|(b, _)| b.script.segments().count()).sum(), rate);
     let run = Run { options, engine: engine.as_ref(), music: &music, sidecars: &sidecars };
     let mut unlocked_told = std::collections::HashSet::new();
@@ -432,7 +442,7 @@ fn build_with(
                 }
                 report.add(&bulletin.destination, written, &manifest);
             }
-            (Err(e), Output::Each(folder)) => {
+            (Err(e), Output::Each(folder)) if !matches!(e, Error::Stopped) => {
                 synthesis.skip_to(end);
                 let source = sources(bulletin);
                 let failure = Failure { reason: format!("{source}: {e}"), source };
@@ -526,7 +536,8 @@ fn warm(
 ) -> Result<Report> {
     let spoken = bulletins.iter().flat_map(|b| b.script.segments().map(|s| s.spoken.as_str()));
     let spoken = crate::shard::taken(spoken, options.shard);
-    let mut synthesis = Synthesis::start(engine.clone(), finish, spoken.iter().copied(), options.jobs)?;
+    let mut synthesis =
+        Synthesis::start(engine.clone(), finish, spoken.iter().copied(), options.jobs, options.cancel.clone())?;
     observer.started(spoken.len(), engine.sample_rate());
     for _ in &spoken {
         let (_, speech) = synthesis.next()?;
@@ -560,6 +571,7 @@ impl Run<'_> {
         let mut master = Master::new(options.master.clone(), rate, self.music)?;
         let placed = schedule::place(&bulletin.script, synthesis, &mut Observed { sink: &mut master, observer })?;
         clock.lap("synthesize and place");
+        options.cancel.check()?;
         observer.stage(Stage::Mastering);
         let (mut program, mastered) = master.finish()?;
         if let Some(level) = mastered.loudness.filter(|l| l.integrated < l.target - 0.5) {
@@ -588,6 +600,7 @@ impl Run<'_> {
             outro: mastered.outro,
             digest,
         };
+        options.cancel.check()?;
         observer.stage(Stage::Writing(bulletin.destination.name()));
         let written = output::write(&bulletin.destination, &options.audio, &mut program, &mut manifest, self.sidecars)?;
         if let Output::Each(folder) = &options.output {
@@ -708,6 +721,33 @@ mod tests {
         let assembled = run(&shared_options);
         assert_eq!((assembled.cache_hits, assembled.synthesized), (made.sentences, 0));
         assert!(std::fs::read(&alone).unwrap() == std::fs::read(&shared).unwrap(), "byte-identical");
+    }
+
+    #[test]
+    fn a_cancelled_build_stops_at_once_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("long.txt");
+        let text: String = (1..=200).map(|n| format!("Voici la phrase {n}. ")).collect();
+        std::fs::write(&input, format!("Un long titre\n\n{text}")).unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let cancel = Cancel::new();
+        let options = options(&input, Output::File(out.join("long.wav"))).jobs(2usize).cancel(cancel.clone());
+        let planned = planned(&options, &mut ()).unwrap();
+        assert!(planned.0[0].script.segments().count() > 200);
+        // Five seconds of synthesis on two threads, cancelled after 0.3 s.
+        let slow = Arc::new(Fake::slow("slow", Duration::from_millis(50)));
+        let cancelling = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(300));
+            cancel.cancel();
+            Instant::now()
+        });
+        let error = build_with(&options, planned, slow, &mut (), Stopwatch::start()).unwrap_err();
+        let after = cancelling.join().unwrap().elapsed();
+        assert!(matches!(error, Error::Stopped), "{error}");
+        assert!(after < Duration::from_secs(1), "stopped {after:?} after the cancel");
+        let left: Vec<_> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "nothing published, nothing staged: {left:?}");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct Synthesis<T> {
     waiting: BTreeMap<usize, Made<T>>,
     next: usize,
     cancelled: Arc<AtomicBool>,
+    /// The caller's: once cancelled, no sentence is started.
+    cancel: Cancel,
 }
 
 /// A sentence as a thread made it: the text the engine was sent, and the
@@ -64,13 +66,54 @@ type Made<T> = Result<(String, T)>;
 /// Sentences each thread may have made ahead of the one awaited.
 const AHEAD_PER_THREAD: usize = 4;
 
+/// Stops a run part-way, from another thread: a server whose client went
+/// away or whose time for the request is up should not go on holding the
+/// voice for a bulletin no one will take. Once [`Cancel::cancel`] is
+/// called, no more sentence is started and the run ends with
+/// [`Error::Stopped`] at its next sentence or stage. Clones share one flag.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn new() -> Self {
+        Cancel::default()
+    }
+
+    /// Asks the runs holding this handle (or a clone) to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// [`Error::Stopped`] once cancelled: where a run checks before going on.
+    pub(crate) fn check(&self) -> Result<()> {
+        if self.is_cancelled() {
+            return Err(Error::Stopped);
+        }
+        Ok(())
+    }
+}
+
+/// Any two are equal: the handle a run may be stopped by is no part of
+/// what the run makes.
+impl PartialEq for Cancel {
+    fn eq(&self, _: &Cancel) -> bool {
+        true
+    }
+}
+
 impl<T: Send + 'static> Synthesis<T> {
-    /// Starts on `spoken`, each sentence made by `engine` then `finish`.
+    /// Starts on `spoken`, each sentence made by `engine` then `finish`,
+    /// unless `cancel` is cancelled by then.
     pub fn start<'a>(
         engine: Arc<dyn Engine>,
         finish: Finish<T>,
         spoken: impl IntoIterator<Item = &'a str>,
         jobs: usize,
+        cancel: Cancel,
     ) -> Result<Self> {
         let texts: Arc<Vec<String>> = Arc::new(spoken.into_iter().map(str::to_owned).collect());
         let pool = rayon::ThreadPoolBuilder::new()
@@ -91,6 +134,7 @@ impl<T: Send + 'static> Synthesis<T> {
             waiting: BTreeMap::new(),
             next: 0,
             cancelled: Arc::new(AtomicBool::new(false)),
+            cancel,
         };
         synthesis.start_more();
         Ok(synthesis)
@@ -100,13 +144,17 @@ impl<T: Send + 'static> Synthesis<T> {
     fn start_more(&mut self) {
         while self.started < self.texts.len() && self.started < self.next + self.ahead {
             let i = self.started;
-            let (done, cancelled) = (self.done.clone(), self.cancelled.clone());
+            let (done, cancelled, cancel) = (self.done.clone(), self.cancelled.clone(), self.cancel.clone());
             let (engine, texts, finish) = (self.engine.clone(), self.texts.clone(), self.finish.clone());
             self.pool.spawn_fifo(move || {
                 if !cancelled.load(Ordering::Relaxed) {
-                    let prepared = engine.prepare(&texts[i]);
-                    let made = finish(&prepared, &|| synthesize_guarded(engine.as_ref(), &prepared))
-                        .map(|made| (prepared.clone(), made));
+                    // A sentence not made is still answered for: the one
+                    // waiting for it learns that the run stopped.
+                    let made = cancel.check().and_then(|()| {
+                        let prepared = engine.prepare(&texts[i]);
+                        finish(&prepared, &|| synthesize_guarded(engine.as_ref(), &prepared))
+                            .map(|made| (prepared, made))
+                    });
                     // The receiver is gone only once the bulletin has failed.
                     let _ = done.send((i, made));
                 }
@@ -132,6 +180,7 @@ impl<T: Send + 'static> Synthesis<T> {
 
     /// The next sentence in order: what the engine was sent, and the sentence.
     pub(crate) fn next(&mut self) -> Result<(String, T)> {
+        self.cancel.check()?;
         let i = self.next;
         while !self.waiting.contains_key(&i) {
             let (at, audio) =
@@ -239,7 +288,7 @@ mod tests {
 
     fn place_all(script: &Script, engine: impl Engine + 'static, jobs: usize) -> Result<(Vec<f32>, Placed)> {
         let spoken = script.segments().map(|s| s.spoken.as_str());
-        let mut synthesis = Synthesis::start(Arc::new(engine), as_is(), spoken, jobs)?;
+        let mut synthesis = Synthesis::start(Arc::new(engine), as_is(), spoken, jobs, Cancel::new())?;
         let mut sink = Collect(Vec::new());
         let placed = place(script, &mut synthesis, &mut sink)?;
         Ok((sink.0, placed))
@@ -288,9 +337,14 @@ mod tests {
                 Err(Error::output("out.wav", "disk full"))
             }
         }
-        let mut synthesis =
-            Synthesis::start(Arc::new(Fake::new("counting")), as_is(), script.segments().map(|s| s.spoken.as_str()), 0)
-                .unwrap();
+        let mut synthesis = Synthesis::start(
+            Arc::new(Fake::new("counting")),
+            as_is(),
+            script.segments().map(|s| s.spoken.as_str()),
+            0,
+            Cancel::new(),
+        )
+        .unwrap();
         let mut full = Full(0);
         let error = place(&script, &mut synthesis, &mut full).unwrap_err();
         assert_eq!((full.0, error.to_string()), (1, "out.wav: cannot write: disk full".to_owned()));
@@ -302,7 +356,8 @@ mod tests {
         let first = script(&[article(None, &["Un. Deux."])], &options);
         let second = script(&[article(None, &["Trois quatre."])], &options);
         let spoken = first.segments().chain(second.segments()).map(|s| s.spoken.as_str());
-        let mut synthesis = Synthesis::start(Arc::new(Fake::new("counting")), as_is(), spoken, 2).unwrap();
+        let mut synthesis =
+            Synthesis::start(Arc::new(Fake::new("counting")), as_is(), spoken, 2, Cancel::new()).unwrap();
         let (mut a, mut b) = (Collect(Vec::new()), Collect(Vec::new()));
         place(&first, &mut synthesis, &mut a).unwrap();
         let manifest = place(&second, &mut synthesis, &mut b).unwrap();

@@ -5,16 +5,19 @@
 //! program, not guessed from the first sentence as a stream must). The
 //! finished file is streamed back; with `?manifest=1` the build's manifest
 //! comes back instead, with the address to fetch the audio from, once,
-//! before it expires (`GET /v1/bulletins/ID/audio`).
+//! before it expires (`GET /v1/bulletins/ID/audio`). A bulletin whose
+//! client goes away, or whose time is up, is stopped (see
+//! [`Cancel`]): its synthesis slot is free for the next request.
 
 use super::encode::Format;
-use super::speech::{admit, job, parsed, read_body, Asked, Audio, Chunk, Sending};
+use super::speech::{admit, job, parsed, read_body, Asked, Audio, Chunk, Running, Sending};
 use super::{ApiError, Shared};
 use crate::article::Format as TextFormat;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
 use crate::output::Encoding;
 use crate::pipeline::{BuildOptions, Output};
+use crate::schedule::Cancel;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
@@ -156,6 +159,7 @@ async fn respond(shared: Arc<Shared>, request: Request) -> Result<Response, ApiE
     let reservation = with_manifest.then(|| Kept::reserve(&shared)).transpose()?;
     let permit = admit(&shared).await?;
     let deadline = started + shared.options.request_timeout;
+    let _abandoned = Abandoned(build.cancel.clone());
     let making = Arc::clone(&shared);
     let made = tokio::task::spawn_blocking(move || {
         let made = make(&making, build, format);
@@ -175,6 +179,17 @@ async fn respond(shared: Arc<Shared>, request: Request) -> Result<Response, ApiE
             shared.metrics.first_byte(started.elapsed());
             Ok(streamed(&shared, made, started))
         }
+    }
+}
+
+/// Stops the bulletin when dropped with the request's future: the client
+/// went away (the server drops the future of a closed connection), or the
+/// time was up; once the bulletin is made, there is nothing left to stop.
+struct Abandoned(Cancel);
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        self.0.cancel();
     }
 }
 
@@ -210,8 +225,9 @@ fn bulletin_job(shared: &Shared, body: &[u8]) -> Result<(BuildOptions, (Format, 
 }
 
 /// Makes the bulletin as `build` does, with the voice the service keeps
-/// open, into a new temporary folder.
+/// open, into a new temporary folder; one stopped is counted as cancelled.
 fn make(shared: &Shared, build: BuildOptions, (format, encoding): (Format, Encoding)) -> Result<Made> {
+    let _running = Running::count(&shared.metrics.running);
     let folder = tempfile::Builder::new()
         .prefix("briefing-serve-")
         .tempdir()
@@ -219,7 +235,11 @@ fn make(shared: &Shared, build: BuildOptions, (format, encoding): (Format, Encod
     let audio = folder.path().join(format!("bulletin.{}", encoding.extension()));
     let build = BuildOptions { output: Output::File(audio.clone()), ..build };
     let open = |name: &str, options: &crate::synth::VoiceOptions| shared.voices.get(name, options);
-    let report = crate::pipeline::build_opened(&build, &mut (), &open)?;
+    let report = crate::pipeline::build_opened(&build, &mut (), &open).inspect_err(|error| {
+        if matches!(error, Error::Stopped) {
+            shared.metrics.synthesis(0.0, 0, 0, true);
+        }
+    })?;
     shared.metrics.synthesis(report.duration, report.cache_hits, report.synthesized, false);
     let manifest = report.manifests.into_iter().next().ok_or_else(|| Error::output("serve", "no bulletin was made"))?;
     Ok(Made { _folder: folder, audio, format, manifest })

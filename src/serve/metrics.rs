@@ -1,6 +1,7 @@
 //! What `/metrics` tells, in Prometheus' text format: requests by route
 //! and status, their latency, the audio made, the sentence cache's hits,
-//! the queue, and syntheses stopped because their client went away.
+//! the queue, and syntheses stopped because their client went away or
+//! their time was up.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -26,7 +27,8 @@ pub struct Metrics {
     pub waiting: AtomicUsize,
     /// Syntheses under way.
     pub running: AtomicUsize,
-    /// Syntheses stopped because their client went away or stopped reading.
+    /// Syntheses stopped because their client went away or stopped reading,
+    /// or their time was up.
     cancelled: AtomicU64,
 }
 
@@ -126,7 +128,7 @@ impl Metrics {
             (
                 "briefing_syntheses_cancelled_total",
                 "counter",
-                "Syntheses stopped because the client went away.",
+                "Syntheses stopped because the client went away or the time was up.",
                 load(&self.cancelled).to_string(),
             ),
         ];

@@ -489,6 +489,79 @@ mod tests {
         running.join().unwrap().unwrap();
     }
 
+    /// The value of the metric `name` (one without labels).
+    fn metric(address: SocketAddr, name: &str) -> f64 {
+        let reply = exchange(address, "GET /metrics HTTP/1.1", "");
+        let line = text(&reply).lines().find_map(|l| l.strip_prefix(&format!("{name} "))?.parse().ok());
+        line.unwrap_or_else(|| panic!("no {name} in {}", text(&reply)))
+    }
+
+    /// Waits until the metric `name` is `value`, for at most `limit`.
+    fn wait_metric(address: SocketAddr, name: &str, value: f64, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while metric(address, name) != value {
+            assert!(Instant::now() < deadline, "{name} is {} after {limit:?}", metric(address, name));
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// One synthesis at a time, by a fake voice that takes 50 ms over each
+    /// sentence, its level left as it is (10 Hz is no rate to measure).
+    fn one_slow_voice() -> (ServeOptions, Voices) {
+        let mut options = ServeOptions::new(BuildOptions::default());
+        (options.max_concurrent, options.max_input_chars) = (1, 50_000);
+        options.build.master.loudness = None;
+        let voices = Voices::new(2, options.jobs());
+        let slow = Arc::new(crate::synth::fake::Fake::slow("slow", Duration::from_millis(50)));
+        voices.keep(&options.build.voice, &options.build.voice_options, slow);
+        (options, voices)
+    }
+
+    /// A bulletin of `sentences` sentences, as a request's body.
+    fn bulletin_of(sentences: usize) -> String {
+        let body: String = (1..=sentences).map(|n| format!("Voici la phrase {n}. ")).collect();
+        json!({ "articles": { "title": "Un titre", "body": body }, "response_format": "wav" }).to_string()
+    }
+
+    #[test]
+    fn a_bulletin_whose_client_leaves_is_stopped_and_frees_its_slot() {
+        let (options, voices) = one_slow_voice();
+        let (address, stop, running) = started(options, voices);
+        // 400 sentences: ten seconds or more on two threads.
+        let long = bulletin_of(400);
+        let mut client = std::net::TcpStream::connect(address).unwrap();
+        write!(client, "POST /v1/bulletins HTTP/1.1\r\nHost: test\r\nContent-Length: {}\r\n\r\n{long}", long.len())
+            .unwrap();
+        wait_metric(address, "briefing_syntheses_running", 1.0, Duration::from_secs(5));
+        std::thread::sleep(Duration::from_millis(300));
+        let left = Instant::now();
+        drop(client);
+        let reply = exchange(address, "POST /v1/bulletins HTTP/1.1", &bulletin_of(2));
+        assert!(text(&reply).starts_with("HTTP/1.1 200"), "{}", text(&reply));
+        assert!(left.elapsed() < Duration::from_secs(4), "the next bulletin waited {:?}", left.elapsed());
+        assert_eq!(metric(address, "briefing_syntheses_cancelled_total"), 1.0);
+        assert_eq!(metric(address, "briefing_syntheses_running"), 0.0);
+        stop.stop();
+        running.join().unwrap().unwrap();
+    }
+
+    #[test]
+    fn a_bulletin_past_its_time_is_stopped_and_the_next_served() {
+        let (mut options, voices) = one_slow_voice();
+        options.request_timeout = Duration::from_secs(1);
+        let (address, stop, running) = started(options, voices);
+        let started = Instant::now();
+        let reply = exchange(address, "POST /v1/bulletins HTTP/1.1", &bulletin_of(400));
+        assert!(text(&reply).starts_with("HTTP/1.1 503") && text(&reply).contains("in time"), "{}", text(&reply));
+        wait_metric(address, "briefing_syntheses_cancelled_total", 1.0, Duration::from_secs(2));
+        wait_metric(address, "briefing_syntheses_running", 0.0, Duration::from_secs(1));
+        let reply = exchange(address, "POST /v1/bulletins HTTP/1.1", &bulletin_of(2));
+        assert!(text(&reply).starts_with("HTTP/1.1 200"), "{}", text(&reply));
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        stop.stop();
+        running.join().unwrap().unwrap();
+    }
+
     #[test]
     fn keys_are_compared_whole() {
         let key = digest("s3cret");

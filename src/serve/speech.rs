@@ -155,6 +155,8 @@ pub(super) fn job(
     let voice = voice(options, asked.voice.as_deref().unwrap_or(&options.build.voice))?;
     let mut build = options.build.clone();
     build.inputs = vec![Input::Memory { name: name.to_owned(), text: input }];
+    // The request's own, not shared with the others cloned from the options.
+    build.cancel = crate::schedule::Cancel::new();
     build.format = written;
     build.script.announcements = None;
     if options.dialect_of_voice {
@@ -253,10 +255,10 @@ fn synthesize(shared: &Shared, build: &BuildOptions, format: Format, sending: Se
 }
 
 /// Counts a synthesis under way for as long as it lives, a panic included.
-struct Running<'a>(&'a std::sync::atomic::AtomicUsize);
+pub(super) struct Running<'a>(&'a std::sync::atomic::AtomicUsize);
 
 impl<'a> Running<'a> {
-    fn count(running: &'a std::sync::atomic::AtomicUsize) -> Self {
+    pub fn count(running: &'a std::sync::atomic::AtomicUsize) -> Self {
         running.fetch_add(1, Ordering::SeqCst);
         Running(running)
     }

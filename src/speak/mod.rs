@@ -132,7 +132,8 @@ pub(crate) fn speak_opened(
     let mut at = 0;
     'bulletin: while at < segments.len() {
         let texts = segments[at..].iter().map(|(_, s)| s.spoken.as_str());
-        let mut synthesis = Synthesis::start(engine.clone(), finish.clone(), texts, options.jobs)?;
+        let mut synthesis =
+            Synthesis::start(engine.clone(), finish.clone(), texts, options.jobs, options.cancel.clone())?;
         let mut jumped = None;
         for (part, segment) in &segments[at..] {
             let (_, speech) = synthesis.next()?;
