@@ -239,9 +239,15 @@ fn two_articles() -> Value {
 /// What `build` makes of `articles` (no cache) into `name` in `tmp`: the
 /// audio file's bytes, and its manifest.
 fn built_bulletin(tmp: &Path, articles: &Value, name: &str) -> (Vec<u8>, Value) {
+    built_with(tmp, articles, name, &[])
+}
+
+/// [`built_bulletin`], with more options for `build`.
+fn built_with(tmp: &Path, articles: &Value, name: &str, args: &[&str]) -> (Vec<u8>, Value) {
     let file = article(tmp, "articles.json", articles.to_string().as_bytes());
     let out = tmp.join(name);
-    briefing().args(["build", "--no-cache", file.to_str().unwrap(), "-o", out.to_str().unwrap()]).assert().success();
+    let written = ["build", "--no-cache", file.to_str().unwrap(), "-o", out.to_str().unwrap()];
+    briefing().args(written).args(args).assert().success();
     let manifest = serde_json::from_slice(&std::fs::read(out.with_extension("json")).unwrap()).unwrap();
     (std::fs::read(&out).unwrap(), manifest)
 }
@@ -334,6 +340,55 @@ fn a_bulletin_with_its_manifest_is_fetched_once_with_the_key() {
     let mut server = server;
     assert!(server.child.wait().unwrap().success());
     assert_eq!(names(&temporary), Vec::<String>::new(), "its files are removed at the stop");
+}
+
+#[test]
+fn a_bulletin_s_subtitles_are_those_build_writes_each_fetched_once() {
+    let tmp = TempDir::new().unwrap();
+    let articles = two_articles();
+    let key = article(tmp.path(), "key", b"k-2\n");
+    let server = Server::start(&["--api-key-file", key.to_str().unwrap()]);
+    let key = "Authorization: Bearer k-2";
+    let waiting = || server.metric_with("briefing_bulletins_waiting ", key);
+    for (format, content_type, audio_first) in [("srt", "application/x-subrip", false), ("vtt", "text/vtt", true)] {
+        let name = format!("built-{format}.wav");
+        let (audio, _) = built_with(tmp.path(), &articles, &name, &["--subtitles", format]);
+        let subtitles = std::fs::read(tmp.path().join(&name).with_extension(format)).unwrap();
+        let request = serde_json::json!({ "articles": articles, "response_format": "wav", "subtitles": format });
+        let manifest = post_bulletin(&server, "/v1/bulletins?manifest=1", &request, key).json();
+        let url =
+            |field: &str| manifest[field].as_str().unwrap_or_else(|| panic!("no {field} in {manifest}")).to_owned();
+        let (audio_url, subtitles_url) = (url("audio_url"), url("subtitles_url"));
+        assert_eq!(subtitles_url.replace("/subtitles", "/audio"), audio_url, "one id for both");
+        server.get(&subtitles_url, "").assert_error(401, "missing_api_key");
+        if audio_first {
+            assert!(server.get(&audio_url, key).body == audio, "{format}: the audio is build's");
+            assert_eq!(waiting(), 1.0, "the subtitles still wait");
+        }
+        let fetched = server.get(&subtitles_url, key);
+        assert_eq!((fetched.status, fetched.header("content-type")), (200, Some(content_type)));
+        assert!(
+            fetched.body == subtitles,
+            "{format}: not build's:\n{}\n---\n{}",
+            String::from_utf8_lossy(&fetched.body),
+            String::from_utf8_lossy(&subtitles)
+        );
+        server.get(&subtitles_url, key).assert_error(404, "not_found");
+        if !audio_first {
+            assert_eq!(waiting(), 1.0, "the audio still waits");
+            assert!(server.get(&audio_url, key).body == audio, "{format}: the audio is build's");
+        }
+        assert_eq!(waiting(), 0.0, "gone with its last file");
+    }
+    let request = serde_json::json!({ "articles": articles, "subtitles": "srt" });
+    let refused = post_bulletin(&server, "/v1/bulletins", &request, key);
+    refused.assert_error(400, "subtitles_need_manifest");
+    assert!(refused.json()["error"]["message"].as_str().unwrap().contains("?manifest=1"));
+    let request = serde_json::json!({ "articles": articles, "subtitles": "ass" });
+    post_bulletin(&server, "/v1/bulletins?manifest=1", &request, key).assert_error(400, "invalid_subtitles");
+    let request = serde_json::json!({ "articles": articles });
+    let plain = post_bulletin(&server, "/v1/bulletins?manifest=1", &request, key).json();
+    assert!(plain.get("subtitles_url").is_none() && plain.get("audio_url").is_some(), "{plain}");
 }
 
 #[test]

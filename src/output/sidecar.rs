@@ -34,6 +34,9 @@ pub enum Subtitles {
 }
 
 impl Subtitles {
+    /// Every format, for those that name one by its extension (`serve`).
+    pub const ALL: [Subtitles; 2] = [Subtitles::Srt, Subtitles::Vtt];
+
     /// "00:01:02,345" (SRT) or "00:01:02.345" (WebVTT), rounded to the millisecond.
     fn timestamp(self, sample: usize, sample_rate: u32) -> String {
         let ms = (sample as u128 * 1000 + u128::from(sample_rate) / 2) / u128::from(sample_rate);

@@ -5,7 +5,8 @@
 //! program, not guessed from the first sentence as a stream must). The
 //! finished file is streamed back; with `?manifest=1` the build's manifest
 //! comes back instead, with the address to fetch the audio from, once,
-//! before it expires (`GET /v1/bulletins/ID/audio`). A bulletin whose
+//! before it expires (`GET /v1/bulletins/ID/audio`), and that of the
+//! subtitles if asked (`GET /v1/bulletins/ID/subtitles`). A bulletin whose
 //! client goes away, or whose time is up, is stopped (see
 //! [`Cancel`]): its synthesis slot is free for the next request.
 
@@ -15,7 +16,7 @@ use super::{ApiError, Shared};
 use crate::article::Format as TextFormat;
 use crate::error::{Error, Result};
 use crate::manifest::Manifest;
-use crate::output::Encoding;
+use crate::output::{Encoding, Sidecar, Subtitles};
 use crate::pipeline::{BuildOptions, Output};
 use crate::schedule::Cancel;
 use axum::body::{Body, Bytes};
@@ -34,24 +35,33 @@ use tempfile::TempDir;
 const READ: usize = 64 << 10;
 
 /// Articles as the command line's JSON input takes them (a list, or one),
-/// read as a bulletin, with the announcements if asked.
+/// read as a bulletin, with the announcements and subtitles if asked.
 #[derive(Debug, Deserialize)]
 struct BulletinRequest {
     articles: serde_json::Value,
     #[serde(default)]
     announce: bool,
+    /// `srt` or `vtt`, as `build --subtitles` takes it.
+    subtitles: Option<String>,
     #[serde(flatten)]
     asked: Asked,
 }
 
 /// A bulletin made: its folder (removed when this is dropped), its audio
-/// file and manifest.
+/// file and manifest, and the subtitles `build` wrote beside it if asked.
 struct Made {
     /// Held for its removal when dropped.
     _folder: TempDir,
     audio: std::path::PathBuf,
     format: Format,
     manifest: Manifest,
+    subtitles: Option<Subtitle>,
+}
+
+/// A subtitle file as `build` wrote it (small: it is kept in memory).
+struct Subtitle {
+    format: Subtitles,
+    text: Bytes,
 }
 
 /// Bulletins made with `?manifest=1`, waiting for their audio to be
@@ -66,9 +76,22 @@ pub(crate) struct Kept {
 
 #[derive(Default)]
 struct Waiting {
-    bulletins: HashMap<String, (Made, Instant)>,
+    bulletins: HashMap<String, (Left, Instant)>,
     /// Places taken by bulletins being made.
     reserved: usize,
+}
+
+/// What of a bulletin is still to be fetched: it goes once nothing is.
+struct Left {
+    audio: Option<Made>,
+    subtitles: Option<Subtitle>,
+}
+
+impl Left {
+    fn bytes(&self) -> u64 {
+        let subtitles = self.subtitles.as_ref().map_or(0, |s| s.text.len() as u64);
+        self.audio.as_ref().map_or(0, |made| size(&made.audio)) + subtitles
+    }
 }
 
 impl Kept {
@@ -91,10 +114,10 @@ impl Kept {
         self.lock().bulletins.clear();
     }
 
-    /// Bulletins waiting, and the bytes of their audio.
+    /// Bulletins waiting, and the bytes of their audio and subtitles.
     pub fn held(&self) -> (usize, u64) {
         let waiting = self.lock();
-        let bytes = waiting.bulletins.values().map(|(made, _)| size(&made.audio)).sum();
+        let bytes = waiting.bulletins.values().map(|(left, _)| left.bytes()).sum();
         (waiting.bulletins.len(), bytes)
     }
 
@@ -112,17 +135,25 @@ impl Kept {
     }
 
     /// Keeps `made` in the place reserved, under a new unguessable name.
-    fn keep(&self, reservation: Reservation, made: Made) -> Result<String, ApiError> {
+    fn keep(&self, reservation: Reservation, mut made: Made) -> Result<String, ApiError> {
         let id = unguessable()?;
-        self.lock().bulletins.insert(id.clone(), (made, Instant::now() + self.expiry));
+        let left = Left { subtitles: made.subtitles.take(), audio: Some(made) };
+        self.lock().bulletins.insert(id.clone(), (left, Instant::now() + self.expiry));
         drop(reservation);
         Ok(id)
     }
 
-    /// The bulletin called `id`, taken away, if it is there and in time.
-    fn take(&self, id: &str) -> Option<Made> {
+    /// The `part` of the bulletin called `id`, taken away, if it is there
+    /// and in time; the bulletin goes with its last part.
+    fn take<T>(&self, id: &str, part: impl FnOnce(&mut Left) -> Option<T>) -> Option<T> {
         self.expire();
-        self.lock().bulletins.remove(id).map(|(made, _)| made)
+        let mut waiting = self.lock();
+        let (left, _) = waiting.bulletins.get_mut(id)?;
+        let taken = part(left);
+        if left.audio.is_none() && left.subtitles.is_none() {
+            waiting.bulletins.remove(id);
+        }
+        taken
     }
 }
 
@@ -155,7 +186,7 @@ async fn respond(shared: Arc<Shared>, request: Request) -> Result<Response, ApiE
     let started = Instant::now();
     let with_manifest = manifest_asked(request.uri().query());
     let body = read_body(request, &shared).await?;
-    let (build, format) = bulletin_job(&shared, &body)?;
+    let (build, format) = bulletin_job(&shared, &body, with_manifest)?;
     let reservation = with_manifest.then(|| Kept::reserve(&shared)).transpose()?;
     let permit = admit(&shared).await?;
     let deadline = started + shared.options.request_timeout;
@@ -199,11 +230,21 @@ fn manifest_asked(query: Option<&str>) -> bool {
 }
 
 /// The options the bulletin is made with, its format and encoding (a
-/// file's: not PCM, which has no header).
-fn bulletin_job(shared: &Shared, body: &[u8]) -> Result<(BuildOptions, (Format, Encoding)), ApiError> {
+/// file's: not PCM, which has no header); subtitles only `with_manifest`,
+/// which gives the address to fetch them from.
+fn bulletin_job(
+    shared: &Shared,
+    body: &[u8],
+    with_manifest: bool,
+) -> Result<(BuildOptions, (Format, Encoding)), ApiError> {
     let request: BulletinRequest = parsed(body, "a bulletin request")?;
     if !(request.articles.is_array() || request.articles.is_object()) {
         return Err(ApiError::bad("invalid_articles", "articles: a list of articles ({\"title\", \"body\"}), or one"));
+    }
+    let subtitles = request.subtitles.as_deref().map(subtitles).transpose()?;
+    if subtitles.is_some() && !with_manifest {
+        let message = "subtitles are a file of their own: ask POST /v1/bulletins?manifest=1, which gives their address";
+        return Err(ApiError::bad("subtitles_need_manifest", message));
     }
     let articles = ("articles", request.articles.to_string());
     let (mut build, format) = job(shared, request.asked, articles, TextFormat::Json)?;
@@ -221,7 +262,16 @@ fn bulletin_job(shared: &Shared, body: &[u8]) -> Result<(BuildOptions, (Format, 
             .map_err(|e| ApiError::bad("invalid_announcements", e.to_string()))?;
         build.script.announcements = Some(announcements);
     }
+    build.subtitles = subtitles;
     Ok((build, (format, encoding)))
+}
+
+/// The subtitle format named as `build --subtitles` names it.
+fn subtitles(name: &str) -> Result<Subtitles, ApiError> {
+    Subtitles::ALL.into_iter().find(|s| s.extension() == name).ok_or_else(|| {
+        let names: Vec<&str> = Subtitles::ALL.iter().map(Sidecar::extension).collect();
+        ApiError::bad("invalid_subtitles", format!("subtitles {name:?}: choose among {}", names.join(", ")))
+    })
 }
 
 /// Makes the bulletin as `build` does, with the voice the service keeps
@@ -242,30 +292,55 @@ fn make(shared: &Shared, build: BuildOptions, (format, encoding): (Format, Encod
     })?;
     shared.metrics.synthesis(report.duration, report.cache_hits, report.synthesized, false);
     let manifest = report.manifests.into_iter().next().ok_or_else(|| Error::output("serve", "no bulletin was made"))?;
-    Ok(Made { _folder: folder, audio, format, manifest })
+    let subtitles = build.subtitles.map(|format| written_beside(&audio, format)).transpose()?;
+    Ok(Made { _folder: folder, audio, format, manifest, subtitles })
+}
+
+/// The subtitles `build` wrote beside `audio`, read back.
+fn written_beside(audio: &std::path::Path, format: Subtitles) -> Result<Subtitle> {
+    let path = audio.with_extension(format.extension());
+    let text = std::fs::read(&path).map_err(|e| Error::reading(path.display().to_string(), e))?;
+    Ok(Subtitle { format, text: Bytes::from(text) })
 }
 
 /// The build's manifest, with where to fetch the audio and for how long.
 fn kept(shared: &Shared, reservation: Reservation, made: Made) -> Result<Response, ApiError> {
     let mut manifest = serde_json::to_value(&made.manifest)
         .map_err(|_| ApiError::busy(StatusCode::SERVICE_UNAVAILABLE, "the manifest could not be written", 1))?;
+    let subtitled = made.subtitles.is_some();
     let id = shared.kept.keep(reservation, made)?;
     manifest["audio_url"] = format!("/v1/bulletins/{id}/audio").into();
+    if subtitled {
+        manifest["subtitles_url"] = format!("/v1/bulletins/{id}/subtitles").into();
+    }
     manifest["expires_in"] = shared.kept.expiry.as_secs_f64().into();
     Ok(Json(manifest).into_response())
 }
 
 /// `GET /v1/bulletins/ID/audio`: a bulletin kept with its manifest, once.
 pub(super) async fn audio(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
-    match shared.kept.take(&id) {
+    match shared.kept.take(&id, |left| left.audio.take()) {
         Some(made) => streamed(&shared, made, Instant::now()),
-        None => ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "no such bulletin: each is fetched once, before it expires",
-        )
-        .into_response(),
+        None => gone().into_response(),
     }
+}
+
+/// `GET /v1/bulletins/ID/subtitles`: its subtitles, once.
+pub(super) async fn subtitles_of(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    match shared.kept.take(&id, |left| left.subtitles.take()) {
+        Some(Subtitle { format, text }) => {
+            let content_type = match format {
+                Subtitles::Srt => "application/x-subrip",
+                Subtitles::Vtt => "text/vtt",
+            };
+            ([(header::CONTENT_TYPE, content_type)], text).into_response()
+        }
+        None => gone().into_response(),
+    }
+}
+
+fn gone() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such bulletin: each file is fetched once, before it expires")
 }
 
 /// The bulletin's file, sent as the client reads it, its folder removed

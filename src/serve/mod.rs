@@ -250,6 +250,7 @@ fn routes(shared: Arc<Shared>) -> Router {
         .route("/v1/audio/speech", post(speech::speech))
         .route("/v1/bulletins", post(bulletin::bulletin))
         .route(BULLETIN_AUDIO, get(bulletin::audio))
+        .route(BULLETIN_SUBTITLES, get(bulletin::subtitles_of))
         .route("/v1/models", get(models))
         .route("/v1/voices", get(voices))
         .route("/metrics", get(metrics))
@@ -341,15 +342,17 @@ async fn counted(State(shared): State<Arc<Shared>>, request: Request, next: Next
     response
 }
 
-/// Where a bulletin kept with its manifest is fetched.
+/// Where a bulletin kept with its manifest is fetched, and its subtitles.
 const BULLETIN_AUDIO: &str = "/v1/bulletins/{id}/audio";
+const BULLETIN_SUBTITLES: &str = "/v1/bulletins/{id}/subtitles";
 
 /// A route's name for the metrics: one of ours, or "other" (the label's
 /// values stay few whatever clients ask).
 fn route(path: &str) -> &'static str {
-    let kept = path.strip_prefix("/v1/bulletins/").and_then(|p| p.strip_suffix("/audio"));
-    if kept.is_some_and(|id| !id.contains('/')) {
-        return BULLETIN_AUDIO;
+    match path.strip_prefix("/v1/bulletins/").and_then(|p| p.split_once('/')) {
+        Some((_, "audio")) => return BULLETIN_AUDIO,
+        Some((_, "subtitles")) => return BULLETIN_SUBTITLES,
+        _ => {}
     }
     ["/v1/audio/speech", "/v1/bulletins", "/v1/models", "/v1/voices", "/healthz", "/metrics"]
         .into_iter()
