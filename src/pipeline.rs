@@ -751,6 +751,21 @@ mod tests {
     }
 
     #[test]
+    fn a_bulletin_of_each_stopped_is_not_recorded_as_failed() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = articles(dir.path(), "Deuxième titre\n\nLa fin.");
+        let (cancel, each) = (Cancel::new(), dir.path().join("each"));
+        let options = options(&input, Output::Each(each.clone())).jobs(1usize).cancel(cancel.clone());
+        let planned = planned(&options, &mut ()).unwrap();
+        cancel.cancel();
+        let slow = Arc::new(Fake::slow("slow", Duration::from_millis(50)));
+        let error = build_with(&options, planned, slow, &mut (), Stopwatch::start()).unwrap_err();
+        assert!(matches!(error, Error::Stopped), "{error}");
+        let left: Vec<_> = std::fs::read_dir(&each).into_iter().flatten().map(|e| e.unwrap().file_name()).collect();
+        assert!(left.is_empty(), "no bulletin, no failure record: {left:?}");
+    }
+
+    #[test]
     fn an_article_that_fails_is_recorded_and_the_others_made_then_it_alone_is_made_again() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");

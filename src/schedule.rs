@@ -170,9 +170,9 @@ impl<T: Send + 'static> Synthesis<T> {
 
     /// Drops the sentences before `position` still to be handed out: the
     /// rest of a bulletin that failed, so that the next one starts at its
-    /// own first sentence.
+    /// own first sentence. A cancelled run has nothing left to skip to.
     pub(crate) fn skip_to(&mut self, position: usize) {
-        while self.next < position.min(self.texts.len()) {
+        while self.next < position.min(self.texts.len()) && !self.cancel.is_cancelled() {
             // Made or failed, it is not wanted.
             let _ = self.next();
         }
