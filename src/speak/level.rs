@@ -2,54 +2,92 @@
 
 use crate::audio;
 use crate::error::Result;
+use crate::master::analysis::Unit;
 use crate::master::limiter::{Limited, Limiter};
 use crate::master::loudness::Gating;
 use crate::master::{linear, release_units, LoudnessTarget, MasterOptions, MAX_LIMITING, TRUE_PEAK_MARGIN};
 use crate::voicing::Speech;
 
-/// The level of a program heard as it is made: one gain for the whole
-/// bulletin, never a gain per sentence, and the limiter over each sentence
+/// The level of a program heard as it is made: one gain over many
+/// sentences, never a gain per sentence, and the limiter over each sentence
 /// under the true-peak limit. The gain comes from the loudness of the whole
 /// bulletin when every sentence is known before it is heard (from the
-/// sentence cache); otherwise from the first sentence's (the voice's level
-/// hardly moves from one sentence to the next).
+/// sentence cache). Otherwise it follows the loudness of the sentences made
+/// so far, set again before each sentence (in the pause before it, so no
+/// change is heard within one) until [`SETTLED_SECONDS`] of speech have been
+/// measured, then holds: a first sentence alone is a poor guess when it is
+/// short ("Bonsoir." came out 1.4 LU under `build`'s level, the whole text
+/// at its gain).
 pub struct LiveLevel {
     target: Option<LoudnessTarget>,
     rate: u32,
     gain: Option<f32>,
+    /// The sentences measured so far, while the gain still follows them.
+    heard: Vec<Vec<Unit>>,
+    /// Whether the gain no longer moves: the whole bulletin was measured,
+    /// or enough of it.
+    settled: bool,
 }
+
+/// Seconds of speech after which the running gain holds: enough for the
+/// integrated loudness to be that of the voice, not of a few words, and a
+/// bound on the measuring each sentence costs.
+const SETTLED_SECONDS: f64 = 30.0;
 
 impl LiveLevel {
     pub fn new(options: &MasterOptions, rate: u32) -> Self {
-        LiveLevel { target: options.loudness, rate, gain: None }
+        LiveLevel { target: options.loudness, rate, gain: None, heard: Vec::new(), settled: false }
     }
 
     /// Sets the gain from the whole bulletin: its sentences in order, each
     /// with the pause after it, measured as `build` measures a program,
     /// the limiter's effect at that gain included (a few rounds).
-    pub fn measure_whole<'a>(&mut self, sentences: impl IntoIterator<Item = (&'a Speech, f32)> + Clone) {
-        let Some(target) = self.target else { return };
-        let mut gain = live_gain(target, self.loudness(sentences.clone(), None));
+    pub fn measure_whole<'a>(&mut self, sentences: impl IntoIterator<Item = (&'a Speech, f32)>) {
+        let units = sentences.into_iter().map(|(speech, pause)| (speech.units.as_slice(), pause));
+        self.gain = self.fit(&units.collect::<Vec<_>>());
+        self.settled = true;
+    }
+
+    /// The gain that brings `sentences` (units, then the pause after) to
+    /// the target, the limiter's effect included.
+    fn fit(&self, sentences: &[(&[Unit], f32)]) -> Option<f32> {
+        let target = self.target?;
+        let mut gain = live_gain(target, self.loudness(sentences, None));
         for _ in 0..LIVE_FITS {
-            gain = live_gain(target, self.loudness(sentences.clone(), Some(live_ceiling(target, gain))));
+            gain = live_gain(target, self.loudness(sentences, Some(live_ceiling(target, gain))));
         }
-        self.gain = Some(gain);
+        Some(gain)
+    }
+
+    /// Measures one more sentence into the running gain, until it settles.
+    fn follow(&mut self, speech: &Speech) {
+        if self.settled {
+            return;
+        }
+        self.heard.push(speech.units.clone());
+        let heard: Vec<(&[Unit], f32)> = self.heard.iter().map(|units| (units.as_slice(), 0.0)).collect();
+        self.gain = self.fit(&heard);
+        let samples: u64 = self.heard.iter().flatten().map(|u| u64::from(u.len)).sum();
+        if samples as f64 >= SETTLED_SECONDS * f64::from(self.rate) {
+            self.settled = true;
+            self.heard = Vec::new();
+        }
     }
 
     /// Integrated loudness of `sentences` and their pauses, each sentence
     /// through the limiter at `ceiling` if any, as [`LiveLevel::shape`]
     /// limits it.
-    fn loudness<'a>(&self, sentences: impl IntoIterator<Item = (&'a Speech, f32)>, ceiling: Option<f32>) -> f64 {
+    fn loudness(&self, sentences: &[(&[Unit], f32)], ceiling: Option<f32>) -> f64 {
         let mut gating = Gating::new(self.rate);
-        for (speech, pause) in sentences {
+        for &(units, pause) in sentences {
             match ceiling {
                 Some(ceiling) => {
                     let mut limiter = Limiter::new(ceiling, release_units());
                     let add = &mut |l: Limited| gating.add(l.unit.len, l.energy());
-                    speech.units.iter().for_each(|&u| limiter.push(u, add));
+                    units.iter().for_each(|&u| limiter.push(u, add));
                     limiter.finish(add);
                 }
-                None => speech.units.iter().for_each(|u| gating.add(u.len, f64::from(u.energy))),
+                None => units.iter().for_each(|u| gating.add(u.len, f64::from(u.energy))),
             }
             gating.add(audio::samples_in(pause, self.rate) as u32, 0.0);
         }
@@ -60,9 +98,7 @@ impl LiveLevel {
     pub fn shape(&mut self, speech: &Speech) -> Result<Vec<f32>> {
         let samples = speech.samples()?.into_owned();
         let Some(target) = self.target else { return Ok(samples) };
-        if self.gain.is_none() {
-            self.measure_whole([(speech, 0.0)]);
-        }
+        self.follow(speech);
         let gain = self.gain.unwrap_or(1.0);
         let ceiling = live_ceiling(target, gain);
         let mut gains = Vec::with_capacity(samples.len());
