@@ -14,8 +14,9 @@
 # Each pass reports the status codes, the throughput of served requests,
 # p50/p95/p99 latency (to the whole response), the time to the first audio
 # byte (the service's own histogram: its mean, and the bucket under which
-# half and 95 % fall), and the server's resident memory before and after,
-# with its peak. Fails on any 5xx, or any status but 200 and a clean
+# half and 95 % fall), and the server's resident memory before, after the
+# load, after the same load again (memory that stays flat does not grow
+# with the second) and at its peak. Fails on any 5xx, or any status but 200 and a clean
 # refusal (429, 503).
 #
 # Usage: scripts/bench-serve.sh [REQUESTS] [CONCURRENCY]   (400 32)
@@ -52,21 +53,23 @@ pass() {
     address=$(sed -n 's|.*serving on http://\([^ ]*\).*|\1|p' "$work/server.log")
     [ -n "$address" ] || { cat "$work/server.log" >&2; exit 1; }
     rss() { awk -v field="$1" '$1 == field ":" { print $2 }' "/proc/$server/status"; }
-    local before after peak
+    local before after=() peak round
     before=$(rss VmRSS)
-    timeout 900 "$oha" -n "$requests" -c "$concurrency" -m POST -T application/json -d "$body" \
-        --no-tui "${json[@]}" "http://$address/v1/audio/speech" > "$work/oha.json"
+    for round in 1 2; do
+        timeout 900 "$oha" -n "$requests" -c "$concurrency" -m POST -T application/json -d "$body" \
+            --no-tui "${json[@]}" "http://$address/v1/audio/speech" > "$work/oha-$round.json"
+        after+=("$(rss VmRSS)")
+    done
     curl -s "http://$address/metrics" > "$work/metrics.txt"
-    after=$(rss VmRSS)
     peak=$(rss VmHWM)
     kill "$server"
     wait "$server" 2>/dev/null || true
     server=
 
-    python3 - "$name" "$work/oha.json" "$work/metrics.txt" "$before" "$after" "$peak" <<'PY'
+    python3 - "$name" "$work/oha-1.json" "$work/oha-2.json" "$work/metrics.txt" "$before" "${after[@]}" "$peak" <<'PY'
 import json, sys
-name, report, metrics = sys.argv[1], json.load(open(sys.argv[2])), {}
-for line in open(sys.argv[3]):
+name, report, again, metrics = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3])), {}
+for line in open(sys.argv[4]):
     line = line.strip()
     if line and not line.startswith("#"):
         key, value = line.rsplit(" ", 1)
@@ -74,7 +77,7 @@ for line in open(sys.argv[3]):
 summary, latency = report["summary"], report["latencyPercentiles"]
 codes = {int(k): v for k, v in report["statusCodeDistribution"].items()}
 served = codes.get(200, 0)
-before, after, peak = (int(v) / 1024 for v in sys.argv[4:7])
+before, after, after_again, peak = (int(v) / 1024 for v in sys.argv[5:9])
 
 # Time to the first audio byte, from the service's histogram.
 count = metrics["briefing_first_byte_seconds_count"]
@@ -92,10 +95,11 @@ print(f"status codes   {dict(sorted(codes.items()))}; errors {report.get('errorD
 print(f"served         {served} of {sum(codes.values())}: {served / summary['total']:.1f} requests/s ({summary['total']:.1f} s)")
 print(f"latency        p50 {latency['p50']:.3f} s, p95 {latency['p95']:.3f} s, p99 {latency['p99']:.3f} s (every response)")
 print(f"first byte     {mean:.3f} s on average ({count:.0f} responses); half under {under(0.5)}, 95 % under {under(0.95)}")
-print(f"server memory  {before:.1f} MiB before, {after:.1f} MiB after, {peak:.1f} MiB at the peak")
-bad = {c: n for c, n in codes.items() if c not in (200, 429, 503)}
-if bad or report.get("errorDistribution"):
-    sys.exit(f"requests neither served nor cleanly refused: {bad} {report.get('errorDistribution')}")
+print(f"server memory  {before:.1f} MiB before, {after:.1f} MiB after the load, {after_again:.1f} MiB after it again, {peak:.1f} MiB at the peak")
+for run in (report, again):
+    bad = {c: n for c, n in run["statusCodeDistribution"].items() if int(c) not in (200, 429, 503)}
+    if bad or run.get("errorDistribution"):
+        sys.exit(f"requests neither served nor cleanly refused: {bad} {run.get('errorDistribution')}")
 PY
 }
 
