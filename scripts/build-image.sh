@@ -19,8 +19,8 @@
 #   BRIEFING_PODMAN="podman --runtime runc --cgroup-manager cgroupfs"
 # BRIEFING_PODMAN_RUN: options for `podman run` (resource limits).
 #
-# Not run by CI: a release build inside the image takes 6 to 11 minutes on
-# two cores, which would double CI's time.
+# Not run by CI: a release build inside the image took 10 to 11 minutes on
+# two shared cores, which would take CI past its half-hour budget.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 local_bases=false
