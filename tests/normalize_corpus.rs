@@ -36,8 +36,11 @@ struct Case {
 /// of 794 (99.0 %). Set 2's misses were seen while these rules were written:
 /// it is unseen no more, its arrival figure stands. Then "hab." as a unit,
 /// units after "millions de" and "dont" taking up the noun of the clause
-/// before: 790 of 794 (99.5 %).
-const UNSEEN_FLOOR: f64 = 0.994;
+/// before: 790 of 794 (99.5 %). Set 3 (news desk: sport, weather, health,
+/// culture, courts, transport, markets, elections, science, agriculture; a
+/// third annotator, set 2's conventions and eleven more): 315 of 326
+/// (96.6 %) on arrival, the three sets 1105 of 1120 (98.7 %).
+const UNSEEN_FLOOR: f64 = 0.986;
 
 fn cases() -> Vec<Case> {
     cases_in("tests/corpus/normalize")
