@@ -108,16 +108,23 @@ fn corpus_readings_are_fixed_points() {
 }
 
 /// A reading with its acronyms as written: the annotator of the unseen
-/// corpus kept them ("RGPD", "CNIL"), where ours spells them out for the
-/// voice ("R G P D") or reads them as a word ("Cnil"). The rest must match.
+/// corpus kept them ("RGPD", "CNIL", "RER B"), where ours spells them out
+/// for the voice ("R G P D", "R E R B") or reads them as a word ("Cnil").
+/// A space between two words of capitals only is dropped (so both read
+/// "RERB"); the rest must match.
 fn acronyms_aside(reading: &str) -> String {
     let chars: Vec<char> = reading.chars().collect();
-    let alone = |at: usize| {
-        let word = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
-        chars[at].is_ascii_uppercase() && !word(at.checked_sub(1)) && !word(Some(at + 1))
+    let word = |i: Option<usize>| i.and_then(|i| chars.get(i)).is_some_and(|c| c.is_alphanumeric());
+    let capital = |i: usize| chars[i].is_ascii_uppercase();
+    // Whether the run of capitals through `at` is a whole word.
+    let capitals_only = |at: usize| {
+        let first = (0..=at).rev().take_while(|&i| capital(i)).last().unwrap_or(at);
+        let last = (at..chars.len()).take_while(|&i| capital(i)).last().unwrap_or(at);
+        capital(at) && !word(first.checked_sub(1)) && !word(Some(last + 1))
     };
-    let kept = (0..chars.len())
-        .filter(|&i| !(chars[i] == ' ' && i > 0 && i + 1 < chars.len() && alone(i - 1) && alone(i + 1)));
+    let kept = (0..chars.len()).filter(|&i| {
+        !(chars[i] == ' ' && i > 0 && i + 1 < chars.len() && capitals_only(i - 1) && capitals_only(i + 1))
+    });
     kept.map(|i| chars[i]).collect::<String>().to_lowercase()
 }
 
@@ -139,4 +146,6 @@ fn acronyms_are_set_aside_and_nothing_else() {
     assert_eq!(acronyms_aside("du R G P D, la Cnil"), acronyms_aside("du RGPD, la CNIL"));
     assert_ne!(acronyms_aside("article sept cents"), acronyms_aside("article sept cent"));
     assert_eq!(acronyms_aside("A B et C"), "ab et c");
+    assert_eq!(acronyms_aside("le R E R B, puis C D G."), acronyms_aside("le RER B, puis CDG."));
+    assert_ne!(acronyms_aside("le RER. B"), acronyms_aside("le RER B"));
 }
