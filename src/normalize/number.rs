@@ -513,10 +513,33 @@ const FRACTION_CHARACTERS: [(char, &str); 6] = [
     ('⅛', "un huitième"),
 ];
 
+/// A whole number in figures and the unit or noun it counts, ending the
+/// text before a "½": "1 litre ", "3 kg ".
+static COUNTED_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9,.])[0-9]+[ \u{A0}\u{202F}]+([\p{L}²³]+\.?)[ \u{A0}\u{202F}]*$").unwrap());
+
+/// "½" after a number and what it counts is the half of one more: "1 litre
+/// ½" -> "un litre et demi", "2 heures ½" -> "deux heures et demie"; "demi"
+/// agrees with the noun's gender, never its number.
+fn half_after_measure(cursor: &Cursor) -> Option<Reading> {
+    let counted = COUNTED_BEFORE.captures(cursor.written_tail(40))?.get(1)?.as_str();
+    let gender = match tables::unit_at(counted).filter(|unit| unit.symbol.len() == counted.len()) {
+        Some(unit) => unit.gender,
+        None => noun_gender(counted),
+    };
+    let half = if gender == Gender::Feminine { "et demie" } else { "et demi" };
+    Reading::new('½'.len_utf8(), half)
+}
+
 /// "1/3" -> "un tiers", "15/20" -> "quinze sur vingt", "½" -> "un demi";
 /// a day and month ("24/11") is a date.
 pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
     let rest = cursor.rest();
+    if rest.starts_with('½') {
+        if let Some(reading) = half_after_measure(cursor) {
+            return Some(reading);
+        }
+    }
     if let Some(&(c, said)) = FRACTION_CHARACTERS.iter().find(|(c, _)| rest.starts_with(*c)) {
         return Reading::new(c.len_utf8(), said);
     }
