@@ -5,7 +5,7 @@
 mod decimals;
 mod named;
 
-pub(super) use decimals::{half, hundredths};
+pub(super) use decimals::{half, hundredths, say_hundredths};
 pub(super) use named::named;
 
 use super::tables::{self, Measure};
