@@ -136,7 +136,7 @@ impl<'a> Cursor<'a> {
 type Rule = fn(&Cursor) -> Option<Reading>;
 
 /// In order: the first rule that recognises what starts at the cursor wins.
-const RULES: [(&str, Rule); 25] = [
+const RULES: [(&str, Rule); 26] = [
     ("url", symbol::url),
     ("email", symbol::email),
     ("phone", phone::phone),
@@ -157,6 +157,7 @@ const RULES: [(&str, Rule); 25] = [
     ("hundredths", number::hundredths),
     ("half", number::half),
     ("number", number::number),
+    ("unit named", number::unit_named),
     ("elision", elision::elision),
     ("slash", slash::slash),
     ("abbreviation", abbreviation::abbreviation),

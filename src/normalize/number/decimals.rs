@@ -4,7 +4,9 @@
 //! cinquante-huit"), and a half of a million or a billion ("1,5 million"
 //! -> "un million et demi").
 
-use super::{money, per, read_written, say_digits, say_number, skip_spaces, tables, Gender, Measure, Style, Written};
+use super::{
+    de_unit, money, per, read_written, say_digits, say_number, skip_spaces, tables, Gender, Measure, Style, Written,
+};
 use super::{LARGE_NOUNS, SCALES};
 use crate::normalize::tables::Hundredths;
 use crate::normalize::words::cardinal;
@@ -40,7 +42,13 @@ pub(in crate::normalize) fn half(cursor: &Cursor) -> Option<Reading> {
     if !LARGE_NOUNS.contains(&noun) || !text.starts_with(noun) {
         return None;
     }
-    Reading::new(number.len + space + noun.len(), say_large(&number, noun, cursor.style))
+    let said = say_large(&number, noun, cursor.style);
+    // "1,5 million de km": the unit said too, as after "millions de".
+    let len = number.len + space + noun.len();
+    match de_unit(&text[noun.len()..]) {
+        Some((unit_len, unit)) => Reading::new(len + unit_len, format!("{said} {unit}")),
+        None => Reading::new(len, said),
+    }
 }
 
 /// "21,34": digits, then a decimal comma. Both rules are tried at every
