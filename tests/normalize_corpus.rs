@@ -39,8 +39,11 @@ struct Case {
 /// before: 790 of 794 (99.5 %). Set 3 (news desk: sport, weather, health,
 /// culture, courts, transport, markets, elections, science, agriculture; a
 /// third annotator, set 2's conventions and eleven more): 315 of 326
-/// (96.6 %) on arrival, the three sets 1105 of 1120 (98.7 %).
-const UNSEEN_FLOOR: f64 = 0.986;
+/// (96.6 %) on arrival, the three sets 1105 of 1120 (98.7 %). Then ordinals
+/// in "2de", "½" after a counted noun, race times with prime marks, units
+/// after "million et demi de", "q/ha" and unit symbols after an article:
+/// 1112 of 1120 (99.3 %).
+const UNSEEN_FLOOR: f64 = 0.992;
 
 fn cases() -> Vec<Case> {
     cases_in("tests/corpus/normalize")

@@ -136,13 +136,14 @@ impl<'a> Cursor<'a> {
 type Rule = fn(&Cursor) -> Option<Reading>;
 
 /// In order: the first rule that recognises what starts at the cursor wins.
-const RULES: [(&str, Rule); 24] = [
+const RULES: [(&str, Rule); 26] = [
     ("url", symbol::url),
     ("email", symbol::email),
     ("phone", phone::phone),
     ("code", code::code),
     ("date", date::date),
     ("decade", date::decade),
+    ("race time", time::race_time),
     ("time", time::time),
     ("ordinal", ordinal::ordinal),
     ("roman", roman::roman),
@@ -156,6 +157,7 @@ const RULES: [(&str, Rule); 24] = [
     ("hundredths", number::hundredths),
     ("half", number::half),
     ("number", number::number),
+    ("unit named", number::unit_named),
     ("elision", elision::elision),
     ("slash", slash::slash),
     ("abbreviation", abbreviation::abbreviation),

@@ -5,7 +5,7 @@
 mod decimals;
 mod named;
 
-pub(super) use decimals::{half, hundredths};
+pub(super) use decimals::{half, hundredths, say_hundredths};
 pub(super) use named::named;
 
 use super::tables::{self, Measure};
@@ -159,13 +159,45 @@ fn ends_with_large_noun(said: &str) -> bool {
 /// de km²" -> "neuf millions de kilomètres carrés". The length of the
 /// large noun, "de" and the unit, and what is said.
 fn large_unit(number: &Written, text: &str, style: &Style) -> Option<(usize, String)> {
-    let (noun, after) =
-        LARGE_NOUNS.iter().find_map(|noun| Some((noun, text.strip_prefix(*noun)?.strip_prefix(' ')?)))?;
-    let unit_text = ["de ", "d'", "d’"].iter().find_map(|de| after.strip_prefix(de))?;
-    let unit = tables::unit_at(unit_text)?;
-    let len = text.len() - unit_text.len() + unit.symbol.len();
+    let (noun, (len, unit)) = LARGE_NOUNS.iter().find_map(|noun| Some((noun, de_unit(text.strip_prefix(*noun)?)?)))?;
     let said = say_number(number, Gender::Masculine, style);
-    Some((len, format!("{said} {noun} {}{}", de(unit.plural), unit.plural)))
+    Some((noun.len() + len, format!("{said} {noun} {unit}")))
+}
+
+/// " de km²" after a large noun ("millions", "million et demi"): its
+/// length and "de kilomètres carrés".
+fn de_unit(after: &str) -> Option<(usize, String)> {
+    let after_space = after.strip_prefix(' ')?;
+    let unit_text = ["de ", "d'", "d’"].iter().find_map(|de| after_space.strip_prefix(de))?;
+    let unit = tables::unit_at(unit_text)?;
+    let len = after.len() - unit_text.len() + unit.symbol.len();
+    Some((len, format!("{}{}", de(unit.plural), unit.plural)))
+}
+
+/// Rule "unit named": a unit symbol no word is spelt like, after an
+/// article or "par" with no number ("40 € le MWh", "le prix du kWh"):
+/// its name. See `data/fr/units.tsv` for which symbols.
+pub(super) fn unit_named(cursor: &Cursor) -> Option<Reading> {
+    let rest = cursor.rest();
+    if !rest.starts_with(|c: char| c.is_alphabetic()) || cursor.continues(|_| false) {
+        return None;
+    }
+    let elided = matches!(cursor.before().rsplit(' ').next(), Some("l'" | "l’" | "L'" | "L’"));
+    if !elided
+        && !matches!(cursor.previous_word(), "le" | "la" | "du" | "par" | "au" | "Le" | "La" | "Du" | "Par" | "Au")
+    {
+        return None;
+    }
+    let unit = tables::unit_at(rest).filter(|unit| no_word_is_spelt(unit.symbol))?;
+    Reading::new(unit.symbol.len(), unit.singular)
+}
+
+/// A capital after the first letter beside a lowercase letter ("kWh",
+/// "MWh"), or a superscript ("km²"): no French word is written so.
+fn no_word_is_spelt(symbol: &str) -> bool {
+    let inner_capital = symbol.chars().skip(1).any(char::is_uppercase);
+    let lower = symbol.chars().any(char::is_lowercase);
+    inner_capital && lower || symbol.contains(['²', '³'])
 }
 
 /// Spaces French puts between a number and its unit.
@@ -513,10 +545,33 @@ const FRACTION_CHARACTERS: [(char, &str); 6] = [
     ('⅛', "un huitième"),
 ];
 
+/// A whole number in figures and the unit or noun it counts, ending the
+/// text before a "½": "1 litre ", "3 kg ".
+static COUNTED_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9,.])[0-9]+[ \u{A0}\u{202F}]+([\p{L}²³]+\.?)[ \u{A0}\u{202F}]*$").unwrap());
+
+/// "½" after a number and what it counts is the half of one more: "1 litre
+/// ½" -> "un litre et demi", "2 heures ½" -> "deux heures et demie"; "demi"
+/// agrees with the noun's gender, never its number.
+fn half_after_measure(cursor: &Cursor) -> Option<Reading> {
+    let counted = COUNTED_BEFORE.captures(cursor.written_tail(40))?.get(1)?.as_str();
+    let gender = match tables::unit_at(counted).filter(|unit| unit.symbol.len() == counted.len()) {
+        Some(unit) => unit.gender,
+        None => noun_gender(counted),
+    };
+    let half = if gender == Gender::Feminine { "et demie" } else { "et demi" };
+    Reading::new('½'.len_utf8(), half)
+}
+
 /// "1/3" -> "un tiers", "15/20" -> "quinze sur vingt", "½" -> "un demi";
 /// a day and month ("24/11") is a date.
 pub(super) fn fraction(cursor: &Cursor) -> Option<Reading> {
     let rest = cursor.rest();
+    if rest.starts_with('½') {
+        if let Some(reading) = half_after_measure(cursor) {
+            return Some(reading);
+        }
+    }
     if let Some(&(c, said)) = FRACTION_CHARACTERS.iter().find(|(c, _)| rest.starts_with(*c)) {
         return Reading::new(c.len_utf8(), said);
     }

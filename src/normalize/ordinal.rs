@@ -1,4 +1,4 @@
-//! Ordinals in figures: "1er", "1re", "2e", "2ème", "2nd", "3es", "1ᵉʳ".
+//! Ordinals in figures: "1er", "1re", "2e", "2ème", "2nd", "2de", "3es", "1ᵉʳ".
 //! The suffix grammar (`data/fr/ordinal-suffixes.tsv`) is shared with
 //! Roman numerals ("XXIe", "Ier", "XVIII ème").
 
@@ -14,7 +14,8 @@ static DIGITS: LazyLock<regex::Regex> =
 /// The suffix starting `text` and how many bytes it takes, spaces before
 /// it included. It must end a word. A space may stand before it where the
 /// numeral is a Roman one of several letters (`roman`: "XVIII e siècle")
-/// or the suffix is long enough to be unmistakable ("18 ème").
+/// or the suffix is long enough to be unmistakable ("18 ème"), unless the
+/// suffix is also a word ("II de").
 pub(super) fn suffix_at(text: &str, roman: bool) -> Option<(usize, &'static OrdinalSuffix)> {
     let (space, rest) = match text.strip_prefix([' ', '\u{A0}', '\u{202F}']) {
         Some(rest) => (text.len() - rest.len(), rest),
@@ -22,7 +23,7 @@ pub(super) fn suffix_at(text: &str, roman: bool) -> Option<(usize, &'static Ordi
     };
     tables::ordinal_suffixes().iter().find_map(|suffix| {
         let after = rest.strip_prefix(suffix.spelling)?;
-        let spaced_ok = space == 0 || roman || suffix.spelling.chars().count() >= 3;
+        let spaced_ok = space == 0 || !suffix.joined && (roman || suffix.spelling.chars().count() >= 3);
         let ends = !after.starts_with(|c: char| c.is_alphabetic() || c == '\'' || c == '’');
         (spaced_ok && ends).then_some((space + suffix.spelling.len(), suffix))
     })

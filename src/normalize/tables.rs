@@ -253,6 +253,8 @@ pub struct OrdinalSuffix {
     pub form: OrdinalForm,
     pub feminine: bool,
     pub plural: bool,
+    /// Also a word ("de"): an ordinal only written against its number.
+    pub joined: bool,
 }
 
 static ORDINAL_SUFFIXES: LazyLock<Vec<OrdinalSuffix>> = LazyLock::new(|| {
@@ -265,7 +267,8 @@ static ORDINAL_SUFFIXES: LazyLock<Vec<OrdinalSuffix>> = LazyLock::new(|| {
                 "nth" => OrdinalForm::Nth,
                 other => panic!("data/fr/ordinal-suffixes.tsv: unknown form {other:?}"),
             };
-            OrdinalSuffix { spelling: f[0], form, feminine: f[2] == "f", plural: f[3] == "p" }
+            let joined = f.get(4) == Some(&"joined");
+            OrdinalSuffix { spelling: f[0], form, feminine: f[2] == "f", plural: f[3] == "p", joined }
         })
         .collect();
     list.sort_by_key(|s| std::cmp::Reverse(s.spelling.len()));

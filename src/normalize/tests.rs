@@ -529,3 +529,19 @@ fn rules_that_look_back_read_only_the_last_words() {
     let far = format!("ISBN {} 12345678", "mot ".repeat(40));
     assert!(norm(&far).ends_with("douze millions trois cent quarante-cinq mille six cent soixante-dix-huit"));
 }
+
+#[test]
+fn explain_names_race_times_halves_and_units_named_without_a_number() {
+    let (said, rewrites) =
+        Normalizer::default().explain("en 1'56\"40, 2 heures ½, 40 € le MWh, le \"3\" et 1,5 million de km");
+    assert_eq!(
+        said,
+        "en une minute cinquante-six secondes quarante, deux heures et demie, quarante euros le mégawattheure, \
+         le \"trois\" et un million et demi de kilomètres"
+    );
+    let rule = |written: &str| rewrites.iter().find(|r| r.written == written).map(|r| r.rule);
+    assert_eq!(rule("1'56\"40"), Some("race time"), "{rewrites:?}");
+    assert_eq!(rule("½"), Some("fraction"), "{rewrites:?}");
+    assert_eq!(rule("MWh"), Some("unit named"), "{rewrites:?}");
+    assert_eq!(rule("1,5 million de km"), Some("half"), "{rewrites:?}");
+}

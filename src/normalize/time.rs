@@ -1,6 +1,9 @@
 //! Times of day and durations: "14h30", "14 h 30", "8h05", "21h", "14:30".
 //! Hours agree with "heure" (feminine): "vingt et une heures", "une heure".
+//! Race and lap times with prime marks: "1'56"40", "1h02'14"", "41"78".
 
+use super::number::say_hundredths;
+use super::tables;
 use super::words::{cardinal, Gender, Style};
 use super::{Cursor, Reading};
 use regex::Regex;
@@ -71,3 +74,58 @@ pub(super) fn time(cursor: &Cursor) -> Option<Reading> {
 
 static MINUTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[ \u{A0}\u{202F}]?(?:min|mn)\b").unwrap());
 static UNTIL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[ \u{A0}]?[-–][ \u{A0}]?").unwrap());
+
+/// A time in minutes and seconds marked with primes, hours before and
+/// hundredths after perhaps: "1'56"40", "1h02'14"", "3′05″". The second
+/// mark is required: "2'30" alone may be anything.
+static LAP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^(?:([0-9]{1,2})[hH])?([0-9]{1,2})['′’]([0-9]{2})["″”]([0-9]{2})?"#).unwrap());
+
+/// Seconds and their hundredths ("41"78"), or seconds with the double
+/// prime, which is never a quotation mark ("9″"). A straight or curly
+/// quote after a number alone ("à 9" du record") may close a quotation:
+/// left as it is.
+static SECONDS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"^([0-9]{1,2})(?:["″”]([0-9]{2})|″)"#).unwrap());
+
+/// Rule "race time": a time marked with primes, each part named and the
+/// hundredths said as after "9,58 s": "une minute cinquante-six secondes
+/// quarante", "quarante et une secondes soixante-dix-huit".
+pub(super) fn race_time(cursor: &Cursor) -> Option<Reading> {
+    if !cursor.at_digit() || cursor.continues(|c| matches!(c, ',' | '.' | ':' | '\'' | '’' | '"')) {
+        return None;
+    }
+    let rest = cursor.rest();
+    let (len, parts) = match LAP.captures(rest) {
+        Some(c) => (c[0].len(), [c.get(1), c.get(2), c.get(3), c.get(4)]),
+        None => {
+            let c = SECONDS.captures(rest)?;
+            (c[0].len(), [None, None, c.get(1), c.get(2)])
+        }
+    };
+    if rest[len..].starts_with(|c: char| c.is_alphanumeric() || "'’\"″”′".contains(c)) {
+        return None;
+    }
+    let value = |i: usize| parts[i].and_then(|m| m.as_str().parse::<u64>().ok());
+    let (hours, minutes, seconds) = (value(0), value(1), value(2)?);
+    if seconds > 59 || minutes.is_some_and(|m| m > 59) {
+        return None;
+    }
+    let style = cursor.style;
+    let mut said: Vec<String> = [(hours, "heure"), (minutes, "minute"), (Some(seconds), "seconde")]
+        .into_iter()
+        .filter_map(|(n, name)| n.map(|n| format!("{} {name}{}", cardinal(n, Gender::Feminine, style), plural(n))))
+        .collect();
+    if let Some(fraction) = parts[3] {
+        let unit = tables::unit_at("s")?;
+        said.push(say_hundredths(fraction.as_str(), tables::hundredths(unit)?, style)?);
+    }
+    Reading::new(len, said.join(" "))
+}
+
+fn plural(n: u64) -> &'static str {
+    if n >= 2 {
+        "s"
+    } else {
+        ""
+    }
+}

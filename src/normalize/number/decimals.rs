@@ -4,8 +4,11 @@
 //! cinquante-huit"), and a half of a million or a billion ("1,5 million"
 //! -> "un million et demi").
 
-use super::{money, per, read_written, say_digits, say_number, skip_spaces, tables, Gender, Measure, Style, Written};
+use super::{
+    de_unit, money, per, read_written, say_digits, say_number, skip_spaces, tables, Gender, Measure, Style, Written,
+};
 use super::{LARGE_NOUNS, SCALES};
+use crate::normalize::tables::Hundredths;
 use crate::normalize::words::cardinal;
 use crate::normalize::{Cursor, Reading};
 
@@ -39,7 +42,13 @@ pub(in crate::normalize) fn half(cursor: &Cursor) -> Option<Reading> {
     if !LARGE_NOUNS.contains(&noun) || !text.starts_with(noun) {
         return None;
     }
-    Reading::new(number.len + space + noun.len(), say_large(&number, noun, cursor.style))
+    let said = say_large(&number, noun, cursor.style);
+    // "1,5 million de km": the unit said too, as after "millions de".
+    let len = number.len + space + noun.len();
+    match de_unit(&text[noun.len()..]) {
+        Some((unit_len, unit)) => Reading::new(len + unit_len, format!("{said} {unit}")),
+        None => Reading::new(len, said),
+    }
 }
 
 /// "21,34": digits, then a decimal comma. Both rules are tried at every
@@ -57,13 +66,19 @@ fn in_hundredths(number: &Written, unit: &Measure, style: &Style) -> Option<Stri
     let hundredths = tables::hundredths(unit)?;
     let fraction = number.fraction.filter(|f| f.len() == 2 && !number.point && number.sign.is_none())?;
     let whole = number.value().filter(|v| (1..hundredths.limit).contains(v))?;
-    let part = if hundredths.as_digits {
+    let part = say_hundredths(fraction, hundredths, style)?;
+    let name = unit.name(whole >= 2);
+    Some(format!("{} {name} {part}", cardinal(whole, unit.gender, style)))
+}
+
+/// Two figures of hundredths said after their unit as `hundredths` says
+/// ("cinquante-huit", "zéro cinq"): shared by "9,58 s" and "41"78".
+pub(in crate::normalize) fn say_hundredths(fraction: &str, hundredths: Hundredths, style: &Style) -> Option<String> {
+    Some(if hundredths.as_digits {
         say_digits(fraction, Gender::Masculine, style)
     } else {
         cardinal(fraction.parse().ok()?, Gender::Masculine, style)
-    };
-    let name = unit.name(whole >= 2);
-    Some(format!("{} {name} {part}", cardinal(whole, unit.gender, style)))
+    })
 }
 
 /// A number before "million", "milliard" or "billion" (`noun`, as the
