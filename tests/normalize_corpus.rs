@@ -42,8 +42,9 @@ struct Case {
 /// (96.6 %) on arrival, the three sets 1105 of 1120 (98.7 %). Then ordinals
 /// in "2de", "½" after a counted noun, race times with prime marks, units
 /// after "million et demi de", "q/ha" and unit symbols after an article:
-/// 1112 of 1120 (99.3 %).
-const UNSEEN_FLOOR: f64 = 0.992;
+/// 1112 of 1120 (99.3 %); with "RER B" compared as the acronym it is, 1113
+/// (99.4 %).
+const UNSEEN_FLOOR: f64 = 0.993;
 
 fn cases() -> Vec<Case> {
     cases_in("tests/corpus/normalize")
