@@ -191,7 +191,7 @@ impl Cache {
     fn path(&self, key: &str) -> Option<PathBuf> {
         let dir = self.dir.as_ref()?;
         let digest = Sha256::new().chain_update(AUDIO).chain_update([0]).chain_update(key);
-        let name: String = digest.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let name: String = crate::hex(&digest.finalize());
         Some(dir.join(&name[..2]).join(name))
     }
 }

@@ -61,6 +61,12 @@ mod split;
 mod synth;
 mod voicing;
 
+/// Bytes in lower-case hexadecimal: how digests name files (the cache's
+/// entries), are checked (downloads, a manifest's audio) and are shown.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 pub use announce::{written_date, written_time, Announcements, Templates};
 pub use article::{paragraphs, read_text, Format, Input};
 pub use cache::{

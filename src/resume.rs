@@ -57,7 +57,7 @@ impl Fingerprint {
             digest.update(format!(" | {audio:?}"));
         }
         digest.update(format!(" | {script:?}"));
-        digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        crate::hex(&digest.finalize())
     }
 }
 
@@ -171,7 +171,7 @@ mod tests {
     /// A manifest naming `audio`, with `digest` and the length and hash of
     /// `bytes`.
     fn manifest(audio: &str, digest: &str, bytes: &[u8]) -> String {
-        let sha256: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let sha256: String = crate::hex(&Sha256::digest(bytes));
         serde_json::json!({"audio": audio, "audio_bytes": bytes.len(), "audio_sha256": sha256, "digest": digest})
             .to_string()
     }

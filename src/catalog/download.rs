@@ -201,6 +201,6 @@ pub(super) fn copy<D: Digest>(
         progress(bytes);
     }
     out.flush().map_err(|e| Error::writing(shown, e))?;
-    let digest = digest.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    let digest = crate::hex(&digest.finalize());
     Ok((bytes, digest))
 }

@@ -285,7 +285,7 @@ pub(crate) fn audio_check(path: &Path) -> std::io::Result<(u64, String)> {
     use sha2::Digest;
     let mut hash = sha2::Sha256::new();
     let bytes = std::io::copy(&mut std::fs::File::open(path)?, &mut hash)?;
-    Ok((bytes, hash.finalize().iter().map(|b| format!("{b:02x}")).collect()))
+    Ok((bytes, crate::hex(&hash.finalize())))
 }
 
 /// Writes a small file (a failure record, an index) staged beside `path`

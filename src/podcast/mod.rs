@@ -240,7 +240,7 @@ fn guid_for(episodes: &[Episode], id: &str, base_url: &str) -> String {
     let feed = carried.map_or_else(
         || {
             let digest = sha2::Sha256::digest(format!("{base_url}\n{id}").as_bytes());
-            digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+            crate::hex(&digest[..8])
         },
         str::to_owned,
     );

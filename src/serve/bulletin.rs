@@ -171,7 +171,7 @@ fn unguessable() -> Result<String, ApiError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes)
         .map_err(|_| ApiError::busy(StatusCode::SERVICE_UNAVAILABLE, "no random name could be drawn", 1))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::hex(&bytes))
 }
 
 fn size(path: &std::path::Path) -> u64 {
